@@ -1,0 +1,101 @@
+// Configuration from environment variables, validated once at start-up.
+// Every error names the variable, so an operator knows what to fix.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const minutes = z.coerce.number().int().min(0).max(24 * 60);
+const optionalUrl = z
+  .string()
+  .url()
+  .transform((u) => u.replace(/\/+$/, ''))
+  .optional();
+const nonEmpty = z.string().min(1);
+const secretList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0),
+  )
+  .pipe(z.array(z.string().min(16, 'each secret needs at least 16 characters')).min(1));
+
+const envSchema = z.object({
+  PORT: port.default(3000),
+  TEMPORAL_ADDRESS: nonEmpty.default('localhost:7233'),
+  TEMPORAL_NAMESPACE: nonEmpty.default('default'),
+  TEMPORAL_TASK_QUEUE: nonEmpty.default('access-sync'),
+  TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
+  SALTO_KS_IDENTITY_URL: optionalUrl,
+  SALTO_KS_API_URL: optionalUrl,
+  SALTO_KS_CLIENT_ID: nonEmpty.optional(),
+  SALTO_KS_CLIENT_SECRET: nonEmpty.optional(),
+  SALTO_KS_USERNAME: nonEmpty.optional(),
+  SALTO_KS_PASSWORD: nonEmpty.optional(),
+  SALTO_KS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  DESKWORKS_WEBHOOK_SECRET: secretList.optional(),
+  ADMIN_TOKEN: z.string().min(16, 'needs at least 16 characters').optional(),
+  RESERVATION_LEAD_MINUTES: minutes.default(15),
+  RESERVATION_LAG_MINUTES: minutes.default(15),
+  RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(15),
+  SALTO_SIMULATOR_PORT: port.default(8090),
+  SALTO_SIMULATOR_STATE_FILE: nonEmpty.optional(),
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable counts as unset, as in most shells' `VAR= cmd` habit.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '(environment)'), message: i.message })),
+    );
+  }
+  const config = parsed.data;
+  const problems: { variable: string; message: string }[] = [];
+  if (Boolean(config.SALTO_KS_IDENTITY_URL) !== Boolean(config.SALTO_KS_API_URL)) {
+    problems.push({
+      variable: config.SALTO_KS_IDENTITY_URL ? 'SALTO_KS_API_URL' : 'SALTO_KS_IDENTITY_URL',
+      message: 'SALTO_KS_IDENTITY_URL and SALTO_KS_API_URL are set together or not at all',
+    });
+  }
+  if (config.SALTO_KS_API_URL && (!config.SALTO_KS_CLIENT_ID || !config.SALTO_KS_CLIENT_SECRET)) {
+    problems.push({
+      variable: config.SALTO_KS_CLIENT_ID ? 'SALTO_KS_CLIENT_SECRET' : 'SALTO_KS_CLIENT_ID',
+      message: 'required when SALTO_KS_API_URL is set',
+    });
+  }
+  if (Boolean(config.SALTO_KS_USERNAME) !== Boolean(config.SALTO_KS_PASSWORD)) {
+    problems.push({
+      variable: config.SALTO_KS_USERNAME ? 'SALTO_KS_PASSWORD' : 'SALTO_KS_USERNAME',
+      message: 'SALTO_KS_USERNAME and SALTO_KS_PASSWORD are set together or not at all',
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** For processes that cannot run without a variable the defaults leave unset. */
+export function requireSet<K extends keyof Config>(config: Config, ...names: K[]): void {
+  const missing = names.filter((n) => config[n] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map((variable) => ({ variable, message: 'required, but not set' })));
+  }
+}

@@ -1,0 +1,10 @@
+// Typed search attributes of the person workflows: ids and flags only, never names or e-mails.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const PersonIdKey = defineSearchAttributeKey('DeskworksPersonId', SearchAttributeType.KEYWORD);
+export const PersonKindKey = defineSearchAttributeKey('DeskworksPersonKind', SearchAttributeType.KEYWORD);
+export const CenterIdsKey = defineSearchAttributeKey('DeskworksCenterIds', SearchAttributeType.KEYWORD_LIST);
+export const SiteIdsKey = defineSearchAttributeKey('SaltoSiteIds', SearchAttributeType.KEYWORD_LIST);
+export const InSyncKey = defineSearchAttributeKey('SaltoInSync', SearchAttributeType.BOOL);
+
+export const SEARCH_ATTRIBUTE_DEFINITIONS = [PersonIdKey, PersonKindKey, CenterIdsKey, SiteIdsKey, InSyncKey];

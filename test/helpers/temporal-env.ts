@@ -1,0 +1,44 @@
+// Test environments on the Temporal binaries that scripts/temporal-binaries.mjs obtained
+// (from the Go module proxy and Maven Central); the SDK's own download is the fallback.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../src/shared/search-attributes';
+
+interface Manifest {
+  cli?: { path: string | null };
+  testServer?: { path: string | null };
+}
+
+// Keep test output readable: the worker's INFO lines drown the test reporter.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const projectRoot = join(__dirname, '..', '..', '..');
+
+function manifest(): Manifest {
+  try {
+    return JSON.parse(readFileSync(join(projectRoot, '.temporal-bin', 'manifest.json'), 'utf8')) as Manifest;
+  } catch {
+    return {};
+  }
+}
+
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const path = manifest().testServer?.path;
+  return TestWorkflowEnvironment.createTimeSkipping(
+    path ? { server: { executable: { type: 'existing-path', path } } } : undefined,
+  );
+}
+
+/** A fresh in-memory dev server (the Temporal CLI) with the project's search attributes. */
+export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+  const path = manifest().cli?.path;
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      ...(path ? { executable: { type: 'existing-path' as const, path } } : {}),
+      searchAttributes: SEARCH_ATTRIBUTE_DEFINITIONS,
+      extraArgs: ['--log-level', 'error'],
+    },
+  });
+}

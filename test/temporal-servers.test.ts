@@ -1,0 +1,75 @@
+// Both Temporal servers the tests rely on start and work on this machine, from registries only.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createDevServerEnv, createTimeSkippingEnv } from './helpers/temporal-env';
+import { longSleep } from './fixtures/long-sleep-workflow';
+import { InSyncKey, PersonIdKey } from '../src/shared/search-attributes';
+
+const workflowsPath = require.resolve('./fixtures/long-sleep-workflow');
+
+describe('time-skipping test server', () => {
+  let env: TestWorkflowEnvironment;
+  before(async () => {
+    env = await createTimeSkippingEnv();
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+
+  it('runs a workflow that sleeps 2 days in seconds of wall time', async () => {
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'servers-test',
+      workflowsPath,
+    });
+    const wallStart = Date.now();
+    const result = await worker.runUntil(
+      env.client.workflow.execute(longSleep, { args: [2], workflowId: 'sleep-2-days', taskQueue: 'servers-test' }),
+    );
+    const wallMs = Date.now() - wallStart;
+    assert.equal(result, 'woke');
+    assert.ok(wallMs < 30_000, `2 days of workflow time took ${wallMs} ms of wall time`);
+  });
+});
+
+describe('dev server (Temporal CLI)', () => {
+  let env: TestWorkflowEnvironment;
+  before(async () => {
+    env = await createDevServerEnv();
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+
+  it('runs a workflow and finds it by the project search attributes', async () => {
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'servers-test',
+      workflowsPath,
+    });
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(longSleep, {
+        args: [0],
+        workflowId: 'sleep-0-days',
+        taskQueue: 'servers-test',
+        typedSearchAttributes: [
+          { key: PersonIdKey, value: 'm-1' },
+          { key: InSyncKey, value: true },
+        ],
+      });
+      assert.equal(await handle.result(), 'woke');
+      // Visibility is eventually consistent: poll until the list query sees the workflow.
+      let ids: string[] = [];
+      for (let i = 0; i < 50 && ids.length === 0; i++) {
+        ids = [];
+        for await (const wf of env.client.workflow.list({ query: `DeskworksPersonId = 'm-1' AND SaltoInSync = true` })) {
+          ids.push(wf.workflowId);
+        }
+        if (ids.length === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.deepEqual(ids, ['sleep-0-days']);
+    });
+  });
+});
