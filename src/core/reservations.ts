@@ -1,0 +1,49 @@
+// A reservation's access window (rule 3): from start − lead to end + lag, as instants.
+import type { IsoInstant } from './types';
+
+const MINUTE_MS = 60_000;
+
+export interface ReservationWindow {
+  windowStart: IsoInstant;
+  windowEnd: IsoInstant;
+}
+
+export type WindowPhase = 'before' | 'open' | 'closed';
+
+function parseInstant(value: IsoInstant, field: string): number {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new RangeError(`${field} is not an ISO 8601 instant: ${JSON.stringify(value)}`);
+  return ms;
+}
+
+function requireMinutes(minutes: number, field: string): void {
+  if (!Number.isFinite(minutes) || minutes < 0) {
+    throw new RangeError(`${field} must be a non-negative number of minutes: ${minutes}`);
+  }
+}
+
+/** Window in UTC `toISOString()` form, whatever offset the reservation's times were written with. */
+export function reservationWindow(
+  start: IsoInstant,
+  end: IsoInstant,
+  leadMinutes: number,
+  lagMinutes: number,
+): ReservationWindow {
+  requireMinutes(leadMinutes, 'leadMinutes');
+  requireMinutes(lagMinutes, 'lagMinutes');
+  const startMs = parseInstant(start, 'start');
+  const endMs = parseInstant(end, 'end');
+  return {
+    windowStart: new Date(startMs - leadMinutes * MINUTE_MS).toISOString(),
+    windowEnd: new Date(endMs + lagMinutes * MINUTE_MS).toISOString(),
+  };
+}
+
+/** Open while windowStart ≤ now < windowEnd; an empty or inverted window is never open. */
+export function windowPhase(window: ReservationWindow, nowMs: number): WindowPhase {
+  const startMs = parseInstant(window.windowStart, 'windowStart');
+  const endMs = parseInstant(window.windowEnd, 'windowEnd');
+  if (nowMs >= endMs) return 'closed';
+  if (nowMs < startMs) return 'before';
+  return 'open';
+}
