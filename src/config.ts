@@ -32,6 +32,8 @@ const envSchema = z.object({
   SALTO_KS_CLIENT_SECRET: nonEmpty.optional(),
   SALTO_KS_USERNAME: nonEmpty.optional(),
   SALTO_KS_PASSWORD: nonEmpty.optional(),
+  SALTO_KS_CONNECTION_FILE: nonEmpty.default('data/salto-connection.enc'),
+  SALTO_KS_CONNECTION_KEY: z.string().min(32, 'needs at least 32 characters').optional(),
   SALTO_KS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   DESKWORKS_WEBHOOK_SECRET: secretList.optional(),
   ADMIN_TOKEN: z.string().min(16, 'needs at least 16 characters').optional(),

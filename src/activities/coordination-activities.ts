@@ -1,0 +1,106 @@
+// Activities that talk to Temporal itself: reading the set-up, signalling people, fanning out.
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { emptySetup } from '../core/setup-rules';
+import type { Setup } from '../core/types';
+import { personWorkflowId, SETUP_WORKFLOW_ID } from '../shared/ids';
+import { CenterIdsKey } from '../shared/search-attributes';
+import { getSetupQuery, personEventSignal } from '../workflows/messages';
+import type { CoordinationActivities, SetupFanOut } from './coordination-types';
+import type { SiteState } from './types';
+import type { PersonEvent } from '../core/person-events';
+
+export interface CoordinationDeps {
+  client: Client;
+  taskQueue: string;
+  defaultLeadMinutes: number;
+  defaultLagMinutes: number;
+  readSiteState(siteId: string): Promise<SiteState>;
+}
+
+const ALIAS_PREFIX = 'deskworks:';
+const SIGNAL_BATCH = 50;
+
+export function createCoordinationActivities(deps: CoordinationDeps): CoordinationActivities {
+  const { client } = deps;
+
+  async function signalRunning(personId: string, event: PersonEvent): Promise<boolean> {
+    try {
+      await client.workflow.getHandle(personWorkflowId(personId)).signal(personEventSignal, event);
+      return true;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false; // not a person we manage (or finished)
+      throw err;
+    }
+  }
+
+  /** Runs fn over items in parallel batches, heartbeating progress so a retry resumes where it stopped. */
+  async function inBatches<T>(items: T[], fn: (item: T) => Promise<boolean>): Promise<number> {
+    const ctx = Context.current();
+    const start = typeof ctx.info.heartbeatDetails === 'number' ? ctx.info.heartbeatDetails : 0;
+    let done = 0;
+    for (let i = start; i < items.length; i += SIGNAL_BATCH) {
+      const results = await Promise.all(items.slice(i, i + SIGNAL_BATCH).map(fn));
+      done += results.filter(Boolean).length;
+      ctx.heartbeat(Math.min(items.length, i + SIGNAL_BATCH));
+    }
+    return done;
+  }
+
+  return {
+    async loadSetup(): Promise<Setup> {
+      try {
+        return await client.workflow.getHandle(SETUP_WORKFLOW_ID).query(getSetupQuery);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return emptySetup(deps.defaultLeadMinutes, deps.defaultLagMinutes);
+        throw err;
+      }
+    },
+
+    async signalPerson({ personId, event }): Promise<void> {
+      await client.workflow.signalWithStart('personWorkflow', {
+        workflowId: personWorkflowId(personId),
+        taskQueue: deps.taskQueue,
+        args: [{ personId }],
+        signal: personEventSignal,
+        signalArgs: [event],
+      });
+    },
+
+    async notifyPeopleOfSetupChange(fanOut: SetupFanOut): Promise<number> {
+      let query = `WorkflowType = 'personWorkflow' AND ExecutionStatus = 'Running'`;
+      if (!fanOut.everyone) {
+        const centers = fanOut.centerIds.map((c) => `'${c.replace(/'/g, "''")}'`).join(', ');
+        query += ` AND ${CenterIdsKey.name} IN (${centers})`;
+      }
+      const ids: string[] = [];
+      for await (const wf of client.workflow.list({ query })) ids.push(wf.workflowId);
+      ids.sort();
+      return inBatches(ids, (workflowId) =>
+        signalRunning(workflowId.replace(/^person-/, ''), {
+          type: 'setup-changed',
+          eventId: `setup-changed:${fanOut.version}`,
+          version: fanOut.version,
+        }),
+      );
+    },
+
+    async reconcileSite({ siteId }): Promise<{ usersSeen: number; peopleTold: number }> {
+      const site = await deps.readSiteState(siteId);
+      const managed = site.users.filter((u) => u.alias?.startsWith(ALIAS_PREFIX));
+      const info = Context.current().info;
+      const runId = `${info.workflowExecution?.runId ?? 'standalone'}:${info.activityId}`;
+      const peopleTold = await inBatches(managed, (user) =>
+        signalRunning(user.alias!.slice(ALIAS_PREFIX.length), {
+          type: 'observed-groups',
+          eventId: `observed:${runId}:${siteId}:${user.platformUserId}`,
+          siteId,
+          siteUserId: user.siteUserId,
+          platformUserId: user.platformUserId,
+          groups: user.groupIds,
+        }),
+      );
+      return { usersSeen: site.users.length, peopleTold };
+    },
+  };
+}

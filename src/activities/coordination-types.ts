@@ -1,0 +1,20 @@
+// Activities that coordinate workflows (Temporal client calls), as workflows see them.
+import type { PersonEvent } from '../core/person-events';
+import type { Setup } from '../core/types';
+
+export interface SetupFanOut {
+  version: number;
+  everyone: boolean;
+  centerIds: string[];
+}
+
+export interface CoordinationActivities {
+  /** The current set-up (the set-up workflow's query); a default one if it does not run yet. */
+  loadSetup(): Promise<Setup>;
+  /** Delivers an event to a person workflow, starting it when needed (signal-with-start). */
+  signalPerson(input: { personId: string; event: PersonEvent }): Promise<void>;
+  /** Tells every person the change affects to reconcile; returns how many were told. */
+  notifyPeopleOfSetupChange(input: SetupFanOut): Promise<number>;
+  /** Reads one SALTO KS site and tells each managed person what it actually holds there. */
+  reconcileSite(input: { siteId: string }): Promise<{ usersSeen: number; peopleTold: number }>;
+}

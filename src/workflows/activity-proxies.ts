@@ -1,0 +1,23 @@
+// Activity stubs with the retry behaviour workflows rely on. A SALTO KS outage is absorbed by
+// these retries first (about a minute), then by the person's own retry timer, so a person
+// workflow never blocks for long inside an activity and keeps taking signals.
+import { proxyActivities } from '@temporalio/workflow';
+import type { SaltoActivities } from '../activities/types';
+import type { CoordinationActivities } from '../activities/coordination-types';
+
+export const salto = proxyActivities<SaltoActivities>({
+  startToCloseTimeout: '45 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 6 },
+});
+
+export const coordination = proxyActivities<CoordinationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/** The set-up fan-out and site reconciliation read many workflows: longer, with heartbeats. */
+export const coordinationLong = proxyActivities<CoordinationActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});

@@ -1,0 +1,99 @@
+// Signals, queries and updates of the workflows: shared by the workflows, the API and the tests.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { PersonEvent } from '../core/person-events';
+import type { AccessReason, IsoInstant, NoAccessPolicy, PersonKind, SiteGroups } from '../core/types';
+import type { Setup } from '../core/types';
+import type { ReservationState } from '../core/person-events';
+
+// ---- person ----------------------------------------------------------------------------------
+
+export const personEventSignal = defineSignal<[PersonEvent]>('personEvent');
+
+export interface PersonAccessView {
+  personId: string;
+  kind: PersonKind;
+  status: 'active' | 'inactive' | 'deleted';
+  desired: SiteGroups;
+  applied: SiteGroups;
+  inSync: boolean;
+  lastSyncAt: IsoInstant | null;
+  lastError: string | null;
+  warnings: string[];
+  /** Why each desired group is there: which billing, master or reservation gives it. */
+  reasons: Record<string, Record<string, AccessReason[]>>;
+  reservations: { id: string; start: IsoInstant; end: IsoInstant; windowStart: IsoInstant; windowEnd: IsoInstant; state: ReservationState }[];
+  masterId: string | null;
+  comemberIds: string[];
+  centerIds: string[];
+  saltoUsers: Record<string, { siteUserId: string; platformUserId: string; blocked: boolean }>;
+  nextChangeAt: IsoInstant | null;
+}
+
+export const personAccessQuery = defineQuery<PersonAccessView>('access');
+
+// ---- reservation -----------------------------------------------------------------------------
+
+export interface ReservationSnapshot {
+  id: string;
+  reservationUnitId: string;
+  centerId: string;
+  start: IsoInstant;
+  end: IsoInstant;
+  status: 'confirmed' | 'cancelled';
+  customer: { type: 'member' | 'nonmember'; id: string; firstName: string; lastName: string; email: string };
+  updatedAt: IsoInstant;
+}
+
+export type ReservationEvent =
+  | { type: 'snapshot'; eventId: string; reservation: ReservationSnapshot }
+  | { type: 'cancelled'; eventId: string; updatedAt: IsoInstant };
+
+export const reservationEventSignal = defineSignal<[ReservationEvent]>('reservationEvent');
+
+export interface ReservationView {
+  id: string;
+  personId: string | null;
+  windowStart: IsoInstant | null;
+  windowEnd: IsoInstant | null;
+  state: ReservationState;
+}
+
+export const reservationStateQuery = defineQuery<ReservationView>('reservationState');
+
+// ---- set-up ----------------------------------------------------------------------------------
+
+export type CatalogEvent =
+  | { type: 'center'; eventId: string; center: { id: string; name: string; timeZone: string } }
+  | { type: 'product'; eventId: string; product: { id: string; centerId: string; name: string } }
+  | { type: 'reservation-unit'; eventId: string; unit: { id: string; centerId: string; name: string } }
+  | { type: 'product-deleted'; eventId: string; id: string }
+  | { type: 'reservation-unit-deleted'; eventId: string; id: string };
+
+export const catalogEventSignal = defineSignal<[CatalogEvent]>('catalogEvent');
+export const getSetupQuery = defineQuery<Setup>('getSetup');
+
+export interface CenterSiteChange {
+  centerId: string;
+  saltoSiteId: string;
+  name?: string;
+  timeZone?: string;
+}
+export interface MappingChange {
+  centerId: string;
+  itemId: string;
+  accessGroupIds: string[];
+  name?: string;
+}
+export interface PolicyChange {
+  noAccessPolicy?: NoAccessPolicy;
+  reservationLeadMinutes?: number;
+  reservationLagMinutes?: number;
+}
+
+export const setCenterSiteUpdate = defineUpdate<Setup, [CenterSiteChange]>('setCenterSite');
+export const setProductGroupsUpdate = defineUpdate<Setup, [MappingChange]>('setProductGroups');
+export const setUnitGroupsUpdate = defineUpdate<Setup, [MappingChange]>('setUnitGroups');
+export const setPolicyUpdate = defineUpdate<Setup, [PolicyChange]>('setPolicy');
+
+/** The error type of a rejected set-up change; its details carry the problems, in words. */
+export const SETUP_REJECTED = 'SetupChangeRejected';

@@ -1,0 +1,178 @@
+// The reservation workflow keeps time for one reservation: it sleeps until start − lead, has
+// the person grant the unit's groups, sleeps until end + lag, and has the person revoke them.
+// The person holds the state (single writer); this workflow only tells it when.
+import { CancellationScope, condition, isCancellation, setHandler } from '@temporalio/workflow';
+import type { ReservationState } from '../core/person-events';
+import { reservationWindow } from '../core/reservations';
+import { reservationWorkflowId } from '../shared/ids';
+import { coordination } from './activity-proxies';
+import {
+  reservationEventSignal,
+  reservationStateQuery,
+  type ReservationEvent,
+  type ReservationSnapshot,
+  type ReservationView,
+} from './messages';
+
+export interface ReservationWorkflowInput {
+  reservationId: string;
+}
+
+/** A finished reservation lingers this long to absorb late duplicates before it completes. */
+export const LINGER_AFTER_FINISH_MS = 24 * 60 * 60_000;
+
+interface Told {
+  personId: string;
+  state: ReservationState;
+  windowStart: string;
+  windowEnd: string;
+}
+
+export async function reservationWorkflow(input: ReservationWorkflowInput): Promise<void> {
+  const pending: ReservationEvent[] = [];
+  const seenEventIds = new Set<string>();
+  let snapshot: ReservationSnapshot | null = null;
+  let cancelledAt: string | null = null;
+  let state: ReservationState = 'scheduled';
+  let window: { windowStart: string; windowEnd: string } | null = null;
+  let told: Told | null = null;
+  let seq = 0;
+
+  setHandler(reservationEventSignal, (event) => {
+    pending.push(event);
+  });
+  setHandler(
+    reservationStateQuery,
+    (): ReservationView => ({
+      id: input.reservationId,
+      personId: snapshot?.customer.id ?? null,
+      windowStart: window?.windowStart ?? null,
+      windowEnd: window?.windowEnd ?? null,
+      state,
+    }),
+  );
+
+  /** Folds events: a newer snapshot replaces the older one; a cancellation newer than the snapshot wins. */
+  const takeEvents = (): void => {
+    while (pending.length > 0) {
+      const event = pending.shift()!;
+      if (seenEventIds.has(event.eventId)) continue;
+      seenEventIds.add(event.eventId);
+      if (event.type === 'snapshot') {
+        const r = event.reservation;
+        if (snapshot && Date.parse(r.updatedAt) <= Date.parse(snapshot.updatedAt)) continue;
+        if (cancelledAt && Date.parse(r.updatedAt) <= Date.parse(cancelledAt)) continue;
+        snapshot = r;
+        if (r.status === 'confirmed') cancelledAt = null;
+      } else if (!cancelledAt || Date.parse(event.updatedAt) > Date.parse(cancelledAt)) {
+        if (!snapshot || Date.parse(event.updatedAt) > Date.parse(snapshot.updatedAt)) cancelledAt = event.updatedAt;
+      }
+    }
+  };
+
+  /** Tells the person the reservation's state; skipped when the person already knows it. */
+  const tell = async (next: ReservationState): Promise<void> => {
+    state = next;
+    const r = snapshot!;
+    const w = window!;
+    if (told && told.personId !== r.customer.id && told.state === 'granted') {
+      // The customer changed while access was given: take it from the previous person first.
+      await sendStatus(told.personId, 'revoked');
+    }
+    if (told && told.personId === r.customer.id && told.state === next && told.windowStart === w.windowStart && told.windowEnd === w.windowEnd) {
+      return;
+    }
+    await sendStatus(r.customer.id, next);
+  };
+
+  const sendStatus = async (personId: string, next: ReservationState): Promise<void> => {
+    const r = snapshot!;
+    const w = window!;
+    seq++;
+    await coordination.signalPerson({
+      personId,
+      event: {
+        type: 'reservation-status',
+        eventId: `${reservationWorkflowId(input.reservationId)}:${seq}`,
+        reservationId: input.reservationId,
+        seq,
+        unitId: r.reservationUnitId,
+        centerId: r.centerId,
+        start: r.start,
+        end: r.end,
+        windowStart: w.windowStart,
+        windowEnd: w.windowEnd,
+        state: next,
+        customer: {
+          type: r.customer.type,
+          profile: { firstName: r.customer.firstName, lastName: r.customer.lastName, email: r.customer.email },
+          updatedAt: r.updatedAt,
+        },
+      },
+    });
+    told = { personId, state: next, windowStart: w.windowStart, windowEnd: w.windowEnd };
+  };
+
+  try {
+    await condition(() => pending.length > 0);
+    await runUntilFinished();
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    // Cancelled from outside: access must still go away, so the revoke cannot be cancelled.
+    if (wasGranted()) await CancellationScope.nonCancellable(() => tell('cancelled'));
+    throw err;
+  }
+
+  function wasGranted(): boolean {
+    const last = told as Told | null;
+    return last?.state === 'granted';
+  }
+
+  async function runUntilFinished(): Promise<void> {
+    for (;;) {
+      takeEvents();
+      if (snapshot) {
+        const policy = await coordination.loadSetup();
+        const r: ReservationSnapshot = snapshot;
+        const w = reservationWindow(r.start, r.end, policy.reservationLeadMinutes, policy.reservationLagMinutes);
+        window = w;
+        const now = Date.now();
+        const opens = Date.parse(w.windowStart);
+        const closes = Date.parse(w.windowEnd);
+        if (!cancelledAt && r.status === 'confirmed' && now < opens) {
+          await tell('scheduled');
+          await condition(() => pending.length > 0, opens - now);
+          continue;
+        }
+        if (!cancelledAt && r.status === 'confirmed' && now < closes) {
+          await tell('granted');
+          await condition(() => pending.length > 0, closes - now);
+          continue;
+        }
+        // Finished: cancelled (access goes at once) or its window closed. A reservation whose
+        // window closed before it reached us was never granted, and grants nothing now.
+        const outcome: ReservationState = cancelledAt || r.status === 'cancelled' ? 'cancelled' : 'revoked';
+        if (told) await tell(outcome);
+        else state = outcome;
+      } else {
+        // Only a cancellation arrived; the reservation was never seen: nothing to give.
+        state = 'cancelled';
+      }
+      if (!(await lingerUntilChanged())) return;
+    }
+  }
+
+  /** Absorbs late duplicates for a while; true when a newer event changed the reservation. */
+  async function lingerUntilChanged(): Promise<boolean> {
+    const windowEnd = window ? Date.parse(window.windowEnd) : 0;
+    const until = Math.max(Date.now(), windowEnd) + LINGER_AFTER_FINISH_MS;
+    for (;;) {
+      const remaining = until - Date.now();
+      if (remaining <= 0) return false;
+      if (!(await condition(() => pending.length > 0, remaining))) return false;
+      const before = { snapshot, cancelledAt };
+      takeEvents();
+      if (snapshot !== before.snapshot || cancelledAt !== before.cancelledAt) return true;
+    }
+  }
+}
