@@ -1,6 +1,4 @@
 // Calendar dates and local midnights in IANA zones, DST changes and odd zones included.
-// node:test's describe/it register synchronously; the runner awaits the promises they return.
-/* eslint-disable @typescript-eslint/no-floating-promises */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {

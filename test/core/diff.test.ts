@@ -1,6 +1,4 @@
 // Desired against applied groups: normalization, the per-site diff, and equality.
-// node:test's describe/it register synchronously; the runner awaits the promises they return.
-/* eslint-disable @typescript-eslint/no-floating-promises */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { diffSiteGroups, normalizeSiteGroups, sameSiteGroups } from '../../src/core/diff';

@@ -1,6 +1,4 @@
 // A reservation's access window: start − lead to end + lag, and where an instant lies in it.
-// node:test's describe/it register synchronously; the runner awaits the promises they return.
-/* eslint-disable @typescript-eslint/no-floating-promises */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { reservationWindow, windowPhase } from '../../src/core/reservations';
