@@ -1,0 +1,304 @@
+// The SALTO KS activities (types.ts) on the client. Each is idempotent: a second run with the
+// same input finds everything done and changes nothing. Failures leave as ApplicationFailure,
+// nonRetryable from the client's classification, with Retry-After as nextRetryDelay, so
+// Temporal's retry policy does the waiting.
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AccessGroupId, SiteId } from '../core/types';
+import type { SaltoClient } from '../salto/client';
+import { mapWithConcurrency } from '../salto/concurrency';
+import { SaltoError, type SaltoErrorKind } from '../salto/errors';
+import type { SiteUser } from '../salto/model';
+import type {
+  ApplyGroupDiffInput,
+  DeleteUserInput,
+  EnsureUserInput,
+  EnsureUserResult,
+  SaltoActivities,
+  SaltoSiteSummary,
+  SetBlockedInput,
+  SiteState,
+  UpdateProfileInput,
+} from './types';
+
+export interface SaltoActivitiesOptions {
+  /**
+   * SALTO is eventually consistent: for up to about a minute after a user is created, group
+   * adds may answer 404 2202 and patches 403 2203. Those are retried while the activity's
+   * first attempt is younger than this; after it they are final. Default 90 s.
+   */
+  eventualConsistencyWindowMs?: number;
+  /** Group member lists read in parallel when reading a whole site. Default 4. */
+  readConcurrency?: number;
+  now?: () => number;
+}
+
+/** The alias that marks a SALTO KS user as this person's: `deskworks:<person id>`. */
+export function deskworksAlias(personId: string): string {
+  return `deskworks:${personId}`;
+}
+
+/** A patch of a new user may answer 403 2203 for a while (contract §2 Errors). */
+const PATCH_SETTLING: SaltoErrorKind[] = ['not_allowed'];
+/** A group add for a new user may answer 404 2202, and 403 2203, for a while. */
+const GROUP_ADD_SETTLING: SaltoErrorKind[] = ['not_found', 'not_allowed'];
+
+export function createSaltoActivities(
+  client: SaltoClient,
+  options: SaltoActivitiesOptions = {},
+): SaltoActivities {
+  const windowMs = options.eventualConsistencyWindowMs ?? 90_000;
+  const concurrency = options.readConcurrency ?? 4;
+  const now = options.now ?? Date.now;
+
+  /**
+   * Runs one activity body and turns whatever it throws into an ApplicationFailure.
+   * `settlingKinds`: answers that, for this activity, may only mean SALTO has not caught up with a create.
+   */
+  async function run<T>(body: () => Promise<T>, settlingKinds: SaltoErrorKind[] = []): Promise<T> {
+    try {
+      return await body();
+    } catch (error) {
+      const settling =
+        error instanceof SaltoError &&
+        error.mayBeEventualConsistency &&
+        settlingKinds.includes(error.kind) &&
+        windowOpen(windowMs, now);
+      throw toApplicationFailure(error, settling);
+    }
+  }
+
+  async function findByEmail(siteId: SiteId, email: string, alias: string): Promise<SiteUser | null> {
+    const matches = await client.findSiteUsersByEmail(siteId, email);
+    return matches.find((u) => u.alias === alias) ?? matches[0] ?? null;
+  }
+
+  /** After a duplicate-e-mail answer: the filter first; a full scan only if the server's filter is case-sensitive. */
+  async function findAfterDuplicate(siteId: SiteId, email: string, alias: string): Promise<SiteUser | null> {
+    const byFilter = await findByEmail(siteId, email, alias);
+    if (byFilter !== null) return byFilter;
+    const wanted = email.toLowerCase();
+    return (await client.listSiteUsers(siteId)).find((u) => u.user.email?.toLowerCase() === wanted) ?? null;
+  }
+
+  async function adopt(input: EnsureUserInput, user: SiteUser, alias: string): Promise<EnsureUserResult> {
+    const alreadyOurs = user.alias === alias;
+    if (!alreadyOurs) await client.updateSiteUser(input.siteId, user.id, { alias });
+    return ensureResult(input.siteId, user, !alreadyOurs);
+  }
+
+  const activities: SaltoActivities = {
+    ensureSaltoUser: (input) =>
+      run(async () => {
+        const alias = deskworksAlias(input.personId);
+        const existing = await findByEmail(input.siteId, input.profile.email, alias);
+        if (existing !== null) return adopt(input, existing, alias);
+
+        const roleId = await client.siteUserRoleId(input.siteId);
+        try {
+          const created = await client.createSiteUser(input.siteId, {
+            first_name: input.profile.firstName,
+            last_name: input.profile.lastName,
+            email: input.profile.email,
+            role_ids: [roleId],
+            alias,
+          });
+          return ensureResult(input.siteId, created, false);
+        } catch (error) {
+          if (!(error instanceof SaltoError && error.isDuplicateOrInvalidEmail)) throw error;
+          // Another run created the user between our look-up and our create: adopt it.
+          const raced = await findAfterDuplicate(input.siteId, input.profile.email, alias);
+          if (raced === null) {
+            client.forgetSiteUserRole(input.siteId); // a refused field may be a stale role id
+            throw error; // a malformed e-mail, not a race
+          }
+          return adopt(input, raced, alias);
+        }
+      }, PATCH_SETTLING),
+
+    applySaltoGroupDiff: (input: ApplyGroupDiffInput) =>
+      run(async () => {
+        const adds = new Set(input.add);
+        const removes = new Set(input.remove.filter((g) => !adds.has(g))); // add wins a contradiction
+        const groups = [...new Set([...adds, ...removes])].sort();
+        for (const groupId of groups) {
+          if (adds.has(groupId)) {
+            await client.changeAccessGroupMembers(input.siteId, groupId, {
+              addIds: [input.platformUserId],
+              removeIds: [],
+            });
+          } else {
+            await removeFromGroup(input.siteId, groupId, input.platformUserId);
+          }
+        }
+      }, GROUP_ADD_SETTLING),
+
+    updateSaltoUserProfile: (input: UpdateProfileInput) =>
+      run(async () => {
+        // The e-mail is not patchable in the Connect API; names are (contract: assumed).
+        await client.updateSiteUser(input.siteId, input.siteUserId, {
+          first_name: input.profile.firstName,
+          last_name: input.profile.lastName,
+        });
+      }, PATCH_SETTLING),
+
+    setSaltoUserBlocked: (input: SetBlockedInput) =>
+      run(async () => {
+        await client.updateSiteUser(input.siteId, input.siteUserId, { blocked: input.blocked });
+      }, PATCH_SETTLING),
+
+    deleteSaltoUser: (input: DeleteUserInput) =>
+      run(async () => {
+        try {
+          await client.deleteSiteUser(input.siteId, input.siteUserId);
+        } catch (error) {
+          if (!isNotFound(error)) throw error; // 404: deleted already
+        }
+      }),
+
+    readSaltoUserGroups: (input: { siteId: SiteId; platformUserId: string }) =>
+      run(async () => {
+        const groups = await client.listAccessGroups(input.siteId);
+        const memberships = await mapWithConcurrency(groups, concurrency, async (group) => {
+          heartbeat();
+          const members = await client.listAccessGroupMembers(input.siteId, group.id);
+          return members.some((m) => m.platformUserId === input.platformUserId) ? group.id : null;
+        });
+        return memberships.filter((id): id is AccessGroupId => id !== null).sort();
+      }),
+
+    readSaltoSiteState: (input: { siteId: SiteId }) =>
+      run(async (): Promise<SiteState> => {
+        const users = await client.listSiteUsers(input.siteId);
+        const groups = await client.listAccessGroups(input.siteId);
+        const groupsByUser = new Map<string, AccessGroupId[]>();
+        await mapWithConcurrency(groups, concurrency, async (group) => {
+          heartbeat();
+          for (const member of await client.listAccessGroupMembers(input.siteId, group.id)) {
+            const list = groupsByUser.get(member.platformUserId) ?? [];
+            list.push(group.id);
+            groupsByUser.set(member.platformUserId, list);
+          }
+        });
+        return {
+          siteId: input.siteId,
+          users: users.map((u) => ({
+            siteUserId: u.id,
+            platformUserId: u.user.id,
+            email: u.user.email ?? '',
+            alias: u.alias,
+            blocked: u.blocked,
+            groupIds: [...(groupsByUser.get(u.user.id) ?? [])].sort(),
+          })),
+          accessGroups: groups.map((g) => ({ id: g.id, name: g.customer_reference ?? g.id })),
+        };
+      }),
+
+    listSaltoSites: () =>
+      run(async (): Promise<SaltoSiteSummary[]> => {
+        const sites = await client.listSites();
+        return sites.map((s) => ({
+          id: s.id,
+          name: s.customer_reference ?? s.site_uid ?? s.id,
+          timeZone: s.time_zone ?? 'UTC',
+        }));
+      }),
+
+    listSaltoAccessGroups: (input: { siteId: SiteId }) =>
+      run(async () => {
+        const groups = await client.listAccessGroups(input.siteId);
+        return groups.map((g) => ({ id: g.id, name: g.customer_reference ?? g.id }));
+      }),
+  };
+
+  /** Bulk PATCH; should SALTO refuse a remove of a non-member with 404, the single DELETE decides. */
+  async function removeFromGroup(
+    siteId: SiteId,
+    groupId: AccessGroupId,
+    platformUserId: string,
+  ): Promise<void> {
+    try {
+      await client.changeAccessGroupMembers(siteId, groupId, { addIds: [], removeIds: [platformUserId] });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      try {
+        await client.removeAccessGroupMember(siteId, groupId, platformUserId);
+      } catch (single) {
+        if (!isNotFound(single)) throw single; // not a member: the remove is done
+      }
+    }
+  }
+
+  return activities;
+}
+
+function ensureResult(siteId: SiteId, user: SiteUser, adopted: boolean): EnsureUserResult {
+  const suspended = user.subscription_state === 'suspended';
+  return {
+    siteId,
+    siteUserId: user.id,
+    platformUserId: user.user.id,
+    adopted,
+    blocked: user.blocked,
+    subscriptionState: user.subscription_state,
+    warning: suspended
+      ? `SALTO KS site ${siteId} has no free seat: user ${user.id} is "suspended" and opens no doors until a seat is freed`
+      : null,
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof SaltoError && error.status === 404;
+}
+
+/** True while this activity's first attempt is recent enough for SALTO to still be settling. */
+function windowOpen(windowMs: number, now: () => number): boolean {
+  const firstScheduled = activityContext()?.info.scheduledTimestampMs;
+  if (firstScheduled === undefined) return true; // called outside Temporal: treat as the first attempt
+  return now() - firstScheduled < windowMs;
+}
+
+function activityContext(): Context | null {
+  try {
+    return Context.current();
+  } catch {
+    return null;
+  }
+}
+
+function heartbeat(): void {
+  activityContext()?.heartbeat();
+}
+
+/** ApplicationFailure type per kind, e.g. "SaltoRateLimited", "SaltoReconnectRequired", "SaltoNotFound". */
+export function saltoFailureType(kind: SaltoErrorKind): string {
+  return 'Salto' + kind.replace(/(^|_)([a-z])/g, (_m, _sep: string, c: string) => c.toUpperCase());
+}
+
+export function toApplicationFailure(error: unknown, settling: boolean): ApplicationFailure {
+  if (error instanceof ApplicationFailure) return error;
+  if (error instanceof SaltoError) {
+    const retryable = error.retryable || (settling && error.mayBeEventualConsistency);
+    const note =
+      retryable && !error.retryable ? ' (SALTO KS may still be settling after a create; retrying)' : '';
+    return ApplicationFailure.create({
+      message: error.message + note,
+      type: saltoFailureType(error.kind),
+      nonRetryable: !retryable,
+      ...(error.retryAfterMs !== null && error.retryAfterMs > 0
+        ? { nextRetryDelay: error.retryAfterMs }
+        : {}),
+      details: [
+        {
+          method: error.method,
+          path: error.path,
+          status: error.status,
+          errorCode: error.errorCode,
+          kind: error.kind,
+        },
+      ],
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return ApplicationFailure.create({ message, type: 'SaltoUnexpectedError', nonRetryable: false });
+}

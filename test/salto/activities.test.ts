@@ -1,0 +1,361 @@
+// The SALTO KS activities against the real simulator: what they do, how few requests they
+// need (exact counts from the simulator's request log), idempotency, and their failures.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import type { EnsureUserInput } from '../../src/activities/types';
+import { activityRunner, type ActivityRunner } from './helpers/activities';
+import { makeClient, rejection } from './helpers/client';
+import { baseSeed, SITE_A, SITE_B, TestSimulator } from './helpers/simulator';
+
+const ensureInput = (personId: string, email: string): EnsureUserInput => ({
+  siteId: SITE_A,
+  personId,
+  profile: { firstName: 'Ada', lastName: 'Lovelace', email },
+});
+
+const USERS = `/v1.2/sites/${SITE_A}/users`;
+const ROLES = `/v1.2/sites/${SITE_A}/roles`;
+const bulk = (group: string) => `PATCH /v1.1/sites/${SITE_A}/access_groups/${group}/users`;
+
+describe('SALTO KS activities', () => {
+  let sim: TestSimulator;
+  let runner: ActivityRunner;
+
+  before(async () => {
+    sim = await TestSimulator.start();
+  });
+  after(async () => {
+    await sim.close();
+  });
+
+  /** Fresh state and a fresh, signed-in client (cold role cache), with the request log emptied. */
+  async function freshStart(seed = baseSeed()): Promise<void> {
+    await sim.reset(seed);
+    const { client } = makeClient(sim.url);
+    await client.listSites();
+    runner = activityRunner(client);
+    await sim.clearRequests();
+  }
+
+  beforeEach(async () => {
+    await freshStart();
+  });
+
+  const siteA = async () => (await sim.state()).sites.find((s) => s.id === SITE_A)!;
+
+  describe('ensureSaltoUser', () => {
+    it('adopts a user who already exists (e-mail matched case-insensitively) and marks it: 2 requests', async () => {
+      const seed = baseSeed();
+      seed.sites![0]!.users = [
+        { id: 'su-grace', first_name: 'Grace', last_name: 'Hopper', email: 'grace@example.com' },
+      ];
+      await freshStart(seed);
+
+      const result = await runner.run('ensureSaltoUser', ensureInput('p-7', 'Grace@Example.COM'));
+      assert.equal(result.adopted, true);
+      assert.equal(result.siteUserId, 'su-grace');
+      assert.deepEqual(await sim.apiRequests(), [`GET ${USERS}`, `PATCH ${USERS}/su-grace`]);
+      const users = (await siteA()).users;
+      assert.equal(users.length, 1, 'not duplicated');
+      assert.equal(users[0]?.alias, 'deskworks:p-7');
+    });
+
+    it('finds its own user again with one request and changes nothing', async () => {
+      const first = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
+      const before = await sim.state();
+      await sim.clearRequests();
+
+      const again = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
+      assert.deepEqual(await sim.apiRequests(), [`GET ${USERS}`]);
+      assert.deepEqual(await sim.state(), before);
+      assert.deepEqual(again, { ...first, adopted: false });
+    });
+
+    it('creates a new user with the site_user role and the deskworks alias: 3 requests, then 2 with the role cached', async () => {
+      const created = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
+      assert.deepEqual(await sim.apiRequests(), [`GET ${USERS}`, `GET ${ROLES}`, `POST ${USERS}`]);
+      assert.equal(created.adopted, false);
+      assert.equal(created.subscriptionState, 'subscribed');
+      assert.equal(created.warning, null);
+      assert.notEqual(created.siteUserId, created.platformUserId);
+
+      await sim.clearRequests();
+      await runner.run('ensureSaltoUser', ensureInput('p-2', 'charles@example.com'));
+      assert.deepEqual(await sim.apiRequests(), [`GET ${USERS}`, `POST ${USERS}`]);
+
+      const users = (await siteA()).users;
+      assert.deepEqual(
+        users.map((u) => [u.email, u.alias, u.id, u.userId]),
+        [
+          ['ada@example.com', 'deskworks:p-1', created.siteUserId, created.platformUserId],
+          ['charles@example.com', 'deskworks:p-2', users[1]?.id, users[1]?.userId],
+        ],
+      );
+    });
+
+    it("works for an e-mail with a ' in it", async () => {
+      const email = "siobhan.o'brien@example.com";
+      const created = await runner.run('ensureSaltoUser', ensureInput('p-3', email));
+      const again = await runner.run('ensureSaltoUser', ensureInput('p-3', "Siobhan.O'Brien@example.com"));
+      assert.equal(again.siteUserId, created.siteUserId);
+      assert.deepEqual(
+        (await siteA()).users.map((u) => u.email),
+        [email],
+      );
+    });
+
+    it('two concurrent ensures of one person (two workers) create one user; the loser adopts it', async () => {
+      const second = activityRunner(makeClient(sim.url).client);
+      await second.run('listSaltoSites'); // sign the second worker in before the race
+      // Latency makes both look-ups miss: both create, SALTO refuses the second with 400 1101.
+      await sim.faults({ latencyMs: 150 });
+      await sim.clearRequests();
+
+      const [a, b] = await Promise.all([
+        runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com')),
+        second.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com')),
+      ]);
+      assert.equal(a.siteUserId, b.siteUserId);
+      assert.equal(a.platformUserId, b.platformUserId);
+      assert.equal((await siteA()).users.length, 1);
+      const creates = (await sim.requests())
+        .filter((r) => r.method === 'POST' && r.path === USERS)
+        .map((r) => r.status);
+      assert.deepEqual(creates.sort(), [201, 400], 'the race really happened');
+    });
+
+    it('reports a suspended subscription (no free seat) as a warning', async () => {
+      const seed = baseSeed();
+      seed.sites![0]!.seats = 1;
+      seed.sites![0]!.users = [{ email: 'first@example.com' }];
+      await freshStart(seed);
+      const result = await runner.run('ensureSaltoUser', ensureInput('p-9', 'second@example.com'));
+      assert.equal(result.subscriptionState, 'suspended');
+      assert.match(result.warning ?? '', /no free seat.*suspended/);
+    });
+
+    it('fails a malformed e-mail as not retryable (400 1101)', async () => {
+      const failure = await rejection(runner.run('ensureSaltoUser', ensureInput('p-1', 'not-an-email')));
+      assert.ok(failure instanceof ApplicationFailure);
+      assert.equal(failure.nonRetryable, true);
+      assert.equal(failure.type, 'SaltoValidationFailed');
+      assert.match(failure.message, /400 ErrorCode 1101/);
+      assert.equal((await siteA()).users.length, 0);
+    });
+  });
+
+  describe('applySaltoGroupDiff', () => {
+    it('uses one bulk PATCH per group; a remove of a non-member is success; a second run changes nothing', async () => {
+      const user = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
+      await sim.clearRequests();
+      const diff = {
+        siteId: SITE_A,
+        platformUserId: user.platformUserId,
+        add: ['ag-a-floor', 'ag-a-entrance'],
+        remove: ['ag-a-office'],
+      };
+
+      await runner.run('applySaltoGroupDiff', diff);
+      const expected = [bulk('ag-a-entrance'), bulk('ag-a-floor'), bulk('ag-a-office')];
+      assert.deepEqual(await sim.apiRequests(), expected);
+      const membersOf = async () =>
+        Object.fromEntries((await siteA()).access_groups.map((g) => [g.id, g.members]));
+      assert.deepEqual(await membersOf(), {
+        'ag-a-entrance': [user.platformUserId],
+        'ag-a-floor': [user.platformUserId],
+        'ag-a-office': [],
+      });
+
+      const before = await sim.state();
+      await sim.clearRequests();
+      await runner.run('applySaltoGroupDiff', diff);
+      assert.deepEqual(await sim.apiRequests(), expected);
+      assert.deepEqual(await sim.state(), before);
+
+      await sim.clearRequests();
+      await runner.run('applySaltoGroupDiff', { ...diff, add: [], remove: ['ag-a-floor'] });
+      assert.deepEqual(await sim.apiRequests(), [bulk('ag-a-floor')]);
+      assert.deepEqual((await membersOf())['ag-a-floor'], []);
+    });
+
+    it('retries a 404 2202 right after the create, but not once SALTO had time to settle', async () => {
+      await sim.faults({ eventualConsistencyMs: 60_000 });
+      const user = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
+      const diff = { siteId: SITE_A, platformUserId: user.platformUserId, add: ['ag-a-floor'], remove: [] };
+
+      const fresh = await rejection(runner.run('applySaltoGroupDiff', diff));
+      assert.ok(fresh instanceof ApplicationFailure);
+      assert.equal(fresh.type, 'SaltoNotFound');
+      assert.equal(fresh.nonRetryable, false);
+      assert.match(fresh.message, /settling/);
+
+      const late = await rejection(
+        runner.runWith({ scheduledTimestampMs: Date.now() - 120_000 }, 'applySaltoGroupDiff', diff),
+      );
+      assert.ok(late instanceof ApplicationFailure);
+      assert.equal(late.nonRetryable, true);
+
+      await sim.faults({});
+      await runner.run('applySaltoGroupDiff', diff);
+      assert.deepEqual((await siteA()).access_groups.find((g) => g.id === 'ag-a-floor')?.members, [
+        user.platformUserId,
+      ]);
+    });
+
+    it('refuses a site-user id where the platform id belongs (404 2202)', async () => {
+      const user = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
+      const failure = await rejection(
+        runner.runWith({ scheduledTimestampMs: 1 }, 'applySaltoGroupDiff', {
+          siteId: SITE_A,
+          platformUserId: user.siteUserId,
+          add: ['ag-a-floor'],
+          remove: [],
+        }),
+      );
+      assert.ok(failure instanceof ApplicationFailure);
+      assert.equal(failure.type, 'SaltoNotFound');
+      assert.equal(failure.nonRetryable, true);
+    });
+  });
+
+  describe('profile, block, delete', () => {
+    it('patches names and the blocked flag with one request each, idempotently', async () => {
+      const user = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
+      await sim.clearRequests();
+      const ref = { siteId: SITE_A, siteUserId: user.siteUserId };
+      await runner.run('updateSaltoUserProfile', {
+        ...ref,
+        profile: { firstName: 'Augusta Ada', lastName: 'King', email: 'ada@example.com' },
+      });
+      await runner.run('setSaltoUserBlocked', { ...ref, blocked: true });
+      await runner.run('setSaltoUserBlocked', { ...ref, blocked: true });
+      assert.deepEqual(await sim.apiRequests(), Array<string>(3).fill(`PATCH ${USERS}/${user.siteUserId}`));
+      const stored = (await siteA()).users[0];
+      assert.deepEqual(
+        [stored?.first_name, stored?.last_name, stored?.blocked],
+        ['Augusta Ada', 'King', true],
+      );
+      await runner.run('setSaltoUserBlocked', { ...ref, blocked: false });
+      assert.equal((await siteA()).users[0]?.blocked, false);
+    });
+
+    it('retries a 403 2203 on a patch right after the create', async () => {
+      await sim.faults({ eventualConsistencyMs: 60_000 });
+      const user = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
+      const failure = await rejection(
+        runner.run('setSaltoUserBlocked', { siteId: SITE_A, siteUserId: user.siteUserId, blocked: true }),
+      );
+      assert.ok(failure instanceof ApplicationFailure);
+      assert.equal(failure.type, 'SaltoNotAllowed');
+      assert.equal(failure.nonRetryable, false);
+    });
+
+    it('deletes a user (and its memberships); deleting again is success', async () => {
+      const user = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
+      await runner.run('applySaltoGroupDiff', {
+        siteId: SITE_A,
+        platformUserId: user.platformUserId,
+        add: ['ag-a-floor'],
+        remove: [],
+      });
+      await sim.clearRequests();
+      await runner.run('deleteSaltoUser', { siteId: SITE_A, siteUserId: user.siteUserId });
+      await runner.run('deleteSaltoUser', { siteId: SITE_A, siteUserId: user.siteUserId });
+      assert.deepEqual(
+        (await sim.requests()).map((r) => `${r.method} ${r.status}`),
+        ['DELETE 202', 'DELETE 404'],
+      );
+      const site = await siteA();
+      assert.deepEqual(site.users, []);
+      assert.ok(site.access_groups.every((g) => g.members.length === 0));
+    });
+  });
+
+  describe('reading', () => {
+    it("reads one user's groups and a whole site's state", async () => {
+      const ada = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
+      const bob = await runner.run('ensureSaltoUser', ensureInput('p-2', 'bob@example.com'));
+      const add = (platformUserId: string, groups: string[]) =>
+        runner.run('applySaltoGroupDiff', { siteId: SITE_A, platformUserId, add: groups, remove: [] });
+      await add(ada.platformUserId, ['ag-a-office', 'ag-a-entrance']);
+      await add(bob.platformUserId, ['ag-a-floor']);
+      await sim.clearRequests();
+
+      assert.deepEqual(
+        await runner.run('readSaltoUserGroups', { siteId: SITE_A, platformUserId: ada.platformUserId }),
+        ['ag-a-entrance', 'ag-a-office'],
+      );
+      assert.equal((await sim.apiRequests()).length, 4, 'the group list and three member lists');
+
+      const state = await runner.run('readSaltoSiteState', { siteId: SITE_A });
+      assert.deepEqual(state, {
+        siteId: SITE_A,
+        users: [
+          {
+            siteUserId: ada.siteUserId,
+            platformUserId: ada.platformUserId,
+            email: 'ada@example.com',
+            alias: 'deskworks:p-1',
+            blocked: false,
+            groupIds: ['ag-a-entrance', 'ag-a-office'],
+          },
+          {
+            siteUserId: bob.siteUserId,
+            platformUserId: bob.platformUserId,
+            email: 'bob@example.com',
+            alias: 'deskworks:p-2',
+            blocked: false,
+            groupIds: ['ag-a-floor'],
+          },
+        ],
+        accessGroups: [
+          { id: 'ag-a-entrance', name: 'Entrance' },
+          { id: 'ag-a-floor', name: 'Floor' },
+          { id: 'ag-a-office', name: 'Office' },
+        ],
+      });
+    });
+
+    it('lists sites and access groups for the set-up page', async () => {
+      assert.deepEqual(await runner.run('listSaltoSites'), [
+        { id: SITE_A, name: 'Site A', timeZone: 'Europe/Berlin' },
+        { id: SITE_B, name: 'Site B', timeZone: 'America/New_York' },
+      ]);
+      assert.deepEqual(await runner.run('listSaltoAccessGroups', { siteId: SITE_B }), [
+        { id: 'ag-b-lobby', name: 'Lobby' },
+      ]);
+    });
+  });
+
+  describe('failures as Temporal sees them', () => {
+    it('429 with Retry-After: 2 asks Temporal to wait 2 s before the next attempt', async () => {
+      await sim.faults({ errors: [{ status: 429, count: 1, retryAfterSeconds: 2 }] });
+      const failure = await rejection(runner.run('listSaltoSites'));
+      assert.ok(failure instanceof ApplicationFailure);
+      assert.equal(failure.type, 'SaltoRateLimited');
+      assert.equal(failure.nonRetryable, false);
+      assert.equal(failure.nextRetryDelay, 2000);
+    });
+
+    it('a 503 is retryable, a 400 is not', async () => {
+      await sim.faults({ errors: [{ status: 503, count: 1 }] });
+      const unavailable = await rejection(runner.run('listSaltoSites'));
+      assert.ok(unavailable instanceof ApplicationFailure);
+      assert.deepEqual([unavailable.type, unavailable.nonRetryable], ['SaltoServerError', false]);
+
+      const badRequest = await rejection(runner.run('listSaltoAccessGroups', { siteId: 'DE4520168385' }));
+      assert.ok(badRequest instanceof ApplicationFailure);
+      assert.deepEqual([badRequest.type, badRequest.nonRetryable], ['SaltoMalformedRequest', true]);
+      assert.deepEqual(badRequest.details, [
+        {
+          method: 'GET',
+          path: '/v1.2/sites/DE4520168385/access_groups',
+          status: 400,
+          errorCode: '1100',
+          kind: 'malformed_request',
+        },
+      ]);
+    });
+  });
+});
