@@ -8,8 +8,10 @@ const HOUR_MS = 3_600_000;
 /** Every zone's UTC offset lies within ±16 h, so a day's first instant is within that of its UTC midnight. */
 const MAX_OFFSET_MS = 16 * HOUR_MS;
 const LOCAL_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-/** Intl writes years before 1 AD without an era sign; stay where YYYY-MM-DD is unambiguous. */
-/** 0001-01-02T00:00Z and 9999-12-30T00:00Z: a day's margin keeps every zone's date within 0001–9999. */
+/**
+ * Intl writes years before 1 AD without an era sign, so stay where YYYY-MM-DD is unambiguous:
+ * 0001-01-02T00:00Z to 9999-12-30T00:00Z, a day's margin keeping every zone's date in 0001–9999.
+ */
 const EARLIEST_SUPPORTED_MS = -62_135_596_800_000 + DAY_MS;
 const LATEST_SUPPORTED_MS = Date.UTC(9999, 11, 30);
 
