@@ -61,7 +61,7 @@ export function identityRoutes(state: SimulatorState, now: () => number): Router
   });
 
   router.get('/connect/authorize', (req: Request, res: Response) => {
-    const params = authorizeParams(req.query as Record<string, unknown>);
+    const params = authorizeParams(req.query);
     const problem = checkAuthorizeRequest(state, params);
     if (problem !== null) {
       res.status(400).type('text/plain').send(`Bad sign-in request: ${problem}`);

@@ -25,8 +25,11 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
     else server.listen(options.port, options.host, resolve);
   });
   const { port } = server.address() as AddressInfo;
+  // A specific interface is where clients must go; otherwise localhost reaches it.
+  const wildcard = options.host === undefined || ['', '0.0.0.0', '::'].includes(options.host);
+  const host = wildcard ? 'localhost' : options.host!.includes(':') ? `[${options.host}]` : options.host;
   return {
-    url: `http://localhost:${port}`,
+    url: `http://${host}:${port}`,
     simulator,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -100,6 +100,6 @@ export class TestSimulator {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.status === 204 ? null : ((await response.json()) as unknown);
+    return response.status === 204 ? null : await response.json();
   }
 }
