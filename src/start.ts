@@ -9,6 +9,7 @@ import { startPart, stopParts, type Part } from './runtime/child-processes';
 import { isListening, waitForPort } from './runtime/wait-for-port';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from './shared/search-attributes';
 import { DEMO_SALTO } from './demo/demo-salto-account';
+import { loadDemoOnce } from './demo/load-demo';
 
 const root = join(__dirname, '..', '..');
 const dataDir = join(root, 'data');
@@ -154,6 +155,33 @@ async function main(): Promise<void> {
   if (useSimulator) log(`  SALTO KS simulator:   ${simulatorUrl}/__sim/state`);
   else log(`  SALTO KS:             ${config.SALTO_KS_API_URL}`);
   log('');
+  // Demo data only on the simulator: a real SALTO KS account never gets made-up people.
+  if (useSimulator) await loadDemoData(api, env);
+}
+
+async function loadDemoData(apiUrl: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const demoLog = (line: string): void => void process.stdout.write(`[demo] ${line}\n`);
+  try {
+    const loaded = await loadDemoOnce({
+      markerFile: join(dataDir, 'demo-loaded.json'),
+      target: {
+        apiUrl,
+        // The first secret signs; any of them verifies (rotation).
+        webhookSecret: (env.DESKWORKS_WEBHOOK_SECRET ?? '').split(',')[0]?.trim() ?? '',
+        adminToken: env.ADMIN_TOKEN ?? '',
+      },
+      saltoSignIn: { username: DEMO_SALTO.username, password: DEMO_SALTO.password },
+      log: demoLog,
+    });
+    if (loaded) {
+      demoLog('watch the SALTO KS users and group memberships appear in the simulator state and the workflows in the Web UI;');
+      demoLog('send more events with `npm run demo:events -- --help`');
+    }
+  } catch (err) {
+    // The product keeps running without the demo: say what failed and how to retry.
+    demoLog(`loading the demo data failed: ${(err as Error).message}`);
+    demoLog('everything else keeps running; restart `npm start` to try loading it again');
+  }
 }
 
 void main();
