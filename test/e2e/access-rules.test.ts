@@ -1,0 +1,246 @@
+// The contract's access rules, end to end on the whole product (dev server, real worker, real
+// API, SALTO KS simulator over HTTP): each test sends signed Deskworks events through the webhook
+// and asserts what SALTO KS ends up holding — users, aliases, group memberships.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  billing,
+  billingChanged,
+  comemberAdded,
+  comemberRemoved,
+  memberCreated,
+  memberSnapshot,
+  memberStatusChanged,
+  memberUpdated,
+  reservationCreated,
+  reservationSnapshot,
+} from '../../src/demo/event-builders';
+import { startStack, type Stack } from '../helpers/stack';
+import {
+  BERLIN,
+  BROOKLYN,
+  emailOf,
+  GROUPS,
+  localDay,
+  mapTestSetup,
+  PRODUCT_DESK,
+  PRODUCT_OFFICE,
+  saltoGroupsOf,
+  saltoUsersByEmail,
+  uniqueId,
+  UNIT_SPREE,
+  waitForSaltoGroups,
+} from './e2e-support';
+
+describe('access rules, end to end', () => {
+  let stack: Stack;
+
+  before(async () => {
+    stack = await startStack();
+    await mapTestSetup(stack);
+    // No lead or lag: reservation windows are then exactly start..end, so they can open and
+    // close within seconds of a test.
+    const policy = await stack.api('PATCH', '/api/setup/policy', {
+      reservationLeadMinutes: 0,
+      reservationLagMinutes: 0,
+      noAccessPolicy: 'keep',
+    });
+    assert.equal(policy.status, 200, JSON.stringify(policy.body));
+  });
+
+  after(async () => {
+    await stack?.stop();
+  });
+
+  /** Sends a signed event and expects the webhook's 202. */
+  async function send(event: { id: string; type: string }): Promise<void> {
+    const answer = await stack.sendEvent(event);
+    assert.equal(answer.status, 202, `${event.type}: ${JSON.stringify(answer.body)}`);
+  }
+
+  function newMember(productId: string | null, centerId = BERLIN.centerId) {
+    const id = uniqueId('m');
+    return memberSnapshot({
+      id,
+      centerId,
+      firstName: 'Ada',
+      lastName: `Tester ${id}`,
+      email: emailOf(id),
+      recurringBillings: productId
+        ? [billing({ id: `b-${id}`, productId, centerId, startDate: localDay(BERLIN.timeZone, -1) })]
+        : [],
+    });
+  }
+
+  it('member.created: a SALTO KS user with the alias and the groups of the product at its center', async () => {
+    const member = newMember(PRODUCT_DESK);
+    await send(memberCreated(member));
+
+    const user = await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin);
+    assert.equal(user.alias, `deskworks:${member.id}`);
+    assert.equal(user.first_name, member.firstName);
+    assert.equal(user.last_name, member.lastName);
+    assert.equal(user.blocked, false);
+    // Nothing at the other center's site: the billing is at Berlin only.
+    assert.deepEqual(await saltoUsersByEmail(stack, BROOKLYN.siteId, member.email), []);
+  });
+
+  it('plan changes: billing.updated, member.updated moving the product to another center, billing.cancelled', async () => {
+    const member = newMember(PRODUCT_DESK);
+    const desk = member.recurringBillings[0]!;
+    await send(memberCreated(member));
+    const berlinUser = await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin);
+
+    // Upgrade at the same center: the office's groups, same user.
+    await send(billingChanged(member.id, 'billing.updated', { ...desk, productId: PRODUCT_OFFICE }));
+    const upgraded = await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.officeBerlin);
+    assert.equal(upgraded.userId, berlinUser.userId);
+
+    // A whole new snapshot: the Berlin billing replaced by a hot desk in Brooklyn. The same
+    // product id gives Brooklyn's groups there; Berlin's user stays (policy keep) with none.
+    const brooklynDesk = billing({
+      id: `b-${member.id}-bro`,
+      productId: PRODUCT_DESK,
+      centerId: BROOKLYN.centerId,
+      startDate: localDay(BROOKLYN.timeZone, 0),
+    });
+    await send(memberUpdated(member, { recurringBillings: [brooklynDesk] }));
+    const brooklynUser = await waitForSaltoGroups(stack, BROOKLYN.siteId, member.email, GROUPS.deskBrooklyn);
+    await waitForSaltoGroups(stack, BERLIN.siteId, member.email, []);
+    assert.equal(brooklynUser.alias, `deskworks:${member.id}`);
+
+    await send(billingChanged(member.id, 'billing.cancelled', brooklynDesk));
+    const cancelled = await waitForSaltoGroups(stack, BROOKLYN.siteId, member.email, []);
+    assert.equal(cancelled.blocked, false, 'policy keep: the user is neither blocked nor deleted');
+  });
+
+  it('member.deactivated removes every group and keeps the user; member.activated gives them back', async () => {
+    const member = newMember(PRODUCT_OFFICE);
+    await send(memberCreated(member));
+    const active = await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.officeBerlin);
+
+    await send(memberStatusChanged(member.id, 'member.deactivated'));
+    const inactive = await waitForSaltoGroups(stack, BERLIN.siteId, member.email, []);
+    assert.equal(inactive.userId, active.userId, 'the same SALTO KS user is kept');
+    assert.equal(inactive.blocked, false);
+
+    await send(memberStatusChanged(member.id, 'member.activated'));
+    const again = await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.officeBerlin);
+    assert.equal(again.userId, active.userId, 'no duplicate user on reactivation');
+  });
+
+  it("a co-member holds its master's plan groups, loses them while the master is inactive and when removed", async () => {
+    const master = newMember(PRODUCT_OFFICE);
+    await send(memberCreated(master));
+    const masterUser = await waitForSaltoGroups(stack, BERLIN.siteId, master.email, GROUPS.officeBerlin);
+
+    const comember = newMember(null);
+    await send(comemberAdded(master.id, comember));
+    const comemberUser = await waitForSaltoGroups(stack, BERLIN.siteId, comember.email, GROUPS.officeBerlin);
+    assert.equal(comemberUser.alias, `deskworks:${comember.id}`);
+    assert.notEqual(comemberUser.userId, masterUser.userId, 'a user of its own');
+
+    await send(memberStatusChanged(master.id, 'member.deactivated'));
+    await waitForSaltoGroups(stack, BERLIN.siteId, comember.email, []);
+    await send(memberStatusChanged(master.id, 'member.activated'));
+    await waitForSaltoGroups(stack, BERLIN.siteId, comember.email, GROUPS.officeBerlin);
+
+    await send(comemberRemoved(master.id, comember.id));
+    const removed = await waitForSaltoGroups(stack, BERLIN.siteId, comember.email, []);
+    assert.equal(removed.userId, comemberUser.userId, 'the co-member stays a SALTO KS user (policy keep)');
+    // The master keeps everything.
+    assert.deepEqual(await saltoGroupsOf(stack, BERLIN.siteId, masterUser.userId), GROUPS.officeBerlin);
+  });
+
+  it("a non-member's reservation opening in seconds gives the unit's groups at its start, not before", async () => {
+    const customerId = uniqueId('nm');
+    const startMs = Date.now() + 4_000;
+    const reservation = reservationSnapshot({
+      id: uniqueId('r'),
+      reservationUnitId: UNIT_SPREE,
+      centerId: BERLIN.centerId,
+      startMs,
+      endMs: startMs + 10 * 60_000,
+      customer: {
+        type: 'nonmember',
+        id: customerId,
+        firstName: 'Nora',
+        lastName: 'Guest',
+        email: emailOf(customerId),
+      },
+    });
+    await send(reservationCreated(reservation));
+
+    const scheduled = await stack.api('GET', `/api/reservations/${reservation.id}`);
+    assert.equal(scheduled.status, 200);
+    assert.equal((scheduled.body as { state: string }).state, 'scheduled');
+    assert.deepEqual(
+      await saltoUsersByEmail(stack, BERLIN.siteId, emailOf(customerId)),
+      [],
+      'nothing before the window',
+    );
+
+    const user = await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(customerId), GROUPS.spreeRoom);
+    assert.ok(Date.now() >= startMs, 'the groups arrived no earlier than the start (lead 0)');
+    assert.equal(user.alias, `deskworks:${customerId}`);
+  });
+
+  it("a non-member's reservation closing in seconds takes the groups away after its end", async () => {
+    const customerId = uniqueId('nm');
+    const endMs = Date.now() + 5_000;
+    const reservation = reservationSnapshot({
+      id: uniqueId('r'),
+      reservationUnitId: UNIT_SPREE,
+      centerId: BERLIN.centerId,
+      startMs: endMs - 30 * 60_000,
+      endMs,
+      customer: {
+        type: 'nonmember',
+        id: customerId,
+        firstName: 'Olga',
+        lastName: 'Guest',
+        email: emailOf(customerId),
+      },
+    });
+    await send(reservationCreated(reservation));
+
+    // Running already: access now.
+    const granted = await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(customerId), GROUPS.spreeRoom);
+    assert.ok(Date.now() < endMs, 'granted while the reservation still ran');
+
+    const revoked = await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(customerId), []);
+    assert.ok(Date.now() >= endMs, 'revoked no earlier than the end (lag 0)');
+    assert.equal(revoked.userId, granted.userId, 'the user is kept (policy keep)');
+    const state = await stack.api('GET', `/api/reservations/${reservation.id}`);
+    assert.equal((state.body as { state: string }).state, 'revoked');
+  });
+
+  it("a member's reservation ending never removes the groups the member's plan gives (union)", async () => {
+    const member = newMember(PRODUCT_DESK);
+    await send(memberCreated(member));
+    await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin);
+
+    const endMs = Date.now() + 4_000;
+    await send(
+      reservationCreated(
+        reservationSnapshot({
+          id: uniqueId('r'),
+          reservationUnitId: UNIT_SPREE,
+          centerId: BERLIN.centerId,
+          startMs: endMs - 60 * 60_000,
+          endMs,
+          customer: {
+            type: 'member',
+            id: member.id,
+            firstName: member.firstName,
+            lastName: member.lastName,
+            email: member.email,
+          },
+        }),
+      ),
+    );
+    await waitForSaltoGroups(stack, BERLIN.siteId, member.email, [...GROUPS.deskBerlin, ...GROUPS.spreeRoom]);
+    await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin);
+    assert.ok(Date.now() >= endMs);
+  });
+});
