@@ -4,8 +4,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { localDateAt, addDays } from '../../src/core/dates';
 import { DEMO_SITE_BERLIN_ID, DEMO_SITE_BROOKLYN_ID } from '../../src/simulator/demo-seed';
+import { personWorkflowId } from '../../src/shared/ids';
 import type { LoggedRequest, SimStateView } from '../../src/simulator';
 import type { Stack } from '../helpers/stack';
+
+/** What the helpers need of a running product: startStack()'s stack, or a test's own harness. */
+export type ProductUnderTest = Pick<Stack, 'sim' | 'api' | 'eventually'>;
 
 export const BERLIN = { centerId: 'c-ber', siteId: DEMO_SITE_BERLIN_ID, timeZone: 'Europe/Berlin' };
 export const BROOKLYN = { centerId: 'c-bro', siteId: DEMO_SITE_BROOKLYN_ID, timeZone: 'America/New_York' };
@@ -24,7 +28,7 @@ export const GROUPS = {
 };
 
 /** Maps both centers, the two products and the meeting room through the admin API. */
-export async function mapTestSetup(stack: Stack): Promise<void> {
+export async function mapTestSetup(stack: ProductUnderTest): Promise<void> {
   const calls: [string, unknown][] = [
     [
       `/api/setup/centers/${BERLIN.centerId}`,
@@ -72,7 +76,7 @@ export type SaltoSite = SimStateView['sites'][number];
 export type SaltoUser = SaltoSite['users'][number];
 
 /** What SALTO KS holds now, read over HTTP from the simulator (GET /__sim/state). */
-export async function saltoState(stack: Stack): Promise<SimStateView> {
+export async function saltoState(stack: ProductUnderTest): Promise<SimStateView> {
   const res = await fetch(`${stack.sim.url}/__sim/state`);
   assert.equal(res.status, 200);
   return (await res.json()) as SimStateView;
@@ -96,11 +100,19 @@ export function groupsOf(state: SimStateView, siteId: string, platformUserId: st
     .sort();
 }
 
-export async function saltoUsersByEmail(stack: Stack, siteId: string, email: string): Promise<SaltoUser[]> {
+export async function saltoUsersByEmail(
+  stack: ProductUnderTest,
+  siteId: string,
+  email: string,
+): Promise<SaltoUser[]> {
   return usersByEmail(await saltoState(stack), siteId, email);
 }
 
-export async function saltoGroupsOf(stack: Stack, siteId: string, platformUserId: string): Promise<string[]> {
+export async function saltoGroupsOf(
+  stack: ProductUnderTest,
+  siteId: string,
+  platformUserId: string,
+): Promise<string[]> {
   return groupsOf(await saltoState(stack), siteId, platformUserId);
 }
 
@@ -109,7 +121,7 @@ export async function saltoGroupsOf(stack: Stack, siteId: string, platformUserId
  * groups (an empty list: the user exists and holds none). Answers the user.
  */
 export async function waitForSaltoGroups(
-  stack: Stack,
+  stack: ProductUnderTest,
   siteId: string,
   email: string,
   expected: string[],
@@ -135,13 +147,13 @@ export async function waitForSaltoGroups(
 }
 
 /** The SALTO KS requests the simulator served (its log), over real HTTP as a test client would read it. */
-export async function saltoRequests(stack: Stack): Promise<LoggedRequest[]> {
+export async function saltoRequests(stack: ProductUnderTest): Promise<LoggedRequest[]> {
   const res = await fetch(`${stack.sim.url}/__sim/requests`);
   assert.equal(res.status, 200);
   return (await res.json()) as LoggedRequest[];
 }
 
-export async function clearSaltoRequests(stack: Stack): Promise<void> {
+export async function clearSaltoRequests(stack: ProductUnderTest): Promise<void> {
   const res = await fetch(`${stack.sim.url}/__sim/requests`, { method: 'DELETE' });
   assert.equal(res.status, 204);
 }
@@ -151,33 +163,43 @@ export function writesAmong(requests: LoggedRequest[]): LoggedRequest[] {
   return requests.filter((r) => r.method !== 'GET');
 }
 
-export interface PersonAccess {
-  inSync: boolean;
-  lastSyncAt: string | null;
-  applied: Record<string, string[]>;
-  kind: string;
-  status: string;
+/** Every SALTO KS user on every site. */
+export async function saltoUserCount(stack: ProductUnderTest): Promise<number> {
+  return (await saltoState(stack)).sites.reduce((sum, site) => sum + site.users.length, 0);
 }
 
-/** The engine's own view (GET /api/people/:id/access): only to know when it has finished a pass. */
-export async function personAccess(stack: Stack, personId: string): Promise<PersonAccess | undefined> {
-  const answer = await stack.api('GET', `/api/people/${personId}/access`);
-  return answer.status === 200 ? (answer.body as PersonAccess) : undefined;
-}
-
-/** Waits until the person's workflow finished a pass after `afterIso` (its lastSyncAt moved past it). */
-export async function waitForSyncAfter(
-  stack: Stack,
-  personId: string,
-  afterIso: string | null,
-): Promise<PersonAccess> {
-  return stack.eventually(
+/**
+ * Waits until the person's workflow has received at least `signals` signals and has nothing left
+ * to do: a workflow task completed after the last signal, and no activity is still running. Only
+ * then can a test say that something did *not* happen because of those signals.
+ */
+export async function waitUntilPersonIdle(stack: Stack, personId: string, signals: number): Promise<void> {
+  await stack.eventually(
     async () => {
-      const access = await personAccess(stack, personId);
-      if (!access?.inSync || access.lastSyncAt === null) return undefined;
-      return afterIso === null || access.lastSyncAt > afterIso ? access : undefined;
+      const history = await stack.client.workflow.getHandle(personWorkflowId(personId)).fetchHistory();
+      const events = history.events ?? [];
+      const lastIndex = (has: (e: (typeof events)[number]) => unknown): number =>
+        events.reduce((found, e, index) => (has(e) ? index : found), -1);
+      const signalled = events.filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+      const lastSignal = lastIndex((e) => e.workflowExecutionSignaledEventAttributes);
+      const lastTaskCompleted = lastIndex((e) => e.workflowTaskCompletedEventAttributes);
+      const lastTaskScheduled = lastIndex((e) => e.workflowTaskScheduledEventAttributes);
+      const activitiesScheduled = events.filter((e) => e.activityTaskScheduledEventAttributes).length;
+      const activitiesClosed = events.filter(
+        (e) =>
+          e.activityTaskCompletedEventAttributes ||
+          e.activityTaskFailedEventAttributes ||
+          e.activityTaskTimedOutEventAttributes ||
+          e.activityTaskCanceledEventAttributes,
+      ).length;
+      const idle =
+        signalled >= signals &&
+        lastTaskCompleted > lastSignal &&
+        lastTaskCompleted > lastTaskScheduled &&
+        activitiesScheduled === activitiesClosed;
+      return idle ? true : undefined;
     },
     20_000,
-    `person ${personId} to finish a sync pass`,
+    `person ${personId} to have handled ${signals} signal(s)`,
   );
 }
