@@ -114,6 +114,36 @@ describe('access rules, end to end', () => {
     assert.equal(cancelled.blocked, false, 'policy keep: the user is neither blocked nor deleted');
   });
 
+  it('member.updated: a name edit reaches the SALTO KS user; an e-mail edit moves the person to a user with that e-mail', async () => {
+    const member = newMember(PRODUCT_DESK);
+    await send(memberCreated(member));
+    const first = await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin);
+
+    await send(memberUpdated(member, { lastName: 'Renamed' }));
+    await stack.eventually(
+      async () => {
+        const [user] = await saltoUsersByEmail(stack, BERLIN.siteId, member.email);
+        return user?.last_name === 'Renamed' ? user : undefined;
+      },
+      20_000,
+      'the new last name in SALTO KS',
+    );
+
+    // SALTO KS cannot change a user's e-mail: the groups move to a user with the new address.
+    const newEmail = emailOf(`${member.id}-new`);
+    await send(memberUpdated(member, { lastName: 'Renamed', email: newEmail }));
+    const moved = await waitForSaltoGroups(stack, BERLIN.siteId, newEmail, GROUPS.deskBerlin);
+    assert.equal(moved.alias, `deskworks:${member.id}`);
+    assert.equal(moved.last_name, 'Renamed');
+    await stack.eventually(
+      async () =>
+        (await saltoUsersByEmail(stack, BERLIN.siteId, member.email)).length === 0 ? true : undefined,
+      20_000,
+      'the user with the old e-mail to be gone',
+    );
+    assert.deepEqual(await saltoGroupsOf(stack, BERLIN.siteId, first.userId), []);
+  });
+
   it('member.deactivated removes every group and keeps the user; member.activated gives them back', async () => {
     const member = newMember(PRODUCT_OFFICE);
     await send(memberCreated(member));
