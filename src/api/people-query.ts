@@ -1,0 +1,125 @@
+// GET /api/people as Temporal visibility sees it: a list filter over the person workflows' search
+// attributes (ids and flags only), and one listed execution turned into a row. Pure, so the
+// quoting of ids into the query language is tested without a server.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { temporal } from '@temporalio/proto';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { z } from 'zod';
+import type { PersonKind } from '../core/types';
+import { CenterIdsKey, InSyncKey, PersonIdKey, PersonKindKey, SiteIdsKey } from '../shared/search-attributes';
+
+const PERSON_WORKFLOW_PREFIX = 'person-';
+
+export const peopleFiltersSchema = z
+  .object({
+    // Temporal's SQLite visibility matches keyword lists with full-text search, where double
+    // quotes and backslashes break the query; no Deskworks id is expected to hold them.
+    center: z
+      .string()
+      .min(1)
+      .max(200)
+      .refine(
+        (id) => !/["\\]/.test(id) && [...id].every((c) => c.charCodeAt(0) >= 0x20),
+        'a center id to filter by cannot hold double quotes, backslashes or control characters',
+      )
+      .optional(),
+    kind: z.enum(['member', 'comember', 'nonmember']).optional(),
+    outOfSync: z.enum(['true', 'false']).optional(),
+    pageSize: z.coerce.number().int().min(1).max(100).default(50),
+    pageToken: z.string().max(8192).optional(),
+    /** `access`: each row also carries the person's access view (status, last error, applied groups). */
+    include: z.literal('access').optional(),
+  })
+  .strict();
+
+export type PeopleFilters = z.infer<typeof peopleFiltersSchema>;
+
+/** A string literal of the visibility query language, its single quotes escaped. */
+export function visibilityString(value: string): string {
+  return `'${value.replace(/'/g, "\\'")}'`;
+}
+
+export function peopleVisibilityQuery(filters: Pick<PeopleFilters, 'center' | 'kind' | 'outOfSync'>): string {
+  const clauses = [`WorkflowType = 'personWorkflow'`, `ExecutionStatus = 'Running'`];
+  // On a keyword list, `=` means "contains".
+  if (filters.center !== undefined)
+    clauses.push(`${CenterIdsKey.name} = ${visibilityString(filters.center)}`);
+  if (filters.kind !== undefined) clauses.push(`${PersonKindKey.name} = ${visibilityString(filters.kind)}`);
+  if (filters.outOfSync === 'true') clauses.push(`${InSyncKey.name} = false`);
+  if (filters.outOfSync === 'false') clauses.push(`${InSyncKey.name} = true`);
+  return clauses.join(' AND ');
+}
+
+export interface PersonRow {
+  personId: string;
+  workflowId: string;
+  /** Null until the workflow has published its search attributes (its first run through the loop). */
+  kind: PersonKind | null;
+  inSync: boolean | null;
+  centerIds: string[];
+  siteIds: string[];
+  startedAt: string | null;
+}
+
+function attribute(
+  fields: Record<string, temporal.api.common.v1.IPayload> | null | undefined,
+  name: string,
+): unknown {
+  const payload = fields?.[name];
+  if (!payload) return undefined;
+  try {
+    return defaultPayloadConverter.fromPayload(payload);
+  } catch {
+    return undefined;
+  }
+}
+
+const stringList = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string')
+    : typeof value === 'string'
+      ? [value]
+      : [];
+
+export function personRowOf(info: temporal.api.workflow.v1.IWorkflowExecutionInfo): PersonRow {
+  const workflowId = info.execution?.workflowId ?? '';
+  const fields = info.searchAttributes?.indexedFields;
+  const personId = attribute(fields, PersonIdKey.name);
+  const kind = attribute(fields, PersonKindKey.name);
+  const inSync = attribute(fields, InSyncKey.name);
+  const seconds = info.startTime?.seconds;
+  return {
+    personId: typeof personId === 'string' ? personId : workflowId.replace(PERSON_WORKFLOW_PREFIX, ''),
+    workflowId,
+    kind: kind === 'member' || kind === 'comember' || kind === 'nonmember' ? kind : null,
+    inSync: typeof inSync === 'boolean' ? inSync : null,
+    centerIds: stringList(attribute(fields, CenterIdsKey.name)),
+    siteIds: stringList(attribute(fields, SiteIdsKey.name)),
+    startedAt:
+      seconds === undefined || seconds === null ? null : new Date(Number(seconds) * 1000).toISOString(),
+  };
+}
+
+/**
+ * Temporal's page token, base64url, with a MAC: a token this API did not hand out is refused at
+ * once, instead of reaching Temporal, which retries what it cannot parse for many seconds.
+ */
+export function sealPageToken(token: Uint8Array, key: Buffer): string {
+  const bytes = Buffer.from(token);
+  return `${bytes.toString('base64url')}.${pageTokenMac(bytes, key)}`;
+}
+
+/** Temporal's page token inside a sealed one, or null when it is not one this API sealed. */
+export function openPageToken(sealed: string, key: Buffer): Buffer | null {
+  const [data, mac, ...rest] = sealed.split('.');
+  if (data === undefined || mac === undefined || rest.length > 0 || !/^[A-Za-z0-9_-]+$/.test(data))
+    return null;
+  const bytes = Buffer.from(data, 'base64url');
+  const expected = Buffer.from(pageTokenMac(bytes, key));
+  const given = Buffer.from(mac);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? bytes : null;
+}
+
+function pageTokenMac(bytes: Buffer, key: Buffer): string {
+  return createHmac('sha256', key).update(bytes).digest('base64url').slice(0, 22);
+}
