@@ -35,8 +35,13 @@ function main(): void {
     publicRouters: [saltoCallbackRouter(saltoRoutes)],
     adminRouters: [saltoAdminRouter(saltoRoutes)],
     log,
+    publicUrl,
+    temporalUiUrl: config.TEMPORAL_UI_URL.replace(/\/+$/, ''),
   });
-  const server = app.listen(config.PORT, () => log(`API listening on ${publicUrl} (Temporal ${config.TEMPORAL_ADDRESS})`));
+  const server = app.listen(config.PORT, () => {
+    log(`API listening on ${publicUrl} (Temporal ${config.TEMPORAL_ADDRESS})`);
+    log(`Set-up page: ${publicUrl}/ (sign in with ADMIN_TOKEN)`);
+  });
   const stop = (): void => {
     log('API stopping');
     server.close(() => {
@@ -51,6 +56,8 @@ function main(): void {
 try {
   main();
 } catch (err) {
-  process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `API failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(
+    err instanceof ConfigError ? `${err.message}\n` : `API failed: ${(err as Error).stack ?? String(err)}\n`,
+  );
   process.exit(err instanceof ConfigError ? 2 : 1);
 }

@@ -1,7 +1,11 @@
 // The API process's HTTP surface: the Deskworks webhook, the admin API, health.
 import type { Client } from '@temporalio/client';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { requireAdminToken } from './admin-auth';
+import { requireAdmin } from './admin-auth';
+import { pageRouter } from './page/page-routes';
+import { peopleRouter } from './people-routes';
+import { SessionSigner } from './session';
+import { sessionRouter } from './session-routes';
 import { setupRouter } from './setup-routes';
 import { statusRouter } from './status-routes';
 import { webhookRouter } from './webhook-route';
@@ -19,6 +23,12 @@ export interface ApiOptions {
   publicRouters?: express.Router[];
   log?: (line: string) => void;
   now?: () => number;
+  /** Where browsers reach the API; https makes the session cookie Secure. */
+  publicUrl?: string;
+  /** The Temporal Web UI, for the set-up page's links to person workflows. */
+  temporalUiUrl?: string;
+  /** How long a set-up page sign-in lasts (default 12 hours). */
+  sessionTtlMs?: number;
 }
 
 export function createApiApp(options: ApiOptions): Express {
@@ -50,27 +60,54 @@ export function createApiApp(options: ApiOptions): Express {
   );
   for (const router of options.publicRouters ?? []) app.use(router);
 
-  app.use('/api', requireAdminToken(options.adminToken));
+  const sessions = new SessionSigner(options.adminToken, {
+    ...(options.sessionTtlMs ? { ttlMs: options.sessionTtlMs } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  app.use(pageRouter());
+  app.use(
+    sessionRouter({
+      adminToken: options.adminToken,
+      sessions,
+      secureCookies: options.publicUrl?.startsWith('https:') ?? false,
+    }),
+  );
+
+  app.use('/api', requireAdmin({ adminToken: options.adminToken, sessions }));
   app.use('/api', express.json({ limit: '64kb' }));
+  app.get('/api/page-config', (_req, res) => {
+    res.json({ temporalUiUrl: options.temporalUiUrl ?? null, namespace: options.client.options.namespace });
+  });
   app.use(setupRouter(options));
+  app.use(peopleRouter({ client: options.client, pageTokenKey: sessions.derivedKey('people page token') }));
   app.use(statusRouter(options));
   for (const router of options.adminRouters ?? []) app.use(router);
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: 'not_found' });
   });
 
-  const errors: ErrorRequestHandler = (err: { status?: number; type?: string; name?: string; message?: string }, _req, res, _next) => {
+  const errors: ErrorRequestHandler = (
+    err: { status?: number; type?: string; name?: string; message?: string },
+    _req,
+    res,
+    _next,
+  ) => {
     if (err.type === 'entity.too.large' || err.status === 413) {
       res.status(413).json({ error: 'payload_too_large' });
       return;
     }
     if (err.type === 'entity.parse.failed') {
-      res.status(400).json({ error: 'invalid_request', issues: [{ path: '', message: 'body is not valid JSON' }] });
+      res
+        .status(400)
+        .json({ error: 'invalid_request', issues: [{ path: '', message: 'body is not valid JSON' }] });
       return;
     }
     // Anything else from Temporal or SALTO KS: unavailable for now, the caller may retry.
     log(`request failed: ${err.name ?? 'Error'}: ${err.message ?? ''}`);
-    res.status(503).set('Retry-After', '5').json({ error: 'unavailable', message: err.message ?? 'try again' });
+    res
+      .status(503)
+      .set('Retry-After', '5')
+      .json({ error: 'unavailable', message: err.message ?? 'try again' });
   };
   app.use(errors);
   return app;

@@ -1,0 +1,224 @@
+// @ts-check
+// One person: why each group is there (which billing, master or reservation gives it), whether
+// SALTO KS holds it yet, their reservations' access windows, a resync button and the way to
+// their workflow in the Temporal Web UI.
+import { errorText, get, request } from './api.js';
+import { announce, busy, byId, h, showError, swap } from './dom.js';
+import { kindText, reasonText, syncText, when } from './format.js';
+import { groupName, loadGroupsOf, siteName, store } from './store.js';
+
+const detail = {
+  /** @type {string | null} */
+  personId: null,
+  /** @type {any} */
+  view: null,
+  /** @type {string | null} */
+  error: null,
+  rendered: '',
+};
+
+export function selectedPerson() {
+  return detail.personId;
+}
+
+/** @param {string} personId */
+function workflowLink(personId) {
+  const { temporalUiUrl, namespace } = store.config;
+  if (!temporalUiUrl) return null;
+  const href = `${temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(`person-${personId}`)}`;
+  return h(
+    'a',
+    { href, target: '_blank', rel: 'noopener noreferrer', id: 'person-workflow-link' },
+    'Open the workflow in the Temporal Web UI',
+  );
+}
+
+/** @param {any} view */
+function groupsTable(view) {
+  const siteIds = [...new Set([...Object.keys(view.desired), ...Object.keys(view.applied)])].sort();
+  /** @type {HTMLElement[]} */
+  const rows = [];
+  for (const siteId of siteIds) {
+    const desired = view.desired[siteId] ?? [];
+    const applied = view.applied[siteId] ?? [];
+    for (const groupId of [...new Set([...desired, ...applied])].sort()) {
+      const reasons = view.reasons?.[siteId]?.[groupId] ?? [];
+      const held = applied.includes(groupId);
+      const wanted = desired.includes(groupId);
+      const state = held && wanted ? 'Held' : wanted ? 'Being added' : 'Being removed';
+      rows.push(
+        h(
+          'tr',
+          { 'data-group-id': groupId },
+          h('td', { 'data-label': 'Site' }, siteName(siteId)),
+          h('th', { scope: 'row', 'data-label': 'Group' }, groupName(siteId, groupId)),
+          h(
+            'td',
+            { 'data-label': 'Why' },
+            reasons.length
+              ? h(
+                  'ul',
+                  { class: 'plain' },
+                  reasons.map((/** @type {any} */ r) => h('li', {}, reasonText(r))),
+                )
+              : h('span', { class: 'muted' }, 'No reason any more'),
+          ),
+          h('td', { 'data-label': 'In SALTO KS', class: held === wanted ? 'ok' : 'warn' }, state),
+        ),
+      );
+    }
+  }
+  if (rows.length === 0) return h('p', {}, 'No access group: nothing this person holds gives access.');
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'cards', id: 'person-groups' },
+      h('caption', {}, 'Access groups and why'),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Site', 'Group', 'Why', 'In SALTO KS'].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
+      h('tbody', {}, rows),
+    ),
+  );
+}
+
+/** @param {any[]} reservations */
+function reservationsTable(reservations) {
+  if (reservations.length === 0) return h('p', {}, 'No reservations.');
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'cards', id: 'person-reservations' },
+      h('caption', {}, 'Reservations'),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Reservation', 'Booked', 'Door access', 'State'].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        reservations.map((r) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row', 'data-label': 'Reservation' }, r.id),
+            h('td', { 'data-label': 'Booked' }, `${when(r.start)} – ${when(r.end)}`),
+            h('td', { 'data-label': 'Door access' }, `${when(r.windowStart)} – ${when(r.windowEnd)}`),
+            h('td', { 'data-label': 'State' }, r.state),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** @param {(id: string) => void} openPerson */
+function renderDetail(openPerson) {
+  const section = byId('person');
+  section.hidden = detail.personId === null;
+  if (detail.personId === null) return;
+  const personId = detail.personId;
+  byId('person-title').textContent = `Person ${personId}`;
+  const view = detail.view;
+  const resync = h('button', { type: 'button', id: 'person-resync' }, 'Resync with SALTO KS');
+  resync.addEventListener('click', () => {
+    void busy(resync, async () => {
+      try {
+        await request('POST', `/api/people/${encodeURIComponent(personId)}/resync`);
+        showError('person-resync-error', null);
+        announce('Resync asked for: SALTO KS is read again and any drift repaired.');
+        byId('person-resync-note').textContent = `Resync asked for at ${new Date().toLocaleTimeString()}.`;
+      } catch (err) {
+        showError('person-resync-error', errorText(err));
+      }
+    });
+  });
+  /** @param {string} id */
+  const personButton = (id) => {
+    const b = h('button', { type: 'button', class: 'link' }, id);
+    b.addEventListener('click', () => openPerson(id));
+    return b;
+  };
+  swap(
+    byId('person-body'),
+    detail.error ? h('p', { class: 'error', role: 'alert' }, detail.error) : null,
+    view
+      ? [
+          h(
+            'dl',
+            { class: 'facts', id: 'person-facts' },
+            h('dt', {}, 'Kind'),
+            h('dd', {}, kindText(view.kind)),
+            h('dt', {}, 'Status'),
+            h('dd', {}, view.status),
+            h('dt', {}, 'SALTO KS'),
+            h(
+              'dd',
+              { id: 'person-sync', class: view.inSync ? 'ok' : 'warn' },
+              syncText(view.inSync),
+              view.lastSyncAt ? `, last synced ${when(view.lastSyncAt)}` : '',
+            ),
+            h('dt', {}, 'Last error'),
+            h('dd', { id: 'person-last-error' }, view.lastError ?? 'none'),
+            view.warnings?.length ? [h('dt', {}, 'Warnings'), h('dd', {}, view.warnings.join('; '))] : null,
+            view.masterId ? [h('dt', {}, 'Co-member of'), h('dd', {}, personButton(view.masterId))] : null,
+            view.comemberIds?.length
+              ? [h('dt', {}, 'Co-members'), h('dd', {}, view.comemberIds.map(personButton))]
+              : null,
+            h('dt', {}, 'Next change by itself'),
+            h('dd', {}, when(view.nextChangeAt)),
+          ),
+          groupsTable(view),
+          reservationsTable(view.reservations ?? []),
+        ]
+      : null,
+    h('div', { class: 'actions' }, resync, workflowLink(personId)),
+  );
+}
+
+/** @param {(id: string) => void} openPerson */
+export async function refreshPerson(openPerson) {
+  if (detail.personId === null) return;
+  try {
+    detail.view = await get(`/api/people/${encodeURIComponent(detail.personId)}/access`);
+    detail.error = null;
+    await loadGroupsOf([...Object.keys(detail.view.desired), ...Object.keys(detail.view.applied)]);
+  } catch (err) {
+    detail.error = errorText(err);
+  }
+  const answer = JSON.stringify([detail.personId, detail.view, detail.error]);
+  if (answer !== detail.rendered) {
+    detail.rendered = answer;
+    renderDetail(openPerson);
+  }
+}
+
+/**
+ * @param {string | null} personId
+ * @param {(id: string) => void} openPerson
+ */
+export async function showPerson(personId, openPerson) {
+  detail.personId = personId;
+  detail.view = null;
+  detail.error = null;
+  detail.rendered = '';
+  byId('person-resync-note').textContent = '';
+  showError('person-resync-error', null);
+  renderDetail(openPerson);
+  await refreshPerson(openPerson);
+}

@@ -1,0 +1,207 @@
+// Sign-in, CSRF and sign-out over HTTP, through createApiApp's real wiring (the page, /session,
+// the /api guard). No Temporal is needed: the one admin route here is the test's own.
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { Client } from '@temporalio/client';
+import express from 'express';
+import { createApiApp } from '../../src/api/app';
+
+const ADMIN_TOKEN = 'session-test-admin-token-0123456789';
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: Record<string, unknown> | string | null;
+}
+
+/** An admin route that answers what reached it, so a test sees whether the guard let it through. */
+function echoRouter(): express.Router {
+  const router = express.Router();
+  router.get('/api/echo', (_req, res) => void res.json({ reached: 'GET' }));
+  router.post('/api/echo', (req, res) => void res.json({ reached: 'POST', body: req.body as unknown }));
+  return router;
+}
+
+function startApi(options: { publicUrl?: string } = {}): Promise<{ url: string; server: Server }> {
+  const app = createApiApp({
+    // Nothing here reaches Temporal; the page config reads only the namespace.
+    client: { options: { namespace: 'test-namespace' } } as unknown as Client,
+    taskQueue: 'unused',
+    webhookSecrets: ['unused-webhook-secret-0123456789'],
+    adminToken: ADMIN_TOKEN,
+    setupDefaults: { reservationLeadMinutes: 15, reservationLagMinutes: 15 },
+    adminRouters: [echoRouter()],
+    temporalUiUrl: 'http://temporal-ui.example',
+    log: () => undefined,
+    ...options,
+  });
+  return new Promise((resolve) => {
+    const server = app.listen(0, () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }),
+    );
+  });
+}
+
+async function call(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
+): Promise<Answer> {
+  const res = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: { ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...init.headers },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const text = await res.text();
+  let body: Answer['body'] = text || null;
+  try {
+    body = text ? (JSON.parse(text) as Record<string, unknown>) : null;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, headers: res.headers, text, body };
+}
+
+const cookiePair = (setCookie: string): string => setCookie.split(';')[0]!;
+
+void describe('the page session over HTTP', () => {
+  let api: { url: string; server: Server };
+  let cookie: string;
+  let csrfToken: string;
+
+  before(async () => {
+    api = await startApi();
+    const signIn = await call(`${api.url}/session`, { method: 'POST', body: { token: ADMIN_TOKEN } });
+    assert.equal(signIn.status, 200);
+    cookie = cookiePair(signIn.headers.get('set-cookie') ?? '');
+    csrfToken = (signIn.body as { csrfToken: string }).csrfToken;
+  });
+
+  after(async () => {
+    api.server.closeAllConnections();
+    await new Promise((resolve) => api.server.close(resolve));
+  });
+
+  void it('serves the page shell and its assets to anyone, with a strict content security policy', async () => {
+    const page = await call(`${api.url}/`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /<label for="admin-token">Admin token<\/label>/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+    const script = await call(`${api.url}/assets/app.js`);
+    assert.equal(script.status, 200);
+    assert.match(script.headers.get('content-type') ?? '', /javascript/);
+    assert.equal((await call(`${api.url}/assets/nothing-here.js`)).status, 404);
+  });
+
+  void it('sets an HttpOnly, SameSite=Strict cookie for the right token, and answers the CSRF token', async () => {
+    const signIn = await call(`${api.url}/session`, { method: 'POST', body: { token: ADMIN_TOKEN } });
+    const setCookie = signIn.headers.get('set-cookie') ?? '';
+    assert.match(setCookie, /^access_sync_session=[^;]+/);
+    assert.match(setCookie, /HttpOnly/);
+    assert.match(setCookie, /SameSite=Strict/);
+    assert.match(setCookie, /Path=\//);
+    assert.doesNotMatch(setCookie, /Secure/, 'plain http: a Secure cookie would never come back');
+    assert.doesNotMatch(setCookie, new RegExp(ADMIN_TOKEN), 'the cookie is not the token');
+    assert.equal(typeof (signIn.body as { csrfToken: unknown }).csrfToken, 'string');
+    assert.equal(signIn.headers.get('cache-control'), 'no-store');
+  });
+
+  void it('refuses a wrong or missing token without setting a cookie', async () => {
+    const wrong = await call(`${api.url}/session`, { method: 'POST', body: { token: 'nope' } });
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.headers.get('set-cookie'), null);
+    const missing = await call(`${api.url}/session`, { method: 'POST', body: {} });
+    assert.equal(missing.status, 400);
+    assert.equal(missing.headers.get('set-cookie'), null);
+  });
+
+  void it('tells a reloaded page whether it is signed in, and its CSRF token again', async () => {
+    assert.deepEqual((await call(`${api.url}/session`)).body, { signedIn: false });
+    const again = (await call(`${api.url}/session`, { headers: { Cookie: cookie } })).body as {
+      signedIn: boolean;
+      csrfToken: string;
+    };
+    assert.equal(again.signedIn, true);
+    assert.equal(again.csrfToken, csrfToken);
+  });
+
+  void it('lets the cookie read /api/*, and answers 401 to nobody', async () => {
+    assert.deepEqual((await call(`${api.url}/api/echo`, { headers: { Cookie: cookie } })).body, {
+      reached: 'GET',
+    });
+    const config = await call(`${api.url}/api/page-config`, { headers: { Cookie: cookie } });
+    assert.deepEqual(config.body, {
+      temporalUiUrl: 'http://temporal-ui.example',
+      namespace: 'test-namespace',
+    });
+    const nobody = await call(`${api.url}/api/echo`);
+    assert.equal(nobody.status, 401);
+    assert.equal(nobody.headers.get('www-authenticate'), 'Bearer');
+    assert.equal((await call(`${api.url}/api/page-config`)).status, 401);
+  });
+
+  void it('refuses a change by cookie without the CSRF token, or with a wrong one', async () => {
+    const without = await call(`${api.url}/api/echo`, {
+      method: 'POST',
+      headers: { Cookie: cookie },
+      body: { x: 1 },
+    });
+    assert.equal(without.status, 403);
+    assert.equal((without.body as { error: string }).error, 'csrf_token_invalid');
+    const wrong = await call(`${api.url}/api/echo`, {
+      method: 'POST',
+      headers: { Cookie: cookie, 'X-CSRF-Token': `${csrfToken}x` },
+      body: { x: 1 },
+    });
+    assert.equal(wrong.status, 403);
+    const right = await call(`${api.url}/api/echo`, {
+      method: 'POST',
+      headers: { Cookie: cookie, 'X-CSRF-Token': csrfToken },
+      body: { x: 1 },
+    });
+    assert.deepEqual(right.body, { reached: 'POST', body: { x: 1 } });
+  });
+
+  void it('leaves bearer-token callers as they were: no CSRF token, and a wrong token fails even with a cookie', async () => {
+    const bearer = await call(`${api.url}/api/echo`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: { x: 2 },
+    });
+    assert.deepEqual(bearer.body, { reached: 'POST', body: { x: 2 } });
+    const wrongBearer = await call(`${api.url}/api/echo`, {
+      headers: { Authorization: 'Bearer nope', Cookie: cookie },
+    });
+    assert.equal(wrongBearer.status, 401);
+  });
+
+  void it('signs out: the cookie is cleared and no longer accepted', async () => {
+    const signIn = await call(`${api.url}/session`, { method: 'POST', body: { token: ADMIN_TOKEN } });
+    const ownCookie = cookiePair(signIn.headers.get('set-cookie') ?? '');
+    const signOut = await call(`${api.url}/session`, { method: 'DELETE', headers: { Cookie: ownCookie } });
+    assert.equal(signOut.status, 204);
+    assert.match(signOut.headers.get('set-cookie') ?? '', /^access_sync_session=;.*Expires=Thu, 01 Jan 1970/);
+    assert.equal((await call(`${api.url}/api/echo`, { headers: { Cookie: ownCookie } })).status, 401);
+    assert.equal(
+      (await call(`${api.url}/api/echo`, { headers: { Cookie: cookie } })).status,
+      200,
+      'other sessions stay',
+    );
+  });
+});
+
+void describe('the page session behind https', () => {
+  void it('marks the cookie Secure when the public URL is https', async () => {
+    const api = await startApi({ publicUrl: 'https://access.example.com' });
+    try {
+      const signIn = await call(`${api.url}/session`, { method: 'POST', body: { token: ADMIN_TOKEN } });
+      assert.match(signIn.headers.get('set-cookie') ?? '', /; Secure/);
+    } finally {
+      api.server.closeAllConnections();
+      await new Promise((resolve) => api.server.close(resolve));
+    }
+  });
+});
