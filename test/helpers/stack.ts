@@ -25,6 +25,8 @@ import { createDevServerEnv } from './temporal-env';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
+/** Only for the set-up page's links: the test dev server runs no Web UI. */
+export const TEMPORAL_UI_URL = 'http://localhost:8233';
 
 let bundle: Promise<WorkflowBundle> | null = null;
 /** Bundled once per test process: webpack takes seconds. */
@@ -114,6 +116,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     publicRouters: [saltoCallbackRouter(routes)],
     adminRouters: [saltoAdminRouter(routes)],
     log: () => undefined,
+    temporalUiUrl: TEMPORAL_UI_URL,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, () => resolve(s));

@@ -1,0 +1,51 @@
+// Changing SALTO KS behind the service's back, as someone in the SALTO KS app would: through the
+// simulator's Connect API with a token of its own.
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_SYSTEM_PASSWORD,
+  DEMO_SYSTEM_USER,
+} from '../../../src/simulator/demo-seed';
+import type { RunningSimulator } from '../../../src/simulator/server';
+
+async function accessToken(simUrl: string): Promise<string> {
+  const res = await fetch(`${simUrl}/connect/token`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization: `Basic ${Buffer.from(`${DEMO_CLIENT_ID}:${DEMO_CLIENT_SECRET}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      username: DEMO_SYSTEM_USER,
+      password: DEMO_SYSTEM_PASSWORD,
+      scope: 'user_api.full_access',
+    }),
+  });
+  if (!res.ok) throw new Error(`simulator token: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+export async function removeFromGroupInSalto(
+  sim: RunningSimulator,
+  siteId: string,
+  groupId: string,
+  platformUserId: string,
+): Promise<void> {
+  const res = await fetch(
+    `${sim.url}/v1.2/sites/${siteId}/access_groups/${groupId}/users/${platformUserId}`,
+    { method: 'DELETE', headers: { Authorization: `Bearer ${await accessToken(sim.url)}` } },
+  );
+  if (!res.ok) throw new Error(`removing from ${groupId}: ${res.status} ${await res.text()}`);
+}
+
+/** The platform user id of a person's SALTO KS user on a site, found by its alias. */
+export function platformUserOf(sim: RunningSimulator, siteId: string, personId: string): string | undefined {
+  const site = sim.simulator.state().sites.find((s) => s.id === siteId);
+  return site?.users.find((u) => u.alias === `deskworks:${personId}`)?.userId;
+}
+
+export function groupMembers(sim: RunningSimulator, siteId: string, groupId: string): string[] {
+  const site = sim.simulator.state().sites.find((s) => s.id === siteId);
+  return site?.access_groups.find((g) => g.id === groupId)?.members ?? [];
+}
