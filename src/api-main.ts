@@ -12,7 +12,11 @@ function main(): void {
   const config = loadConfig();
   requireSet(config, 'DESKWORKS_WEBHOOK_SECRET', 'ADMIN_TOKEN');
   const salto = saltoFromConfig(config);
-  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+  // Short reconnect back-off: after an outage the API accepts events again within seconds.
+  const connection = Connection.lazy({
+    address: config.TEMPORAL_ADDRESS,
+    channelArgs: { 'grpc.initial_reconnect_backoff_ms': 500, 'grpc.max_reconnect_backoff_ms': 3000 },
+  });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const saltoRoutes = {

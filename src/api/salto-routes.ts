@@ -37,6 +37,11 @@ function readCookie(req: Request, name: string): string | null {
   return null;
 }
 
+/** Read at request time: the public address may be known only once the server listens. */
+function callbackUrl(options: SaltoRoutesOptions): string {
+  return `${options.publicUrl}/api/salto/callback`;
+}
+
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -57,7 +62,6 @@ export function saltoConnectionStatus(options: SaltoRoutesOptions) {
 /** Behind the admin token. */
 export function saltoAdminRouter(options: SaltoRoutesOptions): Router {
   const router = express.Router();
-  const redirectUri = `${options.publicUrl}/api/salto/callback`;
   const status = saltoConnectionStatus(options);
 
   router.get('/api/salto/connection', async (_req, res) => {
@@ -93,7 +97,7 @@ export function saltoAdminRouter(options: SaltoRoutesOptions): Router {
       maxAge: PENDING_MS,
       secure: options.publicUrl.startsWith('https:'),
     });
-    res.redirect(302, options.auth.authorizeUrl({ redirectUri, state, codeChallenge: pkce.codeChallenge }));
+    res.redirect(302, options.auth.authorizeUrl({ redirectUri: callbackUrl(options), state, codeChallenge: pkce.codeChallenge }));
   });
 
   const saltoFailure = (res: express.Response, err: unknown): void => {
@@ -125,7 +129,6 @@ export function saltoAdminRouter(options: SaltoRoutesOptions): Router {
 /** Public: the identity server sends the browser back here; the signed cookie proves who started it. */
 export function saltoCallbackRouter(options: SaltoRoutesOptions): Router {
   const router = express.Router();
-  const redirectUri = `${options.publicUrl}/api/salto/callback`;
   router.get('/api/salto/callback', async (req, res) => {
     const cookie = readCookie(req, COOKIE);
     res.clearCookie(COOKIE, { path: '/api/salto/callback' });
@@ -142,7 +145,7 @@ export function saltoCallbackRouter(options: SaltoRoutesOptions): Router {
     }
     const code = typeof req.query.code === 'string' ? req.query.code : '';
     try {
-      await options.auth.connectWithAuthorizationCode({ code, redirectUri, codeVerifier: codeVerifier! });
+      await options.auth.connectWithAuthorizationCode({ code, redirectUri: callbackUrl(options), codeVerifier: codeVerifier! });
     } catch (err) {
       res.status(400).type('text/plain').send(`SALTO KS sign-in failed: ${errorText(err)}`);
       return;

@@ -6,6 +6,8 @@ import { deliver, deliveryFor, type RouterOptions } from './event-router';
 import { verifyDeskworksSignature } from './signature';
 
 export const WEBHOOK_BODY_LIMIT = 256 * 1024;
+/** Temporal normally answers in milliseconds; past this, answer 503 before Deskworks' own timeout. */
+const DELIVERY_DEADLINE_MS = 5_000;
 
 export interface WebhookOptions extends RouterOptions {
   secrets: string[];
@@ -53,7 +55,7 @@ export function webhookRouter(options: WebhookOptions): Router {
       }
       const event = parsed.event;
       try {
-        await options.client.withDeadline(now() + 10_000, () => deliver(options, deliveryFor(event)));
+        await options.client.withDeadline(Date.now() + DELIVERY_DEADLINE_MS, () => deliver(options, deliveryFor(event)));
       } catch (err) {
         // Whatever kept Temporal from accepting it, Deskworks retries a 503: nothing is lost.
         options.log(`webhook ${event.type} ${event.id}: Temporal did not accept it (${(err as Error).name})`);

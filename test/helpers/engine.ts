@@ -1,0 +1,233 @@
+// The access engine on the time-skipping test server: real workflows, real activities, and the
+// SALTO KS simulator over real HTTP, so tests assert what reached SALTO KS while durable timers
+// (billing midnights, reservation windows) pass in seconds.
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createCoordinationActivities } from '../../src/activities/coordination-activities';
+import { createSaltoActivities } from '../../src/activities/salto-activities';
+import type { PersonEvent } from '../../src/core/person-events';
+import type { Setup } from '../../src/core/types';
+import { createSaltoConnection, InMemoryTokenStore, silentSaltoLogger } from '../../src/salto';
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_SEED,
+  DEMO_SYSTEM_PASSWORD,
+  DEMO_SYSTEM_USER,
+} from '../../src/simulator/demo-seed';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
+import { personWorkflowId, reservationWorkflowId, SETUP_WORKFLOW_ID } from '../../src/shared/ids';
+import {
+  getSetupQuery,
+  personAccessQuery,
+  personEventSignal,
+  reservationEventSignal,
+  reservationStateQuery,
+  setCenterSiteUpdate,
+  setPolicyUpdate,
+  setProductGroupsUpdate,
+  setUnitGroupsUpdate,
+  type PersonAccessView,
+  type PolicyChange,
+  type ReservationEvent,
+  type ReservationView,
+} from '../../src/workflows/messages';
+import { workflowBundle } from './stack';
+import { createTimeSkippingEnv } from './temporal-env';
+
+export { DEMO_SITE_BERLIN_ID as BERLIN_SITE, DEMO_SITE_BROOKLYN_ID as BROOKLYN_SITE } from '../../src/simulator/demo-seed';
+
+export interface SimUser {
+  siteUserId: string;
+  platformUserId: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  alias: string | null;
+  blocked: boolean;
+  groups: string[];
+}
+
+interface SimStateView {
+  sites: {
+    id: string;
+    users: { id: string; userId: string; email: string; first_name: string; last_name: string; alias: string | null; blocked: boolean }[];
+    access_groups: { id: string; members: string[] }[];
+  }[];
+}
+
+export interface Engine {
+  env: TestWorkflowEnvironment;
+  client: Client;
+  sim: RunningSimulator;
+  taskQueue: string;
+  /** Server time (skips with the test server). */
+  now(): Promise<number>;
+  mapCenter(centerId: string, saltoSiteId: string, timeZone: string): Promise<Setup>;
+  mapProduct(centerId: string, productId: string, groups: string[]): Promise<Setup>;
+  mapUnit(centerId: string, unitId: string, groups: string[]): Promise<Setup>;
+  setPolicy(change: PolicyChange): Promise<Setup>;
+  setup(): Promise<Setup>;
+  tellPerson(personId: string, event: PersonEvent): Promise<void>;
+  tellReservation(reservationId: string, event: ReservationEvent): Promise<void>;
+  /**
+   * The person's query. Only on the dev server: sdk-java's test server stops when a workflow
+   * that upserted search attributes is queried, so time-skipping tests use settled() and
+   * assert what reached SALTO KS instead.
+   */
+  access(personId: string): Promise<PersonAccessView>;
+  /** Waits until a workflow has nothing in flight: no workflow task, no activity, a quiet history. */
+  settled(workflowId: string): Promise<void>;
+  reservation(reservationId: string): Promise<ReservationView>;
+  /** The SALTO KS user with this e-mail on a site, as the simulator holds it (null if none). */
+  saltoUser(siteId: string, email: string): Promise<SimUser | null>;
+  saltoUsers(siteId: string): Promise<SimUser[]>;
+  /** Polls (in real time; the server clock does not skip meanwhile) until check passes. */
+  eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs?: number): Promise<T>;
+  /** Lets server time pass (skipping), then waits until the person's workflow is idle. */
+  advance(ms: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startEngine(): Promise<Engine> {
+  const env = await createTimeSkippingEnv();
+  const sim = await startSimulator({ port: 0, seed: DEMO_SEED });
+  const taskQueue = 'engine-test';
+  const salto = createSaltoConnection(
+    {
+      identityUrl: sim.url,
+      apiUrl: sim.url,
+      clientId: DEMO_CLIENT_ID,
+      clientSecret: DEMO_CLIENT_SECRET,
+      passwordCredentials: { username: DEMO_SYSTEM_USER, password: DEMO_SYSTEM_PASSWORD },
+    },
+    { tokenStore: new InMemoryTokenStore(), timeoutMs: 5000, logger: silentSaltoLogger },
+  );
+  const client = env.client;
+  // The time-skipping server has no visibility: the set-up fan-out reaches the people this
+  // harness started (the list query itself is proven on the dev server, test/e2e).
+  const knownPeople = new Set<string>();
+  const saltoActivities = createSaltoActivities(salto.client);
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: {
+      ...saltoActivities,
+      ...createCoordinationActivities({
+        client: client as unknown as Client,
+        taskQueue,
+        defaultLeadMinutes: 15,
+        defaultLagMinutes: 15,
+        readSiteState: (siteId) => saltoActivities.readSaltoSiteState({ siteId }),
+        listPersonWorkflowIds: async function* () {
+          for (const id of [...knownPeople].sort()) yield personWorkflowId(id);
+        },
+      }),
+    },
+  });
+  const running = worker.run();
+  await client.workflow.start('setupWorkflow', {
+    workflowId: SETUP_WORKFLOW_ID,
+    taskQueue,
+    args: [{ reservationLeadMinutes: 15, reservationLagMinutes: 15 }],
+  });
+  const setupHandle = client.workflow.getHandle(SETUP_WORKFLOW_ID);
+
+  const saltoUsers = async (siteId: string): Promise<SimUser[]> => {
+    const res = await fetch(`${sim.url}/__sim/state`);
+    const state = (await res.json()) as SimStateView;
+    const site = state.sites.find((s) => s.id === siteId);
+    if (!site) throw new Error(`no site ${siteId} in the simulator`);
+    return site.users.map((u) => ({
+      siteUserId: u.id,
+      platformUserId: u.userId,
+      email: u.email,
+      firstName: u.first_name,
+      lastName: u.last_name,
+      alias: u.alias,
+      blocked: u.blocked,
+      groups: site.access_groups.filter((g) => g.members.includes(u.userId)).map((g) => g.id).sort(),
+    }));
+  };
+
+  const eventually = async <T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    for (;;) {
+      try {
+        const value = await check();
+        if (value !== undefined && value !== false) return value;
+      } catch (err) {
+        lastError = err;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  return {
+    env,
+    client: client as unknown as Client,
+    sim,
+    taskQueue,
+    now: () => env.currentTimeMs(),
+    mapCenter: (centerId, saltoSiteId, timeZone) =>
+      setupHandle.executeUpdate(setCenterSiteUpdate, { args: [{ centerId, saltoSiteId, timeZone, name: centerId }] }),
+    mapProduct: (centerId, itemId, accessGroupIds) =>
+      setupHandle.executeUpdate(setProductGroupsUpdate, { args: [{ centerId, itemId, accessGroupIds }] }),
+    mapUnit: (centerId, itemId, accessGroupIds) =>
+      setupHandle.executeUpdate(setUnitGroupsUpdate, { args: [{ centerId, itemId, accessGroupIds }] }),
+    setPolicy: (change) => setupHandle.executeUpdate(setPolicyUpdate, { args: [change] }),
+    setup: () => setupHandle.query(getSetupQuery),
+    async tellPerson(personId, event) {
+      knownPeople.add(personId);
+      await client.workflow.signalWithStart('personWorkflow', {
+        workflowId: personWorkflowId(personId),
+        taskQueue,
+        args: [{ personId }],
+        signal: personEventSignal,
+        signalArgs: [event],
+      });
+    },
+    async tellReservation(reservationId, event) {
+      if (event.type === 'snapshot') knownPeople.add(event.reservation.customer.id);
+      await client.workflow.signalWithStart('reservationWorkflow', {
+        workflowId: reservationWorkflowId(reservationId),
+        taskQueue,
+        args: [{ reservationId }],
+        signal: reservationEventSignal,
+        signalArgs: [event],
+      });
+    },
+    async settled(workflowId) {
+      const handle = client.workflow.getHandle(workflowId);
+      let lastLength = -1;
+      await eventually(async () => {
+        const d = await handle.describe();
+        const busy = (d.raw.pendingActivities?.length ?? 0) > 0 || Boolean(d.raw.pendingWorkflowTask);
+        const quiet = !busy && d.historyLength === lastLength;
+        lastLength = d.historyLength;
+        if (!quiet) await new Promise((r) => setTimeout(r, 100));
+        return quiet;
+      }, `${workflowId} to settle`);
+    },
+    access: (personId) => client.workflow.getHandle(personWorkflowId(personId)).query(personAccessQuery),
+    reservation: (id) => client.workflow.getHandle(reservationWorkflowId(id)).query(reservationStateQuery),
+    saltoUsers,
+    async saltoUser(siteId, email) {
+      return (await saltoUsers(siteId)).find((u) => u.email.toLowerCase() === email.toLowerCase()) ?? null;
+    },
+    eventually,
+    async advance(ms) {
+      await env.sleep(ms);
+    },
+    async stop() {
+      worker.shutdown();
+      await running;
+      await sim.close();
+      await env.teardown();
+    },
+  };
+}
