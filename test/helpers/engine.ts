@@ -71,11 +71,7 @@ export interface Engine {
   setup(): Promise<Setup>;
   tellPerson(personId: string, event: PersonEvent): Promise<void>;
   tellReservation(reservationId: string, event: ReservationEvent): Promise<void>;
-  /**
-   * The person's query. Only on the dev server: sdk-java's test server stops when a workflow
-   * that upserted search attributes is queried, so time-skipping tests use settled() and
-   * assert what reached SALTO KS instead.
-   */
+  /** The person's query: desired and applied groups, why, in sync, last error. */
   access(personId: string): Promise<PersonAccessView>;
   /** Waits until a workflow has nothing in flight: no workflow task, no activity, a quiet history. */
   settled(workflowId: string): Promise<void>;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../src/shared/search-attributes';
+import { registerSearchAttributes } from '../../src/runtime/search-attributes-registration';
 
 interface Manifest {
   cli?: { path: string | null };
@@ -26,9 +27,12 @@ function manifest(): Manifest {
 
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const path = manifest().testServer?.path;
-  return TestWorkflowEnvironment.createTimeSkipping(
+  const env = await TestWorkflowEnvironment.createTimeSkipping(
     path ? { server: { executable: { type: 'existing-path', path } } } : undefined,
   );
+  // Like any Temporal server, the test server refuses undeclared search attributes.
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
 }
 
 /** A fresh in-memory dev server (the Temporal CLI) with the project's search attributes. */
