@@ -5,7 +5,8 @@ import { emptySetup } from '../core/setup-rules';
 import type { Setup } from '../core/types';
 import { personWorkflowId, SETUP_WORKFLOW_ID } from '../shared/ids';
 import { CenterIdsKey } from '../shared/search-attributes';
-import { getSetupQuery, personEventSignal } from '../workflows/messages';
+import { getSetupQuery, personEventSignal, reservationEventSignal } from '../workflows/messages';
+import type { SignalDefinition } from '@temporalio/common';
 import type { CoordinationActivities, SetupFanOut } from './coordination-types';
 import type { SiteState } from './types';
 import type { PersonEvent } from '../core/person-events';
@@ -17,10 +18,10 @@ export interface CoordinationDeps {
   defaultLagMinutes: number;
   readSiteState(siteId: string): Promise<SiteState>;
   /**
-   * Person workflow ids matching a visibility query. Default: Temporal's list API. Tests on the
-   * time-skipping server, which has no visibility, pass the ids of the people they started.
+   * Workflow ids matching a visibility query. Default: Temporal's list API. Tests on the
+   * time-skipping server, which has no visibility, pass the ids of the workflows they started.
    */
-  listPersonWorkflowIds?(query: string): AsyncIterable<string>;
+  listWorkflowIds?(query: string): AsyncIterable<string>;
 }
 
 const ALIAS_PREFIX = 'deskworks:';
@@ -28,21 +29,24 @@ const SIGNAL_BATCH = 50;
 
 export function createCoordinationActivities(deps: CoordinationDeps): CoordinationActivities {
   const { client } = deps;
-  const listPersonWorkflowIds =
-    deps.listPersonWorkflowIds ??
+  const listWorkflowIds =
+    deps.listWorkflowIds ??
     async function* (query: string): AsyncIterable<string> {
       for await (const wf of client.workflow.list({ query })) yield wf.workflowId;
     };
 
-  async function signalRunning(personId: string, event: PersonEvent): Promise<boolean> {
+  async function signalWorkflow<A extends unknown[]>(workflowId: string, signal: SignalDefinition<A>, ...args: A): Promise<boolean> {
     try {
-      await client.workflow.getHandle(personWorkflowId(personId)).signal(personEventSignal, event);
+      await client.workflow.getHandle(workflowId).signal(signal, ...args);
       return true;
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false; // not a person we manage (or finished)
+      if (err instanceof WorkflowNotFoundError) return false; // not one we manage (or finished)
       throw err;
     }
   }
+
+  const signalRunning = (personId: string, event: PersonEvent): Promise<boolean> =>
+    signalWorkflow(personWorkflowId(personId), personEventSignal, event);
 
   /** Runs fn over items in parallel batches, heartbeating progress so a retry resumes where it stopped. */
   async function inBatches<T>(items: T[], fn: (item: T) => Promise<boolean>): Promise<number> {
@@ -84,15 +88,30 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
         query += ` AND ${CenterIdsKey.name} IN (${centers})`;
       }
       const ids: string[] = [];
-      for await (const id of listPersonWorkflowIds(query)) ids.push(id);
+      for await (const id of listWorkflowIds(query)) ids.push(id);
       ids.sort();
-      return inBatches(ids, (workflowId) =>
+      let told = await inBatches(ids, (workflowId) =>
         signalRunning(workflowId.replace(/^person-/, ''), {
           type: 'setup-changed',
           eventId: `setup-changed:${fanOut.version}`,
           version: fanOut.version,
         }),
       );
+      if (fanOut.everyone) {
+        // The lead/lag policy may have changed: scheduled reservations move their windows.
+        const reservations: string[] = [];
+        for await (const id of listWorkflowIds(`WorkflowType = 'reservationWorkflow' AND ExecutionStatus = 'Running'`)) {
+          reservations.push(id);
+        }
+        told += await inBatches(reservations.sort(), (workflowId) =>
+          signalWorkflow(workflowId, reservationEventSignal, {
+            type: 'setup-changed',
+            eventId: `setup-changed:${fanOut.version}`,
+            version: fanOut.version,
+          }),
+        );
+      }
+      return told;
     },
 
     async reconcileSite({ siteId }): Promise<{ usersSeen: number; peopleTold: number }> {

@@ -1,13 +1,13 @@
-// Activity stubs with the retry behaviour workflows rely on. A SALTO KS outage is absorbed by
-// these retries first (about a minute), then by the person's own retry timer, so a person
-// workflow never blocks for long inside an activity and keeps taking signals.
+// Activity stubs with the retry behaviour workflows rely on. A short SALTO KS hiccup is absorbed
+// by these retries (about 15 s); a longer outage by the person's own durable retry timer, so a
+// person workflow never blocks for long inside an activity and keeps taking signals.
 import { proxyActivities } from '@temporalio/workflow';
 import type { SaltoActivities } from '../activities/types';
 import type { CoordinationActivities } from '../activities/coordination-types';
 
 export const salto = proxyActivities<SaltoActivities>({
   startToCloseTimeout: '45 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 6 },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '8 seconds', maximumAttempts: 4 },
 });
 
 export const coordination = proxyActivities<CoordinationActivities>({

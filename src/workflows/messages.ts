@@ -46,7 +46,9 @@ export interface ReservationSnapshot {
 
 export type ReservationEvent =
   | { type: 'snapshot'; eventId: string; reservation: ReservationSnapshot }
-  | { type: 'cancelled'; eventId: string; updatedAt: IsoInstant };
+  | { type: 'cancelled'; eventId: string; updatedAt: IsoInstant }
+  /** The lead/lag policy changed: the window is computed again. */
+  | { type: 'setup-changed'; eventId: string; version: number };
 
 export const reservationEventSignal = defineSignal<[ReservationEvent]>('reservationEvent');
 

@@ -20,6 +20,11 @@ export interface ReservationWorkflowInput {
 
 /** A finished reservation lingers this long to absorb late duplicates before it completes. */
 export const LINGER_AFTER_FINISH_MS = 24 * 60 * 60_000;
+/**
+ * Cancelled before its snapshot ever came: the window is unknown, so it waits longer for a
+ * delayed reservation.created, which must then grant nothing.
+ */
+export const LINGER_WITHOUT_SNAPSHOT_MS = 14 * 24 * 60 * 60_000;
 
 interface Told {
   personId: string;
@@ -58,6 +63,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
       const event = pending.shift()!;
       if (seenEventIds.has(event.eventId)) continue;
       seenEventIds.add(event.eventId);
+      if (event.type === 'setup-changed') continue; // waking up is enough: the loop re-reads the policy
       if (event.type === 'snapshot') {
         const r = event.reservation;
         if (snapshot && Date.parse(r.updatedAt) <= Date.parse(snapshot.updatedAt)) continue;
@@ -139,12 +145,14 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         const now = Date.now();
         const opens = Date.parse(w.windowStart);
         const closes = Date.parse(w.windowEnd);
-        if (!cancelledAt && r.status === 'confirmed' && now < opens) {
+        // Rule 3: a reservation that had ended before it reached us grants nothing, even inside the lag.
+        const endedBeforeArrival = !told && now >= Date.parse(r.end);
+        if (!cancelledAt && r.status === 'confirmed' && !endedBeforeArrival && now < opens) {
           await tell('scheduled');
           await condition(() => pending.length > 0, opens - now);
           continue;
         }
-        if (!cancelledAt && r.status === 'confirmed' && now < closes) {
+        if (!cancelledAt && r.status === 'confirmed' && !endedBeforeArrival && now < closes) {
           await tell('granted');
           await condition(() => pending.length > 0, closes - now);
           continue;
@@ -165,7 +173,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
   /** Absorbs late duplicates for a while; true when a newer event changed the reservation. */
   async function lingerUntilChanged(): Promise<boolean> {
     const windowEnd = window ? Date.parse(window.windowEnd) : 0;
-    const until = Math.max(Date.now(), windowEnd) + LINGER_AFTER_FINISH_MS;
+    const until = Math.max(Date.now(), windowEnd) + (snapshot ? LINGER_AFTER_FINISH_MS : LINGER_WITHOUT_SNAPSHOT_MS);
     for (;;) {
       const remaining = until - Date.now();
       if (remaining <= 0) return false;

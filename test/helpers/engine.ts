@@ -104,6 +104,7 @@ export async function startEngine(): Promise<Engine> {
   // The time-skipping server has no visibility: the set-up fan-out reaches the people this
   // harness started (the list query itself is proven on the dev server, test/e2e).
   const knownPeople = new Set<string>();
+  const knownReservations = new Set<string>();
   const saltoActivities = createSaltoActivities(salto.client);
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -117,8 +118,12 @@ export async function startEngine(): Promise<Engine> {
         defaultLeadMinutes: 15,
         defaultLagMinutes: 15,
         readSiteState: (siteId) => saltoActivities.readSaltoSiteState({ siteId }),
-        listPersonWorkflowIds: async function* () {
-          for (const id of [...knownPeople].sort()) yield personWorkflowId(id);
+        listWorkflowIds: async function* (query: string) {
+          if (query.includes('reservationWorkflow')) {
+            for (const id of [...knownReservations].sort()) yield reservationWorkflowId(id);
+          } else {
+            for (const id of [...knownPeople].sort()) yield personWorkflowId(id);
+          }
         },
       }),
     },
@@ -188,6 +193,7 @@ export async function startEngine(): Promise<Engine> {
       });
     },
     async tellReservation(reservationId, event) {
+      knownReservations.add(reservationId);
       if (event.type === 'snapshot') knownPeople.add(event.reservation.customer.id);
       await client.workflow.signalWithStart('reservationWorkflow', {
         workflowId: reservationWorkflowId(reservationId),

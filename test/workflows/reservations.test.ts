@@ -404,29 +404,21 @@ describe('reservation access (rule 3, 4)', { timeout: 120_000 }, () => {
     assert.equal(await e.saltoUser(BERLIN_SITE, email('guest-r10')), null, 'still none');
   });
 
-  it(
-    'grants nothing for a reservation that ended (but is within its lag) before it arrived',
-    {
-      todo:
-        'contract rule 3 says "a reservation that ended before it arrived grants nothing", but reservationWorkflow ' +
-        'compares arrival with end + lag (windowEnd), so one that ended 5 min ago is granted for 10 min',
-    },
-    async () => {
-      const now = await e.now();
-      await e.tellReservation(
-        'r10b',
-        booking('guest-r10b', 'r10b', {
-          start: now - HOUR,
-          end: now - 5 * MINUTE,
-          updatedAt: now - 2 * HOUR,
-        }),
-      );
-      await e.settled('reservation-r10b');
-      assert.notEqual((await e.reservation('r10b')).state, 'granted');
-      await settledIfStarted('guest-r10b');
-      assert.deepEqual(await groups('guest-r10b'), []);
-    },
-  );
+  it('grants nothing for a reservation that ended (but is within its lag) before it arrived', async () => {
+    const now = await e.now();
+    await e.tellReservation(
+      'r10b',
+      booking('guest-r10b', 'r10b', {
+        start: now - HOUR,
+        end: now - 5 * MINUTE,
+        updatedAt: now - 2 * HOUR,
+      }),
+    );
+    await e.settled('reservation-r10b');
+    assert.notEqual((await e.reservation('r10b')).state, 'granted');
+    await settledIfStarted('guest-r10b');
+    assert.deepEqual(await groups('guest-r10b'), []);
+  });
 
   it('does not grant again on a late duplicate of reservation.created after the reservation finished', async () => {
     const now = await e.now();
@@ -484,29 +476,20 @@ describe('reservation access (rule 3, 4)', { timeout: 120_000 }, () => {
     assert.equal((await e.reservation('r11d')).state, 'cancelled');
   });
 
-  it(
-    'does not grant when reservation.created arrives more than a day after the cancellation that overtook it',
-    {
-      todo:
-        'a reservation workflow that heard only a cancellation has no window, so it lingers 24 h from now ' +
-        '(LINGER_AFTER_FINISH_MS) and completes; the delayed created event (older updatedAt) then signal-starts ' +
-        'a fresh run that knows nothing of the cancellation: state "scheduled", to be granted at start − 15 min',
-    },
-    async () => {
-      const now = await e.now();
-      const times = { start: now + 3 * DAY, end: now + 3 * DAY + HOUR, updatedAt: now };
-      await e.tellReservation('r11e', cancellation(now + 1000));
-      await e.settled('reservation-r11e');
-      await e.advance(DAY + HOUR);
-      await e.tellReservation('r11e', booking('guest-r11e', 'r11e', times));
-      await e.settled('reservation-r11e');
-      assert.equal((await e.reservation('r11e')).state, 'cancelled');
-      await advanceTo(times.start);
-      await e.settled('reservation-r11e');
-      await settledIfStarted('guest-r11e');
-      assert.deepEqual(await groups('guest-r11e'), []);
-    },
-  );
+  it('does not grant when reservation.created arrives more than a day after the cancellation that overtook it', async () => {
+    const now = await e.now();
+    const times = { start: now + 3 * DAY, end: now + 3 * DAY + HOUR, updatedAt: now };
+    await e.tellReservation('r11e', cancellation(now + 1000));
+    await e.settled('reservation-r11e');
+    await e.advance(DAY + HOUR);
+    await e.tellReservation('r11e', booking('guest-r11e', 'r11e', times));
+    await e.settled('reservation-r11e');
+    assert.equal((await e.reservation('r11e')).state, 'cancelled');
+    await advanceTo(times.start);
+    await e.settled('reservation-r11e');
+    await settledIfStarted('guest-r11e');
+    assert.deepEqual(await groups('guest-r11e'), []);
+  });
 
   it('revokes even when the reservation workflow itself is cancelled while granted', async () => {
     const now = await e.now();
@@ -552,30 +535,21 @@ describe('reservation access (rule 3, 4)', { timeout: 120_000 }, () => {
     }
   });
 
-  it(
-    'moves the window of an already scheduled reservation when the policy lead changes (rule 7)',
-    {
-      todo:
-        'reservationWorkflow reads the policy (loadSetup) only when it wakes, and the set-up fan-out signals ' +
-        'people, not reservations: a lead raised from 15 to 30 min while it sleeps gives nothing at start − 29 min ' +
-        '(its timer still fires at the old start − 15 min)',
-    },
-    async () => {
-      const now = await e.now();
-      const start = now + 2 * HOUR;
-      await e.tellReservation(
-        'r13b',
-        booking('guest-r13b', 'r13b', { start, end: start + HOUR, updatedAt: now }),
-      );
+  it('moves the window of an already scheduled reservation when the policy lead changes (rule 7)', async () => {
+    const now = await e.now();
+    const start = now + 2 * HOUR;
+    await e.tellReservation(
+      'r13b',
+      booking('guest-r13b', 'r13b', { start, end: start + HOUR, updatedAt: now }),
+    );
+    await quiet('guest-r13b', 'r13b');
+    await e.setPolicy({ reservationLeadMinutes: 30 });
+    try {
+      await advanceTo(start - 29 * MINUTE);
       await quiet('guest-r13b', 'r13b');
-      await e.setPolicy({ reservationLeadMinutes: 30 });
-      try {
-        await advanceTo(start - 29 * MINUTE);
-        await quiet('guest-r13b', 'r13b');
-        assert.deepEqual(await groups('guest-r13b'), [SPREE], 'the room at start − 30 min');
-      } finally {
-        await e.setPolicy({ reservationLeadMinutes: 15 });
-      }
-    },
-  );
+      assert.deepEqual(await groups('guest-r13b'), [SPREE], 'the room at start − 30 min');
+    } finally {
+      await e.setPolicy({ reservationLeadMinutes: 15 });
+    }
+  });
 });
