@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import type { ComemberRemovedEvent } from '../../src/core/person-events';
 import { BERLIN_SITE, startEngine, type Engine } from '../helpers/engine';
 import {
@@ -36,16 +36,22 @@ describe('co-members and robustness', { timeout: 180_000 }, () => {
     await e.mapProduct('berlin', 'office', ['ag-berlin-private-offices']);
   });
   after(async () => {
-    if (process.env.RECORD_HISTORIES && e) {
-      // Histories for the replay test: a later change that breaks determinism fails CI.
-      const dir = join(__dirname, '..', '..', '..', 'test', 'workflows', 'histories');
-      mkdirSync(dir, { recursive: true });
-      for (const id of ['person-master', 'person-comember', 'person-stream', 'setup']) {
-        const history = await e.client.workflow.getHandle(id).fetchHistory();
-        writeFileSync(join(dir, `${id}.json`), historyToJSON(history));
+    try {
+      if (process.env.RECORD_HISTORIES && e) {
+        // Histories for the replay test: a later change that breaks determinism fails CI.
+        const dir = join(__dirname, '..', '..', '..', 'test', 'workflows', 'histories');
+        mkdirSync(dir, { recursive: true });
+        for (const id of ['person-master', 'person-comember', 'person-stream', 'setup']) {
+          const history = await e.client.workflow.getHandle(id).fetchHistory();
+          writeFileSync(
+            join(dir, `${id}.history.bin`),
+            temporal.api.history.v1.History.encode(history).finish(),
+          );
+        }
       }
+    } finally {
+      await e?.stop();
     }
-    await e?.stop();
   });
 
   it('gives a co-member its master plan groups, and takes them when the master is inactive or it is removed', async () => {

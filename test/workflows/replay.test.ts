@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../helpers/stack';
 import '../helpers/temporal-env'; // quiet worker logs
 
 const dir = join(__dirname, '..', '..', '..', 'test', 'workflows', 'histories');
 const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.json'))
+  .filter((f) => f.endsWith('.history.bin'))
   .sort();
 
 describe('replay of recorded histories', () => {
@@ -22,8 +22,8 @@ describe('replay of recorded histories', () => {
   });
   for (const file of files) {
     it(`replays ${file} deterministically`, async () => {
-      const history = historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
-      const workflowId = file.replace(/\.json$/, '');
+      const history = temporal.api.history.v1.History.decode(readFileSync(join(dir, file)));
+      const workflowId = file.replace(/\.history\.bin$/, '');
       await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowId);
     });
   }
