@@ -15,6 +15,9 @@ const root = join(__dirname, '..', '..');
 const dataDir = join(root, 'data');
 const log = (line: string): void => void process.stdout.write(`[start] ${line}\n`);
 
+/** Set when the dev server runs inside this process (the SDK's download) rather than as a child. */
+let stopDownloadedServer: (() => Promise<void>) | null = null;
+
 interface Manifest {
   cli?: { path: string | null };
 }
@@ -52,8 +55,27 @@ async function startTemporal(config: Config, parts: Part[]): Promise<void> {
     throw new Error(`TEMPORAL_ADDRESS ${config.TEMPORAL_ADDRESS} does not answer, and npm start only starts a local dev server`);
   }
   const cli = temporalCliPath();
-  if (!cli) throw new Error('no Temporal CLI: run `npm run setup` (it builds one with Go) or put `temporal` on PATH');
   const uiPort = Number(new URL(config.TEMPORAL_UI_URL).port || 8233);
+  if (!cli) {
+    // No Go and no `temporal` on PATH: the SDK downloads the dev server (needs internet).
+    log('no Temporal CLI built here: letting the Temporal SDK download the dev server');
+    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'cached-download' },
+        dbFilename: join(dataDir, 'temporal.sqlite'),
+        ip: '127.0.0.1',
+        port,
+        ui: true,
+        uiPort,
+        namespace: config.TEMPORAL_NAMESPACE,
+        searchAttributes: SEARCH_ATTRIBUTE_DEFINITIONS,
+      },
+    });
+    stopDownloadedServer = () => env.teardown();
+    log(`Temporal dev server on ${config.TEMPORAL_ADDRESS}, state in data/temporal.sqlite`);
+    return;
+  }
   const args = [
     'server', 'start-dev',
     '--db-filename', join(dataDir, 'temporal.sqlite'),
@@ -114,6 +136,7 @@ async function main(): Promise<void> {
     stopping = true;
     log('stopping…');
     await stopParts(parts);
+    await stopDownloadedServer?.();
     log('stopped');
     process.exit(code);
   };
