@@ -14,12 +14,20 @@ if (!existsSync(join(dir, 'lib'))) {
   console.error('No test server in .temporal-bin/test-server: run `npm run setup` first.');
   process.exit(1);
 }
-const classpath = readdirSync(join(dir, 'lib')).filter((f) => f.endsWith('.jar')).sort().map((f) => join(dir, 'lib', f)).join(':');
+const classpath = readdirSync(join(dir, 'lib'))
+  .filter((f) => f.endsWith('.jar'))
+  .sort()
+  .map((f) => join(dir, 'lib', f))
+  .join(':');
 const variants = {
   'plain JVM': [],
   'C1 only + serial GC': ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'],
   'C1 + serial GC + AppCDS archive (what the wrapper runs)': [
-    `-XX:SharedArchiveFile=${join(dir, 'test-server.jsa')}`, '-Xshare:auto', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xss512k',
+    `-XX:SharedArchiveFile=${join(dir, 'test-server.jsa')}`,
+    '-Xshare:auto',
+    '-XX:TieredStopAtLevel=1',
+    '-XX:+UseSerialGC',
+    '-Xss512k',
   ],
 };
 
@@ -32,7 +40,11 @@ const accepts = (port) =>
 
 async function once(flags, port) {
   const started = process.hrtime.bigint();
-  const child = spawn('java', [...flags, '-cp', classpath, 'io.temporal.testserver.TestServer', String(port)], { stdio: 'ignore' });
+  const child = spawn(
+    'java',
+    [...flags, '-cp', classpath, 'io.temporal.testserver.TestServer', String(port)],
+    { stdio: 'ignore' },
+  );
   while (!(await accepts(port))) await new Promise((r) => setTimeout(r, 10));
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   child.kill('SIGKILL');
@@ -52,5 +64,7 @@ const base = median(results['plain JVM']);
 console.log(`time-skipping test server: time until it accepts connections, median of ${runs} runs`);
 for (const [name, xs] of Object.entries(results)) {
   const m = median(xs);
-  console.log(`  ${name.padEnd(58)} ${m.toFixed(0).padStart(5)} ms  (x${(base / m).toFixed(2)} vs plain; min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`);
+  console.log(
+    `  ${name.padEnd(58)} ${m.toFixed(0).padStart(5)} ms  (x${(base / m).toFixed(2)} vs plain; min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`,
+  );
 }

@@ -20,7 +20,9 @@ function findTests(dir) {
 const files = findTests(testRoot)
   .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
   .sort();
-process.stdout.write(`Running ${files.length} test files: ${files.map((f) => relative(testRoot, f)).join(', ')}\n`);
+process.stdout.write(
+  `Running ${files.length} test files: ${files.map((f) => relative(testRoot, f)).join(', ')}\n`,
+);
 
 let passed = 0;
 let failed = 0;

@@ -33,7 +33,11 @@ if (!existsSync(installedMarker) || mtime(lockFile) > mtime(installedMarker)) {
 }
 
 log('Building TypeScript…');
-run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')]);
+run(process.execPath, [
+  join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+  '-p',
+  join(root, 'tsconfig.json'),
+]);
 
 if (!process.argv.includes('--no-binaries')) {
   const { ensureTemporalBinaries } = await import('./temporal-binaries.mjs');

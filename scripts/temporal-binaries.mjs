@@ -71,9 +71,14 @@ async function ensureCli() {
     return { path: null, source: 'sdk-download' };
   }
   log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go (one time; several minutes on 2 cores)…`);
-  const seconds = await runWithProgress('go', ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], 'building the Temporal CLI', {
-    env: { ...process.env, GOBIN: binDir, GOFLAGS: '-buildvcs=false' },
-  });
+  const seconds = await runWithProgress(
+    'go',
+    ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`],
+    'building the Temporal CLI',
+    {
+      env: { ...process.env, GOBIN: binDir, GOFLAGS: '-buildvcs=false' },
+    },
+  );
   log(`Temporal CLI built in ${seconds} s: ${built}`);
   return { path: built, source };
 }
@@ -89,7 +94,8 @@ function waitForPort(port, timeoutMs) {
       });
       socket.once('error', () => {
         socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`nothing listened on port ${port} within ${timeoutMs} ms`));
+        if (Date.now() > deadline)
+          reject(new Error(`nothing listened on port ${port} within ${timeoutMs} ms`));
         else setTimeout(attempt, 50);
       });
     };
@@ -102,7 +108,14 @@ async function dumpClassDataArchive(classpath) {
   const port = 17000 + Math.floor(Math.random() * 2000);
   const child = spawn(
     'java',
-    [...jvmFlags, `-XX:ArchiveClassesAtExit=${testServerArchive}`, '-cp', classpath, 'io.temporal.testserver.TestServer', String(port)],
+    [
+      ...jvmFlags,
+      `-XX:ArchiveClassesAtExit=${testServerArchive}`,
+      '-cp',
+      classpath,
+      'io.temporal.testserver.TestServer',
+      String(port),
+    ],
     { stdio: 'ignore' },
   );
   try {
@@ -165,5 +178,7 @@ export async function ensureTemporalBinaries() {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const m = await ensureTemporalBinaries();
-  log(`Temporal CLI: ${m.cli.path ?? '(SDK download)'}; test server: ${m.testServer.path ?? '(SDK download)'}`);
+  log(
+    `Temporal CLI: ${m.cli.path ?? '(SDK download)'}; test server: ${m.testServer.path ?? '(SDK download)'}`,
+  );
 }

@@ -3,7 +3,11 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
-const minutes = z.coerce.number().int().min(0).max(24 * 60);
+const minutes = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(24 * 60);
 const optionalUrl = z
   .string()
   .url()
@@ -39,7 +43,12 @@ const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'needs at least 16 characters').optional(),
   RESERVATION_LEAD_MINUTES: minutes.default(15),
   RESERVATION_LAG_MINUTES: minutes.default(15),
-  RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(15),
+  RECONCILE_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(15),
   SALTO_SIMULATOR_PORT: port.default(8090),
   SALTO_SIMULATOR_STATE_FILE: nonEmpty.optional(),
   PUBLIC_URL: z
@@ -53,9 +62,7 @@ export type Config = z.infer<typeof envSchema>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
-    super(
-      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
-    );
+    super('Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -67,7 +74,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '(environment)'), message: i.message })),
+      parsed.error.issues.map((i) => ({
+        variable: String(i.path[0] ?? '(environment)'),
+        message: i.message,
+      })),
     );
   }
   const config = parsed.data;

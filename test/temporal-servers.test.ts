@@ -26,7 +26,11 @@ describe('time-skipping test server', () => {
     });
     const wallStart = Date.now();
     const result = await worker.runUntil(
-      env.client.workflow.execute(longSleep, { args: [2], workflowId: 'sleep-2-days', taskQueue: 'servers-test' }),
+      env.client.workflow.execute(longSleep, {
+        args: [2],
+        workflowId: 'sleep-2-days',
+        taskQueue: 'servers-test',
+      }),
     );
     const wallMs = Date.now() - wallStart;
     assert.equal(result, 'woke');
@@ -64,7 +68,9 @@ describe('dev server (Temporal CLI)', () => {
       let ids: string[] = [];
       for (let i = 0; i < 50 && ids.length === 0; i++) {
         ids = [];
-        for await (const wf of env.client.workflow.list({ query: `DeskworksPersonId = 'm-1' AND SaltoInSync = true` })) {
+        for await (const wf of env.client.workflow.list({
+          query: `DeskworksPersonId = 'm-1' AND SaltoInSync = true`,
+        })) {
           ids.push(wf.workflowId);
         }
         if (ids.length === 0) await new Promise((r) => setTimeout(r, 100));

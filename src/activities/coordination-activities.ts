@@ -21,7 +21,7 @@ export interface CoordinationDeps {
    * Workflow ids matching a visibility query. Default: Temporal's list API. Tests on the
    * time-skipping server, which has no visibility, pass the ids of the workflows they started.
    */
-  listWorkflowIds?(query: string): AsyncIterable<string>;
+  listWorkflowIds?: (query: string) => AsyncIterable<string>;
 }
 
 const ALIAS_PREFIX = 'deskworks:';
@@ -35,7 +35,11 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
       for await (const wf of client.workflow.list({ query })) yield wf.workflowId;
     };
 
-  async function signalWorkflow<A extends unknown[]>(workflowId: string, signal: SignalDefinition<A>, ...args: A): Promise<boolean> {
+  async function signalWorkflow<A extends unknown[]>(
+    workflowId: string,
+    signal: SignalDefinition<A>,
+    ...args: A
+  ): Promise<boolean> {
     try {
       await client.workflow.getHandle(workflowId).signal(signal, ...args);
       return true;
@@ -66,7 +70,8 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
       try {
         return await client.workflow.getHandle(SETUP_WORKFLOW_ID).query(getSetupQuery);
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return emptySetup(deps.defaultLeadMinutes, deps.defaultLagMinutes);
+        if (err instanceof WorkflowNotFoundError)
+          return emptySetup(deps.defaultLeadMinutes, deps.defaultLagMinutes);
         throw err;
       }
     },
@@ -100,7 +105,9 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
       if (fanOut.everyone) {
         // The lead/lag policy may have changed: scheduled reservations move their windows.
         const reservations: string[] = [];
-        for await (const id of listWorkflowIds(`WorkflowType = 'reservationWorkflow' AND ExecutionStatus = 'Running'`)) {
+        for await (const id of listWorkflowIds(
+          `WorkflowType = 'reservationWorkflow' AND ExecutionStatus = 'Running'`,
+        )) {
           reservations.push(id);
         }
         told += await inBatches(reservations.sort(), (workflowId) =>

@@ -28,7 +28,11 @@ export type Delivery =
   | { workflow: 'reservation'; reservationId: string; event: ReservationEvent }
   | { workflow: 'setup'; event: CatalogEvent };
 
-function memberSnapshot(eventId: string, member: MemberSnapshot, masterId = member.masterMemberId): MemberSnapshotEvent {
+function memberSnapshot(
+  eventId: string,
+  member: MemberSnapshot,
+  masterId = member.masterMemberId,
+): MemberSnapshotEvent {
   return {
     type: 'member-snapshot',
     eventId,
@@ -76,7 +80,12 @@ export function deliveryFor(event: DeskworksEvent): Delivery {
       return {
         workflow: 'person',
         personId: event.data.memberId,
-        event: { type: 'comember-removed', eventId, updatedAt: event.data.updatedAt, masterId: event.data.masterMemberId },
+        event: {
+          type: 'comember-removed',
+          eventId,
+          updatedAt: event.data.updatedAt,
+          masterId: event.data.masterMemberId,
+        },
       };
     case 'billing.created':
     case 'billing.updated':
@@ -88,7 +97,10 @@ export function deliveryFor(event: DeskworksEvent): Delivery {
           type: 'billing',
           eventId,
           updatedAt: event.data.updatedAt,
-          billing: { ...event.data.billing, status: event.type === 'billing.cancelled' ? 'cancelled' : event.data.billing.status },
+          billing: {
+            ...event.data.billing,
+            status: event.type === 'billing.cancelled' ? 'cancelled' : event.data.billing.status,
+          },
         },
       };
     case 'reservation.created':
@@ -131,13 +143,16 @@ export async function deliver(options: RouterOptions, delivery: Delivery): Promi
       });
       return;
     case 'reservation':
-      await client.workflow.signalWithStart<typeof reservationWorkflow, [ReservationEvent]>('reservationWorkflow', {
-        workflowId: reservationWorkflowId(delivery.reservationId),
-        taskQueue,
-        args: [{ reservationId: delivery.reservationId }],
-        signal: reservationEventSignal,
-        signalArgs: [delivery.event],
-      });
+      await client.workflow.signalWithStart<typeof reservationWorkflow, [ReservationEvent]>(
+        'reservationWorkflow',
+        {
+          workflowId: reservationWorkflowId(delivery.reservationId),
+          taskQueue,
+          args: [{ reservationId: delivery.reservationId }],
+          signal: reservationEventSignal,
+          signalArgs: [delivery.event],
+        },
+      );
       return;
     case 'setup':
       await client.workflow.signalWithStart<typeof setupWorkflow, [CatalogEvent]>('setupWorkflow', {

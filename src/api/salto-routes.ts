@@ -22,7 +22,11 @@ export interface SaltoRoutesOptions {
 
 const COOKIE = 'salto_pkce';
 const PENDING_MS = 10 * 60_000;
-const passwordBody = z.object({ grant: z.literal('password'), username: z.string().min(1), password: z.string().min(1) });
+const passwordBody = z.object({
+  grant: z.literal('password'),
+  username: z.string().min(1),
+  password: z.string().min(1),
+});
 
 function sign(value: string, key: string): string {
   return createHmac('sha256', key).update(value).digest('base64url');
@@ -53,7 +57,9 @@ export function saltoConnectionStatus(options: SaltoRoutesOptions) {
       connected: status.connected && !status.needsReconnect,
       identityUrl: options.identityUrl,
       apiUrl: options.apiUrl,
-      account: status.connected ? { grant: status.grant, accessTokenExpiresAt: status.accessTokenExpiresAt } : null,
+      account: status.connected
+        ? { grant: status.grant, accessTokenExpiresAt: status.accessTokenExpiresAt }
+        : null,
       error: status.needsReconnect ? 'SALTO KS refused the stored sign-in: re-connect SALTO KS' : null,
     };
   };
@@ -97,7 +103,14 @@ export function saltoAdminRouter(options: SaltoRoutesOptions): Router {
       maxAge: PENDING_MS,
       secure: options.publicUrl.startsWith('https:'),
     });
-    res.redirect(302, options.auth.authorizeUrl({ redirectUri: callbackUrl(options), state, codeChallenge: pkce.codeChallenge }));
+    res.redirect(
+      302,
+      options.auth.authorizeUrl({
+        redirectUri: callbackUrl(options),
+        state,
+        codeChallenge: pkce.codeChallenge,
+      }),
+    );
   });
 
   const saltoFailure = (res: express.Response, err: unknown): void => {
@@ -108,7 +121,13 @@ export function saltoAdminRouter(options: SaltoRoutesOptions): Router {
   router.get('/api/salto/sites', async (_req, res) => {
     try {
       const sites = await options.client.listSites();
-      res.json(sites.map((s) => ({ id: s.id, name: s.customer_reference ?? s.site_uid ?? s.id, timeZone: s.time_zone })));
+      res.json(
+        sites.map((s) => ({
+          id: s.id,
+          name: s.customer_reference ?? s.site_uid ?? s.id,
+          timeZone: s.time_zone,
+        })),
+      );
     } catch (err) {
       saltoFailure(res, err);
     }
@@ -133,10 +152,19 @@ export function saltoCallbackRouter(options: SaltoRoutesOptions): Router {
     const cookie = readCookie(req, COOKIE);
     res.clearCookie(COOKIE, { path: '/api/salto/callback' });
     const [state, codeVerifier, expires, mac] = (cookie ?? '').split('.');
-    const expected = state && codeVerifier && expires ? sign(`${state}.${codeVerifier}.${expires}`, options.cookieKey) : '';
-    const macOk = mac !== undefined && mac.length === expected.length && timingSafeEqual(Buffer.from(mac), Buffer.from(expected));
+    const expected =
+      state && codeVerifier && expires ? sign(`${state}.${codeVerifier}.${expires}`, options.cookieKey) : '';
+    const macOk =
+      mac !== undefined &&
+      mac.length === expected.length &&
+      timingSafeEqual(Buffer.from(mac), Buffer.from(expected));
     if (!macOk || Number(expires) < Date.now() || req.query.state !== state) {
-      res.status(400).type('text/plain').send('This sign-in link expired or did not start here. Start "Sign into your SALTO KS account" again.');
+      res
+        .status(400)
+        .type('text/plain')
+        .send(
+          'This sign-in link expired or did not start here. Start "Sign into your SALTO KS account" again.',
+        );
       return;
     }
     if (typeof req.query.error === 'string') {
@@ -145,9 +173,16 @@ export function saltoCallbackRouter(options: SaltoRoutesOptions): Router {
     }
     const code = typeof req.query.code === 'string' ? req.query.code : '';
     try {
-      await options.auth.connectWithAuthorizationCode({ code, redirectUri: callbackUrl(options), codeVerifier: codeVerifier! });
+      await options.auth.connectWithAuthorizationCode({
+        code,
+        redirectUri: callbackUrl(options),
+        codeVerifier: codeVerifier!,
+      });
     } catch (err) {
-      res.status(400).type('text/plain').send(`SALTO KS sign-in failed: ${errorText(err)}`);
+      res
+        .status(400)
+        .type('text/plain')
+        .send(`SALTO KS sign-in failed: ${errorText(err)}`);
       return;
     }
     res.redirect(302, options.afterSignIn ?? '/');

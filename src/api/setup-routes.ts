@@ -41,14 +41,19 @@ const policyBody = z
   })
   .partial()
   .strict()
-  .refine((p) => Object.keys(p).length > 0, { message: 'give at least one of noAccessPolicy, reservationLeadMinutes, reservationLagMinutes' });
+  .refine((p) => Object.keys(p).length > 0, {
+    message: 'give at least one of noAccessPolicy, reservationLeadMinutes, reservationLagMinutes',
+  });
 
 export async function readSetup(options: SetupRoutesOptions): Promise<Setup> {
   try {
     return await options.client.workflow.getHandle(SETUP_WORKFLOW_ID).query(getSetupQuery);
   } catch (err) {
     if (isNotFound(err)) {
-      return emptySetup(options.setupDefaults.reservationLeadMinutes, options.setupDefaults.reservationLagMinutes);
+      return emptySetup(
+        options.setupDefaults.reservationLeadMinutes,
+        options.setupDefaults.reservationLagMinutes,
+      );
     }
     throw err;
   }
@@ -67,7 +72,11 @@ export function setupRouter(options: SetupRoutesOptions): Router {
     });
 
   /** Runs a set-up update; a rejected change is a 400 naming the problem. */
-  async function change(res: Response, run: (op: WithStartWorkflowOperation<typeof setupWorkflow>) => Promise<Setup>, answer: (s: Setup) => unknown): Promise<void> {
+  async function change(
+    res: Response,
+    run: (op: WithStartWorkflowOperation<typeof setupWorkflow>) => Promise<Setup>,
+    answer: (s: Setup) => unknown,
+  ): Promise<void> {
     try {
       const setup = await run(startOperation());
       res.json(answer(setup));
@@ -92,7 +101,11 @@ export function setupRouter(options: SetupRoutesOptions): Router {
     const centerId = req.params.centerId;
     await change(
       res,
-      (op) => client.workflow.executeUpdateWithStart(setCenterSiteUpdate, { args: [{ centerId, ...body }], startWorkflowOperation: op }),
+      (op) =>
+        client.workflow.executeUpdateWithStart(setCenterSiteUpdate, {
+          args: [{ centerId, ...body }],
+          startWorkflowOperation: op,
+        }),
       (setup) => setupToApiView(setup).centers.find((c) => c.id === centerId),
     );
   });
@@ -101,12 +114,13 @@ export function setupRouter(options: SetupRoutesOptions): Router {
     router.put(`/api/setup/centers/:centerId/${kind}/:itemId`, async (req, res) => {
       const body = parseOr400(mappingBody, req.body, res);
       if (!body) return;
-      const { centerId, itemId } = req.params as { centerId: string; itemId: string };
+      const { centerId, itemId } = req.params;
       const mapping: MappingChange = { centerId, itemId, ...body };
       const update = kind === 'products' ? setProductGroupsUpdate : setUnitGroupsUpdate;
       await change(
         res,
-        (op) => client.workflow.executeUpdateWithStart(update, { args: [mapping], startWorkflowOperation: op }),
+        (op) =>
+          client.workflow.executeUpdateWithStart(update, { args: [mapping], startWorkflowOperation: op }),
         (setup) => {
           const center = setupToApiView(setup).centers.find((c) => c.id === centerId);
           const items = kind === 'products' ? center?.products : center?.reservationUnits;
@@ -123,7 +137,8 @@ export function setupRouter(options: SetupRoutesOptions): Router {
     if (!body) return;
     await change(
       res,
-      (op) => client.workflow.executeUpdateWithStart(setPolicyUpdate, { args: [body], startWorkflowOperation: op }),
+      (op) =>
+        client.workflow.executeUpdateWithStart(setPolicyUpdate, { args: [body], startWorkflowOperation: op }),
       (setup) => {
         const { noAccessPolicy, reservationLeadMinutes, reservationLagMinutes } = setupToApiView(setup);
         return { noAccessPolicy, reservationLeadMinutes, reservationLagMinutes };

@@ -12,7 +12,9 @@ export function statusRouter({ client }: { client: Client }): Router {
 
   router.get('/api/people/:personId/access', async (req, res) => {
     try {
-      const view = await client.workflow.getHandle(personWorkflowId(req.params.personId)).query(personAccessQuery);
+      const view = await client.workflow
+        .getHandle(personWorkflowId(req.params.personId))
+        .query(personAccessQuery);
       res.json(view);
     } catch (err) {
       if (!isNotFound(err)) throw err;
@@ -40,7 +42,9 @@ export function statusRouter({ client }: { client: Client }): Router {
       res.json(view);
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      res.status(404).json({ error: 'not_found', message: `no reservation ${req.params.reservationId} is known` });
+      res
+        .status(404)
+        .json({ error: 'not_found', message: `no reservation ${req.params.reservationId} is known` });
     }
   });
 

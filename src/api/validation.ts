@@ -7,7 +7,11 @@ export function zodIssues(error: z.ZodError): { path: string; message: string }[
 }
 
 /** Parses or answers 400; returns undefined when it answered. */
-export function parseOr400<T extends z.ZodTypeAny>(schema: T, value: unknown, res: Response): z.infer<T> | undefined {
+export function parseOr400<T extends z.ZodTypeAny>(
+  schema: T,
+  value: unknown,
+  res: Response,
+): z.infer<T> | undefined {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data as z.infer<T>;
   res.status(400).json({ error: 'invalid_request', issues: zodIssues(parsed.error) });

@@ -22,7 +22,9 @@ export function webhookRouter(options: WebhookOptions): Router {
     '/webhooks/deskworks',
     (req, res, next) => {
       if (!req.is('application/json')) {
-        res.status(415).json({ error: 'unsupported_media_type', message: 'Content-Type must be application/json' });
+        res
+          .status(415)
+          .json({ error: 'unsupported_media_type', message: 'Content-Type must be application/json' });
         return;
       }
       next();
@@ -45,7 +47,9 @@ export function webhookRouter(options: WebhookOptions): Router {
       try {
         json = JSON.parse(rawBody.toString('utf8'));
       } catch {
-        res.status(400).json({ error: 'invalid_event', issues: [{ path: '', message: 'body is not valid JSON' }] });
+        res
+          .status(400)
+          .json({ error: 'invalid_event', issues: [{ path: '', message: 'body is not valid JSON' }] });
         return;
       }
       const parsed = parseDeskworksEvent(json);
@@ -55,7 +59,9 @@ export function webhookRouter(options: WebhookOptions): Router {
       }
       const event = parsed.event;
       try {
-        await options.client.withDeadline(Date.now() + DELIVERY_DEADLINE_MS, () => deliver(options, deliveryFor(event)));
+        await options.client.withDeadline(Date.now() + DELIVERY_DEADLINE_MS, () =>
+          deliver(options, deliveryFor(event)),
+        );
       } catch (err) {
         // Whatever kept Temporal from accepting it, Deskworks retries a 503: nothing is lost.
         options.log(`webhook ${event.type} ${event.id}: Temporal did not accept it (${(err as Error).name})`);

@@ -2,7 +2,14 @@
 // Events arrive duplicated and out of order: each fact keeps the `updatedAt` it came with,
 // and an older snapshot never overwrites a newer one (last writer wins, per fact).
 import type { PersonEvent, Profile, ReservationState } from './person-events';
-import type { Billing, EntitlementInput, IsoInstant, PersonKind, ReservationGrant, SiteGroups } from './types';
+import type {
+  Billing,
+  EntitlementInput,
+  IsoInstant,
+  PersonKind,
+  ReservationGrant,
+  SiteGroups,
+} from './types';
 
 export interface ReservationRecord {
   reservationId: string;

@@ -4,7 +4,11 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@tem
 import { RECONCILE_SCHEDULE_ID, SETUP_WORKFLOW_ID, reconcileWorkflowId } from '../shared/ids';
 import type { SetupWorkflowInput } from '../workflows/setup';
 
-export async function ensureSetupWorkflow(client: Client, taskQueue: string, defaults: SetupWorkflowInput): Promise<void> {
+export async function ensureSetupWorkflow(
+  client: Client,
+  taskQueue: string,
+  defaults: SetupWorkflowInput,
+): Promise<void> {
   await client.workflow.start('setupWorkflow', {
     workflowId: SETUP_WORKFLOW_ID,
     taskQueue,
@@ -13,7 +17,11 @@ export async function ensureSetupWorkflow(client: Client, taskQueue: string, def
   });
 }
 
-export async function ensureReconcileSchedule(client: Client, taskQueue: string, intervalMinutes: number): Promise<void> {
+export async function ensureReconcileSchedule(
+  client: Client,
+  taskQueue: string,
+  intervalMinutes: number,
+): Promise<void> {
   const spec = { intervals: [{ every: `${intervalMinutes} minutes` as const }] };
   const action = {
     type: 'startWorkflow' as const,
@@ -32,6 +40,8 @@ export async function ensureReconcileSchedule(client: Client, taskQueue: string,
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     // It exists: keep it, but follow the configured interval.
-    await client.schedule.getHandle(RECONCILE_SCHEDULE_ID).update((previous) => ({ ...previous, spec, action }));
+    await client.schedule
+      .getHandle(RECONCILE_SCHEDULE_ID)
+      .update((previous) => ({ ...previous, spec, action }));
   }
 }

@@ -16,12 +16,19 @@ export function saltoFromConfig(config: Config): SaltoConnectionParts & { accoun
   const account = saltoAccountFromConfig(config);
   if (!account) {
     throw new ConfigError([
-      { variable: 'SALTO_KS_API_URL', message: 'required (with SALTO_KS_IDENTITY_URL, SALTO_KS_CLIENT_ID, SALTO_KS_CLIENT_SECRET); `npm start` sets them for the simulator' },
+      {
+        variable: 'SALTO_KS_API_URL',
+        message:
+          'required (with SALTO_KS_IDENTITY_URL, SALTO_KS_CLIENT_ID, SALTO_KS_CLIENT_SECRET); `npm start` sets them for the simulator',
+      },
     ]);
   }
   if (!config.SALTO_KS_CONNECTION_KEY) {
     throw new ConfigError([
-      { variable: 'SALTO_KS_CONNECTION_KEY', message: 'required: the key that encrypts the stored SALTO KS sign-in (32+ characters)' },
+      {
+        variable: 'SALTO_KS_CONNECTION_KEY',
+        message: 'required: the key that encrypts the stored SALTO KS sign-in (32+ characters)',
+      },
     ]);
   }
   const tokenStore = new EncryptedFileTokenStore(
@@ -30,6 +37,10 @@ export function saltoFromConfig(config: Config): SaltoConnectionParts & { accoun
   );
   return {
     account,
-    ...createSaltoConnection(account, { tokenStore, timeoutMs: config.SALTO_KS_REQUEST_TIMEOUT_MS, logger: consoleSaltoLogger }),
+    ...createSaltoConnection(account, {
+      tokenStore,
+      timeoutMs: config.SALTO_KS_REQUEST_TIMEOUT_MS,
+      logger: consoleSaltoLogger,
+    }),
   };
 }

@@ -19,7 +19,10 @@ export async function registerSearchAttributes(connection: Connection, namespace
   let known = new Set<string>();
   try {
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
-    known = new Set([...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]);
+    known = new Set([
+      ...Object.keys(existing.customAttributes ?? {}),
+      ...Object.keys(existing.systemAttributes ?? {}),
+    ]);
   } catch (err) {
     // sdk-java's test server can add search attributes but not list them: add them all.
     if ((err as { code?: number }).code !== 12 /* UNIMPLEMENTED */) throw err;

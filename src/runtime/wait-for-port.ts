@@ -14,10 +14,16 @@ export function isListening(host: string, port: number): Promise<boolean> {
   });
 }
 
-export async function waitForPort(host: string, port: number, timeoutMs: number, what: string): Promise<void> {
+export async function waitForPort(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await isListening(host, port))) {
-    if (Date.now() > deadline) throw new Error(`${what} did not listen on ${host}:${port} within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not listen on ${host}:${port} within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -7,7 +7,12 @@ import type { CoordinationActivities } from '../activities/coordination-types';
 
 export const salto = proxyActivities<SaltoActivities>({
   startToCloseTimeout: '45 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '8 seconds', maximumAttempts: 4 },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '8 seconds',
+    maximumAttempts: 4,
+  },
 });
 
 export const coordination = proxyActivities<CoordinationActivities>({

@@ -21,7 +21,14 @@ export interface PersonAccessView {
   warnings: string[];
   /** Why each desired group is there: which billing, master or reservation gives it. */
   reasons: Record<string, Record<string, AccessReason[]>>;
-  reservations: { id: string; start: IsoInstant; end: IsoInstant; windowStart: IsoInstant; windowEnd: IsoInstant; state: ReservationState }[];
+  reservations: {
+    id: string;
+    start: IsoInstant;
+    end: IsoInstant;
+    windowStart: IsoInstant;
+    windowEnd: IsoInstant;
+    state: ReservationState;
+  }[];
   masterId: string | null;
   comemberIds: string[];
   centerIds: string[];

@@ -26,7 +26,15 @@ export interface SyncState {
 }
 
 export function newSyncState(): SyncState {
-  return { users: {}, applied: {}, inSync: true, lastSyncAt: null, lastError: null, warnings: [], failedAttempts: 0 };
+  return {
+    users: {},
+    applied: {},
+    inSync: true,
+    lastSyncAt: null,
+    lastError: null,
+    warnings: [],
+    failedAttempts: 0,
+  };
 }
 
 export interface SyncInput {
@@ -50,7 +58,9 @@ export function describeFailure(err: unknown): string {
  * so that what already reached SALTO KS is recorded even when a later step fails.
  */
 export async function syncPersonToSalto(state: SyncState, input: SyncInput): Promise<void> {
-  const sites = [...new Set([...Object.keys(input.desired), ...Object.keys(state.applied), ...Object.keys(state.users)])].sort();
+  const sites = [
+    ...new Set([...Object.keys(input.desired), ...Object.keys(state.applied), ...Object.keys(state.users)]),
+  ].sort();
   for (const siteId of sites) {
     const want = input.desired[siteId] ?? [];
     if (want.length > 0) await giveAccessOnSite(state, input, siteId, want);
@@ -58,7 +68,12 @@ export async function syncPersonToSalto(state: SyncState, input: SyncInput): Pro
   }
 }
 
-async function giveAccessOnSite(state: SyncState, input: SyncInput, siteId: string, want: string[]): Promise<void> {
+async function giveAccessOnSite(
+  state: SyncState,
+  input: SyncInput,
+  siteId: string,
+  want: string[],
+): Promise<void> {
   let user = state.users[siteId];
   if (user && input.profile && user.email.toLowerCase() !== input.profile.email.toLowerCase()) {
     // SALTO KS cannot change a user's e-mail: the person moves to a user with the new address.
@@ -93,7 +108,12 @@ async function giveAccessOnSite(state: SyncState, input: SyncInput, siteId: stri
   await updateProfileIfChanged(user, input, siteId);
   const diff = diffSiteGroups({ [siteId]: want }, { [siteId]: state.applied[siteId] ?? [] })[siteId];
   if (diff) {
-    await salto.applySaltoGroupDiff({ siteId, platformUserId: user.platformUserId, add: diff.add, remove: diff.remove });
+    await salto.applySaltoGroupDiff({
+      siteId,
+      platformUserId: user.platformUserId,
+      add: diff.add,
+      remove: diff.remove,
+    });
   }
   state.applied[siteId] = [...want];
 }
@@ -126,7 +146,11 @@ async function removeAccessOnSite(state: SyncState, input: SyncInput, siteId: st
   await updateProfileIfChanged(user, input, siteId);
 }
 
-async function updateProfileIfChanged(user: SaltoUserRecord, input: SyncInput, siteId: string): Promise<void> {
+async function updateProfileIfChanged(
+  user: SaltoUserRecord,
+  input: SyncInput,
+  siteId: string,
+): Promise<void> {
   if (!input.profile) return;
   const key = profileKey(input.profile);
   if (user.profileKey === key) return;

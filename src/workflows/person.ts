@@ -71,7 +71,8 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       const event = pending.shift()!;
       eventsThisRun++;
       if (isDuplicate(facts, event.eventId)) continue;
-      if (event.type === 'setup-changed' && (setup === null || event.version > setup.version)) reloadSetup = true;
+      if (event.type === 'setup-changed' && (setup === null || event.version > setup.version))
+        reloadSetup = true;
       if (event.type === 'resync') rereadSalto = true;
       if (event.type === 'observed-groups') takeObservation(sync, event);
       if (event.type === 'comember-link' && event.linked) newComembers.push(event.comemberId);
@@ -107,7 +108,9 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     if (current) {
       const plan = normalizeSiteGroups(current.planGroups);
       const changed = !sameSiteGroups(plan, sentPlanGroups);
-      const recipients = changed ? facts.comemberIds : newComembers.filter((id) => facts.comemberIds.includes(id));
+      const recipients = changed
+        ? facts.comemberIds
+        : newComembers.filter((id) => facts.comemberIds.includes(id));
       if (recipients.length > 0) {
         planGroupsSeq++;
         for (const comemberId of recipients) {
@@ -128,7 +131,10 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     publishSearchAttributes(facts, sync, desired);
 
     // 4. Continue-as-new before the history grows long, carrying everything.
-    if (pending.length === 0 && (workflowInfo().continueAsNewSuggested || eventsThisRun >= EVENTS_BEFORE_CONTINUE_AS_NEW)) {
+    if (
+      pending.length === 0 &&
+      (workflowInfo().continueAsNewSuggested || eventsThisRun >= EVENTS_BEFORE_CONTINUE_AS_NEW)
+    ) {
       await continueAsNew<typeof personWorkflow>({
         personId,
         carried: { facts, sync, setup, pending, sentPlanGroups, planGroupsSeq },
@@ -145,7 +151,10 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
 function nextWake(desired: DesiredAccess | null, sync: SyncState): number | null {
   const candidates: number[] = [];
   if (desired?.nextChangeAt) candidates.push(Date.parse(desired.nextChangeAt));
-  if (!sync.inSync) candidates.push(Date.now() + Math.min(MAX_RETRY_DELAY_MS, 30_000 * 2 ** Math.min(sync.failedAttempts, 10)));
+  if (!sync.inSync)
+    candidates.push(
+      Date.now() + Math.min(MAX_RETRY_DELAY_MS, 30_000 * 2 ** Math.min(sync.failedAttempts, 10)),
+    );
   return candidates.length === 0 ? null : Math.min(...candidates);
 }
 
@@ -162,24 +171,42 @@ async function rereadAppliedGroups(sync: SyncState): Promise<void> {
   }
 }
 
-async function announceMasterLink(personId: string, oldMaster: string | null, newMaster: string | null): Promise<void> {
+async function announceMasterLink(
+  personId: string,
+  oldMaster: string | null,
+  newMaster: string | null,
+): Promise<void> {
   if (oldMaster === newMaster) return;
   if (oldMaster) {
     await coordination.signalPerson({
       personId: oldMaster,
-      event: { type: 'comember-link', eventId: `${personWorkflowId(personId)}:unlink:${oldMaster}:${Date.now()}`, comemberId: personId, linked: false },
+      event: {
+        type: 'comember-link',
+        eventId: `${personWorkflowId(personId)}:unlink:${oldMaster}:${Date.now()}`,
+        comemberId: personId,
+        linked: false,
+      },
     });
   }
   if (newMaster) {
     await coordination.signalPerson({
       personId: newMaster,
-      event: { type: 'comember-link', eventId: `${personWorkflowId(personId)}:link:${newMaster}:${Date.now()}`, comemberId: personId, linked: true },
+      event: {
+        type: 'comember-link',
+        eventId: `${personWorkflowId(personId)}:link:${newMaster}:${Date.now()}`,
+        comemberId: personId,
+        linked: true,
+      },
     });
   }
 }
 
 function publishSearchAttributes(facts: PersonFacts, sync: SyncState, desired: DesiredAccess | null): void {
-  const sites = new Set([...Object.keys(sync.users), ...Object.keys(sync.applied), ...Object.keys(desired?.groups ?? {})]);
+  const sites = new Set([
+    ...Object.keys(sync.users),
+    ...Object.keys(sync.applied),
+    ...Object.keys(desired?.groups ?? {}),
+  ]);
   upsertSearchAttributes([
     { key: PersonIdKey, value: facts.personId },
     { key: PersonKindKey, value: personKind(facts) },
@@ -203,12 +230,22 @@ function view(facts: PersonFacts, sync: SyncState, desired: DesiredAccess | null
     reasons: desired?.reasons ?? {},
     reservations: Object.values(facts.reservations)
       .sort((a, b) => a.start.localeCompare(b.start))
-      .map((r) => ({ id: r.reservationId, start: r.start, end: r.end, windowStart: r.windowStart, windowEnd: r.windowEnd, state: r.state })),
+      .map((r) => ({
+        id: r.reservationId,
+        start: r.start,
+        end: r.end,
+        windowStart: r.windowStart,
+        windowEnd: r.windowEnd,
+        state: r.state,
+      })),
     masterId: facts.masterId,
     comemberIds: facts.comemberIds,
     centerIds: centerIdsOf(facts),
     saltoUsers: Object.fromEntries(
-      Object.entries(sync.users).map(([site, u]) => [site, { siteUserId: u.siteUserId, platformUserId: u.platformUserId, blocked: u.blocked }]),
+      Object.entries(sync.users).map(([site, u]) => [
+        site,
+        { siteUserId: u.siteUserId, platformUserId: u.platformUserId, blocked: u.blocked },
+      ]),
     ),
     nextChangeAt: desired?.nextChangeAt ?? null,
   };

@@ -11,7 +11,9 @@ export interface ReconcileResult {
 
 export async function reconcileAllSitesWorkflow(): Promise<ReconcileResult> {
   const setup = await coordination.loadSetup();
-  const siteIds = [...new Set(Object.values(setup.centers).flatMap((c) => (c.saltoSiteId ? [c.saltoSiteId] : [])))].sort();
+  const siteIds = [
+    ...new Set(Object.values(setup.centers).flatMap((c) => (c.saltoSiteId ? [c.saltoSiteId] : []))),
+  ].sort();
   const result: ReconcileResult = { sites: siteIds.length, usersSeen: 0, peopleTold: 0 };
   for (const siteId of siteIds) {
     const r = await coordinationLong.reconcileSite({ siteId });

@@ -46,16 +46,13 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
   setHandler(reservationEventSignal, (event) => {
     pending.push(event);
   });
-  setHandler(
-    reservationStateQuery,
-    (): ReservationView => ({
-      id: input.reservationId,
-      personId: snapshot?.customer.id ?? null,
-      windowStart: window?.windowStart ?? null,
-      windowEnd: window?.windowEnd ?? null,
-      state,
-    }),
-  );
+  setHandler(reservationStateQuery, (): ReservationView => ({
+    id: input.reservationId,
+    personId: snapshot?.customer.id ?? null,
+    windowStart: window?.windowStart ?? null,
+    windowEnd: window?.windowEnd ?? null,
+    state,
+  }));
 
   /** Folds events: a newer snapshot replaces the older one; a cancellation newer than the snapshot wins. */
   const takeEvents = (): void => {
@@ -71,7 +68,8 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         snapshot = r;
         if (r.status === 'confirmed') cancelledAt = null;
       } else if (!cancelledAt || Date.parse(event.updatedAt) > Date.parse(cancelledAt)) {
-        if (!snapshot || Date.parse(event.updatedAt) > Date.parse(snapshot.updatedAt)) cancelledAt = event.updatedAt;
+        if (!snapshot || Date.parse(event.updatedAt) > Date.parse(snapshot.updatedAt))
+          cancelledAt = event.updatedAt;
       }
     }
   };
@@ -85,7 +83,13 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
       // The customer changed while access was given: take it from the previous person first.
       await sendStatus(told.personId, 'revoked');
     }
-    if (told && told.personId === r.customer.id && told.state === next && told.windowStart === w.windowStart && told.windowEnd === w.windowEnd) {
+    if (
+      told &&
+      told.personId === r.customer.id &&
+      told.state === next &&
+      told.windowStart === w.windowStart &&
+      told.windowEnd === w.windowEnd
+    ) {
       return;
     }
     await sendStatus(r.customer.id, next);
@@ -111,7 +115,11 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         state: next,
         customer: {
           type: r.customer.type,
-          profile: { firstName: r.customer.firstName, lastName: r.customer.lastName, email: r.customer.email },
+          profile: {
+            firstName: r.customer.firstName,
+            lastName: r.customer.lastName,
+            email: r.customer.email,
+          },
           updatedAt: r.updatedAt,
         },
       },
@@ -130,7 +138,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
   }
 
   function wasGranted(): boolean {
-    const last = told as Told | null;
+    const last = told;
     return last?.state === 'granted';
   }
 
@@ -140,7 +148,12 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
       if (snapshot) {
         const policy = await coordination.loadSetup();
         const r: ReservationSnapshot = snapshot;
-        const w = reservationWindow(r.start, r.end, policy.reservationLeadMinutes, policy.reservationLagMinutes);
+        const w = reservationWindow(
+          r.start,
+          r.end,
+          policy.reservationLeadMinutes,
+          policy.reservationLagMinutes,
+        );
         window = w;
         const now = Date.now();
         const opens = Date.parse(w.windowStart);
@@ -173,7 +186,8 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
   /** Absorbs late duplicates for a while; true when a newer event changed the reservation. */
   async function lingerUntilChanged(): Promise<boolean> {
     const windowEnd = window ? Date.parse(window.windowEnd) : 0;
-    const until = Math.max(Date.now(), windowEnd) + (snapshot ? LINGER_AFTER_FINISH_MS : LINGER_WITHOUT_SNAPSHOT_MS);
+    const until =
+      Math.max(Date.now(), windowEnd) + (snapshot ? LINGER_AFTER_FINISH_MS : LINGER_WITHOUT_SNAPSHOT_MS);
     for (;;) {
       const remaining = until - Date.now();
       if (remaining <= 0) return false;

@@ -74,15 +74,40 @@ export async function setupWorkflow(input: SetupWorkflowInput): Promise<void> {
     exclusive(async () => {
       const sites = await salto.listSaltoSites();
       return commit(
-        setCenterSite(setup, change.centerId, change, sites.map((s) => s.id)),
+        setCenterSite(
+          setup,
+          change.centerId,
+          change,
+          sites.map((s) => s.id),
+        ),
       );
     }),
   );
   setHandler(setProductGroupsUpdate, (change) =>
-    exclusive(async () => commit(setProductGroups(setup, change.centerId, change.itemId, change, await groupsOfCenterSite(change.centerId)))),
+    exclusive(async () =>
+      commit(
+        setProductGroups(
+          setup,
+          change.centerId,
+          change.itemId,
+          change,
+          await groupsOfCenterSite(change.centerId),
+        ),
+      ),
+    ),
   );
   setHandler(setUnitGroupsUpdate, (change) =>
-    exclusive(async () => commit(setUnitGroups(setup, change.centerId, change.itemId, change, await groupsOfCenterSite(change.centerId)))),
+    exclusive(async () =>
+      commit(
+        setUnitGroups(
+          setup,
+          change.centerId,
+          change.itemId,
+          change,
+          await groupsOfCenterSite(change.centerId),
+        ),
+      ),
+    ),
   );
   setHandler(setPolicyUpdate, (change) => exclusive(() => Promise.resolve(commit(setPolicy(setup, change)))));
   setHandler(catalogEventSignal, (event) => {

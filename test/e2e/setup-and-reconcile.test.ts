@@ -11,6 +11,7 @@ import {
   DEMO_SYSTEM_USER,
 } from '../../src/simulator/demo-seed';
 import { startStack, type Stack } from '../helpers/stack';
+import type { reconcileAllSitesWorkflow, ReconcileResult } from '../../src/workflows/reconcile';
 import {
   BERLIN,
   emailOf,
@@ -136,11 +137,14 @@ describe('set-up changes and reconciliation (dev server)', { timeout: 120_000 },
     ]);
 
     // What the Temporal Schedule runs every RECONCILE_INTERVAL_MINUTES, run now.
-    const result = await stack.client.workflow.execute('reconcileAllSitesWorkflow', {
-      workflowId: uniqueId('reconcile'),
-      taskQueue: stack.taskQueue,
-    });
-    assert.ok((result as { peopleTold: number }).peopleTold >= 1);
+    const result: ReconcileResult = await stack.client.workflow.execute<typeof reconcileAllSitesWorkflow>(
+      'reconcileAllSitesWorkflow',
+      {
+        workflowId: uniqueId('reconcile'),
+        taskQueue: stack.taskQueue,
+      },
+    );
+    assert.ok(result.peopleTold >= 1);
     await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), GROUPS.deskBerlin);
   });
 });

@@ -36,7 +36,10 @@ import {
 import { workflowBundle } from './stack';
 import { createTimeSkippingEnv } from './temporal-env';
 
-export { DEMO_SITE_BERLIN_ID as BERLIN_SITE, DEMO_SITE_BROOKLYN_ID as BROOKLYN_SITE } from '../../src/simulator/demo-seed';
+export {
+  DEMO_SITE_BERLIN_ID as BERLIN_SITE,
+  DEMO_SITE_BROOKLYN_ID as BROOKLYN_SITE,
+} from '../../src/simulator/demo-seed';
 
 export interface SimUser {
   siteUserId: string;
@@ -52,7 +55,15 @@ export interface SimUser {
 interface SimStateView {
   sites: {
     id: string;
-    users: { id: string; userId: string; email: string; first_name: string; last_name: string; alias: string | null; blocked: boolean }[];
+    users: {
+      id: string;
+      userId: string;
+      email: string;
+      first_name: string;
+      last_name: string;
+      alias: string | null;
+      blocked: boolean;
+    }[];
     access_groups: { id: string; members: string[] }[];
   }[];
 }
@@ -113,11 +124,12 @@ export async function startEngine(): Promise<Engine> {
     activities: {
       ...saltoActivities,
       ...createCoordinationActivities({
-        client: client as unknown as Client,
+        client: client,
         taskQueue,
         defaultLeadMinutes: 15,
         defaultLagMinutes: 15,
         readSiteState: (siteId) => saltoActivities.readSaltoSiteState({ siteId }),
+        // eslint-disable-next-line @typescript-eslint/require-await -- an in-memory list standing in for visibility
         listWorkflowIds: async function* (query: string) {
           if (query.includes('reservationWorkflow')) {
             for (const id of [...knownReservations].sort()) yield reservationWorkflowId(id);
@@ -149,11 +161,18 @@ export async function startEngine(): Promise<Engine> {
       lastName: u.last_name,
       alias: u.alias,
       blocked: u.blocked,
-      groups: site.access_groups.filter((g) => g.members.includes(u.userId)).map((g) => g.id).sort(),
+      groups: site.access_groups
+        .filter((g) => g.members.includes(u.userId))
+        .map((g) => g.id)
+        .sort(),
     }));
   };
 
-  const eventually = async <T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> => {
+  const eventually = async <T>(
+    check: () => Promise<T | undefined | false>,
+    what: string,
+    timeoutMs = 15_000,
+  ): Promise<T> => {
     const deadline = Date.now() + timeoutMs;
     let lastError: unknown;
     for (;;) {
@@ -163,19 +182,24 @@ export async function startEngine(): Promise<Engine> {
       } catch (err) {
         lastError = err;
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${what}${lastError ? `: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}` : ''}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   };
 
   return {
     env,
-    client: client as unknown as Client,
+    client: client,
     sim,
     taskQueue,
     now: () => env.currentTimeMs(),
     mapCenter: (centerId, saltoSiteId, timeZone) =>
-      setupHandle.executeUpdate(setCenterSiteUpdate, { args: [{ centerId, saltoSiteId, timeZone, name: centerId }] }),
+      setupHandle.executeUpdate(setCenterSiteUpdate, {
+        args: [{ centerId, saltoSiteId, timeZone, name: centerId }],
+      }),
     mapProduct: (centerId, itemId, accessGroupIds) =>
       setupHandle.executeUpdate(setProductGroupsUpdate, { args: [{ centerId, itemId, accessGroupIds }] }),
     mapUnit: (centerId, itemId, accessGroupIds) =>

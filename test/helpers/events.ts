@@ -4,9 +4,12 @@ import type { Billing } from '../../src/core/types';
 import type { ReservationEvent, ReservationSnapshot } from '../../src/workflows/messages';
 
 let counter = 0;
-export const nextEventId = (prefix = 'evt'): string => `${prefix}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
+export const nextEventId = (prefix = 'evt'): string =>
+  `${prefix}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
 
-export function billing(overrides: Partial<Billing> & Pick<Billing, 'id' | 'productId' | 'centerId'>): Billing {
+export function billing(
+  overrides: Partial<Billing> & Pick<Billing, 'id' | 'productId' | 'centerId'>,
+): Billing {
   return { startDate: '2020-01-01', endDate: null, status: 'active', ...overrides };
 }
 

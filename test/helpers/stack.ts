@@ -33,7 +33,14 @@ let bundle: Promise<WorkflowBundle> | null = null;
 export function workflowBundle(): Promise<WorkflowBundle> {
   bundle ??= bundleWorkflowCode({
     workflowsPath: require.resolve('../../src/workflows'),
-    logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m) => console.error(m) },
+    logger: {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: (m) => console.error(m),
+    },
   });
   return bundle;
 }
@@ -52,7 +59,10 @@ export interface Stack {
   sim: RunningSimulator;
   taskQueue: string;
   /** Sends a Deskworks event, signed, and answers status and JSON body. */
-  sendEvent(event: unknown, options?: { secret?: string; tSeconds?: number }): Promise<{ status: number; body: unknown }>;
+  sendEvent(
+    event: unknown,
+    options?: { secret?: string; tSeconds?: number },
+  ): Promise<{ status: number; body: unknown }>;
   /** Calls the admin API with the token. */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   /** Polls until check returns a value that is not undefined, or fails after timeoutMs. */
@@ -143,7 +153,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     taskQueue,
     async sendEvent(event, opts = {}) {
       const raw = JSON.stringify(event);
-      const signature = signDeskworksPayload(raw, opts.secret ?? WEBHOOK_SECRET, opts.tSeconds ?? Math.floor(Date.now() / 1000));
+      const signature = signDeskworksPayload(
+        raw,
+        opts.secret ?? WEBHOOK_SECRET,
+        opts.tSeconds ?? Math.floor(Date.now() / 1000),
+      );
       const res = await fetch(`${apiUrl}/webhooks/deskworks`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'Deskworks-Signature': signature },
@@ -154,7 +168,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async api(method, path, body) {
       const res = await fetch(`${apiUrl}${path}`, {
         method,
-        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        headers: {
+          Authorization: `Bearer ${ADMIN_TOKEN}`,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       return json(res);
@@ -169,7 +186,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         } catch (err) {
           last = err;
         }
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`,
+          );
         await new Promise((r) => setTimeout(r, 200));
       }
     },
