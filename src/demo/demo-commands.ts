@@ -125,7 +125,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       });
       return {
         event: memberCreated(member),
-        describe: `member ${id} <${email}>, billing b-${id}-1: ${productId} at ${centerId} from ${dates.startDate}${dates.endDate ? ` to ${dates.endDate}` : ''}`,
+        describe: `member ${id}, billing b-${id}-1: ${productId} at ${centerId} from ${dates.startDate}${dates.endDate ? ` to ${dates.endDate}` : ''}`,
       };
     },
   },
@@ -192,7 +192,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       const email = emailArgument('--email', text(values, 'email') ?? `${id}@example.com`);
       const centerId = centerArgument(text(values, 'center') ?? DEMO_CENTER_BERLIN);
       const member = memberSnapshot({ id, centerId, email, ...personName(values, 'Co-member', id) });
-      return { event: comemberAdded(master, member), describe: `co-member ${id} <${email}> of ${master}` };
+      return { event: comemberAdded(master, member), describe: `co-member ${id} of ${master}` };
     },
   },
   'comember-removed': {

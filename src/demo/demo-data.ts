@@ -247,28 +247,28 @@ export function demoData(nowMs: number, leadMinutes: number): DemoData {
   return {
     people: [
       {
-        describe: 'member Anna Schmidt (m-anna): Hot desk in Berlin since a month',
+        describe: 'member m-anna: Hot desk in Berlin since a month',
         event: memberCreated(anna),
       },
       {
-        describe: 'member Ben Okafor (m-ben): Private office in Berlin, ends in 9 months',
+        describe: 'member m-ben: Private office in Berlin, ends in 9 months',
         event: memberCreated(ben),
       },
       {
-        describe: "co-member Carla Okafor (m-carla) of m-ben: inherits Ben's Berlin doors",
+        describe: "co-member m-carla of m-ben: inherits m-ben's Berlin doors",
         event: comemberAdded(ben.id, carla),
       },
       {
-        describe: 'member Dana Reyes (m-dana): Studio in Brooklyn and Hot desk in Berlin',
+        describe: 'member m-dana: Studio in Brooklyn and Hot desk in Berlin',
         event: memberCreated(dana),
       },
       {
-        describe: `member Eli Novak (m-eli): Hot desk in Brooklyn from ${eli.recurringBillings[0]?.startDate ?? '?'} (no access before)`,
+        describe: `member m-eli: Hot desk in Brooklyn from ${eli.recurringBillings[0]?.startDate ?? '?'} (no access before)`,
         event: memberCreated(eli),
       },
       {
         describe:
-          `non-member Frida Lind (nm-frida): Meeting room Spree ${hhmm(reservationStartMs)}–` +
+          `non-member nm-frida: Meeting room Spree ${hhmm(reservationStartMs)}–` +
           `${hhmm(reservationStartMs + 60 * MINUTE_MS)} UTC; access from ${hhmm(opensAtMs)} UTC`,
         event: reservationCreated(frida),
       },
