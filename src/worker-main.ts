@@ -3,8 +3,7 @@
 // schedule exist, all idempotently.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createCoordinationActivities } from './activities/coordination-activities';
-import { createSaltoActivities } from './activities/salto-activities';
+import { createActivities } from './activities';
 import { ConfigError, loadConfig } from './config';
 import { ensureReconcileSchedule, ensureSetupWorkflow } from './runtime/long-lived-workflows';
 import { saltoFromConfig } from './runtime/salto-from-env';
@@ -35,13 +34,12 @@ async function main(): Promise<void> {
   if (added.length > 0) log(`registered search attributes: ${added.join(', ')}`);
   const client = new Client({ connection, namespace });
 
-  const salto = createSaltoActivities(saltoClient);
-  const coordination = createCoordinationActivities({
+  const activities = createActivities({
     client,
+    saltoClient,
     taskQueue,
     defaultLeadMinutes: config.RESERVATION_LEAD_MINUTES,
     defaultLagMinutes: config.RESERVATION_LAG_MINUTES,
-    readSiteState: (siteId) => salto.readSaltoSiteState({ siteId }),
   });
 
   const worker = await Worker.create({
@@ -49,7 +47,7 @@ async function main(): Promise<void> {
     namespace,
     taskQueue,
     workflowsPath: require.resolve('./workflows'),
-    activities: { ...salto, ...coordination },
+    activities,
   });
 
   const defaults = {

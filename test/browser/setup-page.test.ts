@@ -8,7 +8,7 @@ import { DEMO_SITE_BERLIN_ID, DEMO_SYSTEM_PASSWORD, DEMO_SYSTEM_USER } from '../
 import { ADMIN_TOKEN, startStack, TEMPORAL_UI_URL, type Stack } from '../helpers/stack';
 import { collectPageErrors, launchChromium, screenshot, skipWithoutChromium } from './helpers/browser';
 import { centerEvent, memberEvent, productEvent, unitEvent } from './helpers/events';
-import { groupMembers, platformUserOf, removeFromGroupInSalto } from './helpers/salto-direct';
+import { groupMembers, platformUserOf, removeFromGroupInSalto } from '../helpers/salto-by-hand';
 
 const LAPTOP = { width: 1280, height: 900 };
 

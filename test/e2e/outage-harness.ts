@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { createCoordinationActivities } from '../../src/activities/coordination-activities';
-import { createSaltoActivities } from '../../src/activities/salto-activities';
+import { createActivities } from '../../src/activities';
 import { createApiApp } from '../../src/api/app';
 import { signDeskworksPayload } from '../../src/api/signature';
 import { ensureSetupWorkflow } from '../../src/runtime/long-lived-workflows';
@@ -175,21 +174,17 @@ export async function startOutageHarness(): Promise<OutageHarness> {
           extraArgs: ['--log-level', 'error'],
         },
       });
-      const saltoActivities = createSaltoActivities(salto.client);
       const created = await Worker.create({
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: await workflowBundle(),
-        activities: {
-          ...saltoActivities,
-          ...createCoordinationActivities({
-            client: env.client,
-            taskQueue,
-            defaultLeadMinutes: defaults.reservationLeadMinutes,
-            defaultLagMinutes: defaults.reservationLagMinutes,
-            readSiteState: (siteId) => saltoActivities.readSaltoSiteState({ siteId }),
-          }),
-        },
+        activities: createActivities({
+          client: env.client,
+          saltoClient: salto.client,
+          taskQueue,
+          defaultLeadMinutes: defaults.reservationLeadMinutes,
+          defaultLagMinutes: defaults.reservationLagMinutes,
+        }),
       });
       worker = { shutdown: () => created.shutdown(), run: created.run() };
       await ensureSetupWorkflow(env.client, taskQueue, defaults);

@@ -4,12 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { billing, memberCreated, memberSnapshot } from '../../src/demo/event-builders';
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  DEMO_SYSTEM_PASSWORD,
-  DEMO_SYSTEM_USER,
-} from '../../src/simulator/demo-seed';
+import { changeSaltoByHand } from '../helpers/salto-by-hand';
 import { startStack, type Stack } from '../helpers/stack';
 import type { reconcileAllSitesWorkflow, ReconcileResult } from '../../src/workflows/reconcile';
 import {
@@ -21,35 +16,6 @@ import {
   uniqueId,
   waitForSaltoGroups,
 } from './e2e-support';
-
-/** Changes SALTO KS by hand, as an operator in SALTO's own app would, through the Connect API. */
-async function handEdit(
-  stack: Stack,
-  method: 'POST' | 'DELETE',
-  path: string,
-  body?: unknown,
-): Promise<void> {
-  const tokenAnswer = await fetch(`${stack.sim.url}/connect/token`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Authorization: `Basic ${Buffer.from(`${DEMO_CLIENT_ID}:${DEMO_CLIENT_SECRET}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      username: DEMO_SYSTEM_USER,
-      password: DEMO_SYSTEM_PASSWORD,
-      scope: 'user_api.full_access',
-    }),
-  });
-  const { access_token } = (await tokenAnswer.json()) as { access_token: string };
-  const res = await fetch(`${stack.sim.url}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${access_token}`, 'Content-Type': 'application/json' },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  assert.ok(res.status < 300, `${method} ${path}: ${res.status}`);
-}
 
 describe('set-up changes and reconciliation (dev server)', { timeout: 120_000 }, () => {
   let stack: Stack;
@@ -129,8 +95,14 @@ describe('set-up changes and reconciliation (dev server)', { timeout: 120_000 },
     assert.equal((await stack.sendEvent(memberCreated(member))).status, 202);
     const user = await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), GROUPS.deskBerlin);
     const groupsPath = `/v1.2/sites/${BERLIN.siteId}/access_groups`;
-    await handEdit(stack, 'DELETE', `${groupsPath}/ag-berlin-main-entrance/users/${user.userId}`);
-    await handEdit(stack, 'POST', `${groupsPath}/ag-berlin-private-offices/users`, { user_id: user.userId });
+    await changeSaltoByHand(
+      stack.sim.url,
+      'DELETE',
+      `${groupsPath}/ag-berlin-main-entrance/users/${user.userId}`,
+    );
+    await changeSaltoByHand(stack.sim.url, 'POST', `${groupsPath}/ag-berlin-private-offices/users`, {
+      user_id: user.userId,
+    });
     await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), [
       'ag-berlin-coworking-floor',
       'ag-berlin-private-offices',

@@ -4,8 +4,7 @@
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { createCoordinationActivities } from '../../src/activities/coordination-activities';
-import { createSaltoActivities } from '../../src/activities/salto-activities';
+import { createActivities } from '../../src/activities';
 import type { PersonEvent } from '../../src/core/person-events';
 import type { Setup } from '../../src/core/types';
 import { createSaltoConnection, InMemoryTokenStore, silentSaltoLogger } from '../../src/salto';
@@ -116,29 +115,25 @@ export async function startEngine(): Promise<Engine> {
   // harness started (the list query itself is proven on the dev server, test/e2e).
   const knownPeople = new Set<string>();
   const knownReservations = new Set<string>();
-  const saltoActivities = createSaltoActivities(salto.client);
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: {
-      ...saltoActivities,
-      ...createCoordinationActivities({
-        client: client,
-        taskQueue,
-        defaultLeadMinutes: 15,
-        defaultLagMinutes: 15,
-        readSiteState: (siteId) => saltoActivities.readSaltoSiteState({ siteId }),
-        // eslint-disable-next-line @typescript-eslint/require-await -- an in-memory list standing in for visibility
-        listWorkflowIds: async function* (query: string) {
-          if (query.includes('reservationWorkflow')) {
-            for (const id of [...knownReservations].sort()) yield reservationWorkflowId(id);
-          } else {
-            for (const id of [...knownPeople].sort()) yield personWorkflowId(id);
-          }
-        },
-      }),
-    },
+    activities: createActivities({
+      client: client,
+      saltoClient: salto.client,
+      taskQueue,
+      defaultLeadMinutes: 15,
+      defaultLagMinutes: 15,
+      // eslint-disable-next-line @typescript-eslint/require-await -- an in-memory list standing in for visibility
+      listWorkflowIds: async function* (query: string) {
+        if (query.includes('reservationWorkflow')) {
+          for (const id of [...knownReservations].sort()) yield reservationWorkflowId(id);
+        } else {
+          for (const id of [...knownPeople].sort()) yield personWorkflowId(id);
+        }
+      },
+    }),
   });
   const running = worker.run();
   await client.workflow.start('setupWorkflow', {

@@ -6,8 +6,7 @@ import type { Server } from 'node:http';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
-import { createCoordinationActivities } from '../../src/activities/coordination-activities';
-import { createSaltoActivities } from '../../src/activities/salto-activities';
+import { createActivities } from '../../src/activities';
 import { createApiApp } from '../../src/api/app';
 import { saltoAdminRouter, saltoCallbackRouter } from '../../src/api/salto-routes';
 import { signDeskworksPayload } from '../../src/api/signature';
@@ -90,21 +89,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     reservationLeadMinutes: options.reservationLeadMinutes ?? 15,
     reservationLagMinutes: options.reservationLagMinutes ?? 15,
   };
-  const saltoActivities = createSaltoActivities(salto.client);
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: {
-      ...saltoActivities,
-      ...createCoordinationActivities({
-        client,
-        taskQueue,
-        defaultLeadMinutes: defaults.reservationLeadMinutes,
-        defaultLagMinutes: defaults.reservationLagMinutes,
-        readSiteState: (siteId) => saltoActivities.readSaltoSiteState({ siteId }),
-      }),
-    },
+    activities: createActivities({
+      client,
+      saltoClient: salto.client,
+      taskQueue,
+      defaultLeadMinutes: defaults.reservationLeadMinutes,
+      defaultLagMinutes: defaults.reservationLagMinutes,
+    }),
   });
   const workerRun = worker.run();
   await ensureSetupWorkflow(client, taskQueue, defaults);

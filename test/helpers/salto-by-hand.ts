@@ -5,8 +5,8 @@ import {
   DEMO_CLIENT_SECRET,
   DEMO_SYSTEM_PASSWORD,
   DEMO_SYSTEM_USER,
-} from '../../../src/simulator/demo-seed';
-import type { RunningSimulator } from '../../../src/simulator/server';
+} from '../../src/simulator/demo-seed';
+import type { RunningSimulator } from '../../src/simulator/server';
 
 async function accessToken(simUrl: string): Promise<string> {
   const res = await fetch(`${simUrl}/connect/token`, {
@@ -26,17 +26,32 @@ async function accessToken(simUrl: string): Promise<string> {
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
+/** Any Connect API call, made by hand (its answer must be a success). */
+export async function changeSaltoByHand(
+  simUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<void> {
+  const res = await fetch(`${simUrl}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${await accessToken(simUrl)}`, 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+}
+
 export async function removeFromGroupInSalto(
   sim: RunningSimulator,
   siteId: string,
   groupId: string,
   platformUserId: string,
 ): Promise<void> {
-  const res = await fetch(
-    `${sim.url}/v1.2/sites/${siteId}/access_groups/${groupId}/users/${platformUserId}`,
-    { method: 'DELETE', headers: { Authorization: `Bearer ${await accessToken(sim.url)}` } },
+  await changeSaltoByHand(
+    sim.url,
+    'DELETE',
+    `/v1.2/sites/${siteId}/access_groups/${groupId}/users/${platformUserId}`,
   );
-  if (!res.ok) throw new Error(`removing from ${groupId}: ${res.status} ${await res.text()}`);
 }
 
 /** The platform user id of a person's SALTO KS user on a site, found by its alias. */

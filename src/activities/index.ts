@@ -1,0 +1,30 @@
+// Every activity a worker registers, wired once: the SALTO KS activities on a client, and the
+// coordination activities that read sites through them. Used by the worker and by the tests.
+import type { Client } from '@temporalio/client';
+import type { SaltoClient } from '../salto';
+import { createCoordinationActivities, type CoordinationDeps } from './coordination-activities';
+import { createSaltoActivities } from './salto-activities';
+import type { CoordinationActivities } from './coordination-types';
+import type { SaltoActivities } from './types';
+
+export interface ActivityDeps {
+  client: Client;
+  saltoClient: SaltoClient;
+  taskQueue: string;
+  defaultLeadMinutes: number;
+  defaultLagMinutes: number;
+  listWorkflowIds?: CoordinationDeps['listWorkflowIds'];
+}
+
+export function createActivities(deps: ActivityDeps): SaltoActivities & CoordinationActivities {
+  const salto = createSaltoActivities(deps.saltoClient);
+  const coordination = createCoordinationActivities({
+    client: deps.client,
+    taskQueue: deps.taskQueue,
+    defaultLeadMinutes: deps.defaultLeadMinutes,
+    defaultLagMinutes: deps.defaultLagMinutes,
+    readSiteState: (siteId) => salto.readSaltoSiteState({ siteId }),
+    ...(deps.listWorkflowIds ? { listWorkflowIds: deps.listWorkflowIds } : {}),
+  });
+  return { ...salto, ...coordination };
+}
