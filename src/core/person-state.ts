@@ -1,7 +1,7 @@
 // A person's Deskworks-side facts and the pure rules for folding events into them.
 // Events arrive duplicated and out of order: each fact keeps the `updatedAt` it came with,
 // and an older snapshot never overwrites a newer one (last writer wins, per fact).
-import type { PersonEvent, Profile, ReservationState } from './person-events';
+import type { PersonEvent, Profile, ReservationStatusEvent } from './person-events';
 import type {
   Billing,
   EntitlementInput,
@@ -11,17 +11,8 @@ import type {
   SiteGroups,
 } from './types';
 
-export interface ReservationRecord {
-  reservationId: string;
-  seq: number;
-  unitId: string;
-  centerId: string;
-  start: IsoInstant;
-  end: IsoInstant;
-  windowStart: IsoInstant;
-  windowEnd: IsoInstant;
-  state: ReservationState;
-}
+/** What the person keeps of each reservation: the latest status its workflow sent. */
+export type ReservationRecord = Omit<ReservationStatusEvent, 'type' | 'eventId' | 'customer'>;
 
 export interface PersonFacts {
   personId: string;
