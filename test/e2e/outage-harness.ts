@@ -2,16 +2,13 @@
 // port where nothing listens yet (Connection.lazy, as `npm run api` does), and the simulator.
 // `startTemporal()` then starts a dev server on that very port and a real worker, so the same
 // API process can be watched going from 503 to 202.
-import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createApiApp } from '../../src/api/app';
-import { signDeskworksPayload } from '../../src/api/signature';
 import { ensureSetupWorkflow } from '../../src/runtime/long-lived-workflows';
 import { createSaltoConnection, InMemoryTokenStore, silentSaltoLogger } from '../../src/salto';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../src/shared/search-attributes';
@@ -23,13 +20,11 @@ import {
   DEMO_SYSTEM_USER,
 } from '../../src/simulator/demo-seed';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
+import { answerOf, callAdminApi, sendSignedEvent, type HttpAnswer } from '../helpers/http-calls';
 import { ADMIN_TOKEN, WEBHOOK_SECRET, workflowBundle, type Stack } from '../helpers/stack';
+import { temporalCliPath } from '../helpers/temporal-env';
 
-export interface HttpAnswer {
-  status: number;
-  body: unknown;
-  headers: Headers;
-}
+export type { HttpAnswer };
 
 export interface OutageHarness extends Pick<Stack, 'sim' | 'api' | 'eventually'> {
   sim: RunningSimulator;
@@ -48,27 +43,6 @@ async function freePort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
-}
-
-function temporalCliPath(): string | undefined {
-  try {
-    const manifestFile = join(__dirname, '..', '..', '..', '.temporal-bin', 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { cli?: { path: string | null } };
-    return manifest.cli?.path ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function answerOf(res: Response): Promise<HttpAnswer> {
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, body, headers: res.headers };
 }
 
 async function eventually<T>(
@@ -138,29 +112,12 @@ export async function startOutageHarness(): Promise<OutageHarness> {
     sim,
     temporalAddress,
     eventually,
-    async sendEvent(event) {
-      const raw = JSON.stringify(event);
-      const signature = signDeskworksPayload(raw, WEBHOOK_SECRET, Math.floor(Date.now() / 1000));
-      const res = await fetch(`${apiUrl}/webhooks/deskworks`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Deskworks-Signature': signature },
-        body: raw,
-      });
-      return answerOf(res);
-    },
+    sendEvent: (event) => sendSignedEvent(apiUrl, event, WEBHOOK_SECRET),
     async get(path) {
       return answerOf(await fetch(`${apiUrl}${path}`));
     },
     async api(method, path, body) {
-      const res = await fetch(`${apiUrl}${path}`, {
-        method,
-        headers: {
-          Authorization: `Bearer ${ADMIN_TOKEN}`,
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const { status, body: answer } = await answerOf(res);
+      const { status, body: answer } = await callAdminApi(apiUrl, ADMIN_TOKEN, method, path, body);
       return { status, body: answer };
     },
     async startTemporal() {

@@ -15,6 +15,7 @@ import {
   DEMO_SYSTEM_PASSWORD,
   DEMO_SYSTEM_USER,
 } from '../../src/simulator/demo-seed';
+import type { SimStateView } from '../../src/simulator';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { personWorkflowId, reservationWorkflowId, SETUP_WORKFLOW_ID } from '../../src/shared/ids';
 import {
@@ -49,22 +50,6 @@ export interface SimUser {
   alias: string | null;
   blocked: boolean;
   groups: string[];
-}
-
-interface SimStateView {
-  sites: {
-    id: string;
-    users: {
-      id: string;
-      userId: string;
-      email: string;
-      first_name: string;
-      last_name: string;
-      alias: string | null;
-      blocked: boolean;
-    }[];
-    access_groups: { id: string; members: string[] }[];
-  }[];
 }
 
 export interface Engine {

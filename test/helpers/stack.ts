@@ -9,7 +9,6 @@ import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/wor
 import { createActivities } from '../../src/activities';
 import { createApiApp } from '../../src/api/app';
 import { saltoAdminRouter, saltoCallbackRouter } from '../../src/api/salto-routes';
-import { signDeskworksPayload } from '../../src/api/signature';
 import { ensureSetupWorkflow } from '../../src/runtime/long-lived-workflows';
 import { createSaltoConnection, InMemoryTokenStore, silentSaltoLogger } from '../../src/salto';
 import {
@@ -20,6 +19,7 @@ import {
   DEMO_SYSTEM_USER,
 } from '../../src/simulator/demo-seed';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
+import { callAdminApi, sendSignedEvent } from './http-calls';
 import { createDevServerEnv } from './temporal-env';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -129,48 +129,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const apiUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
   routes.publicUrl = apiUrl;
 
-  const json = async (res: Response): Promise<{ status: number; body: unknown }> => {
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      /* not JSON: keep the text */
-    }
-    return { status: res.status, body };
-  };
-
   return {
     env,
     client,
     apiUrl,
     sim,
     taskQueue,
-    async sendEvent(event, opts = {}) {
-      const raw = JSON.stringify(event);
-      const signature = signDeskworksPayload(
-        raw,
-        opts.secret ?? WEBHOOK_SECRET,
-        opts.tSeconds ?? Math.floor(Date.now() / 1000),
-      );
-      const res = await fetch(`${apiUrl}/webhooks/deskworks`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Deskworks-Signature': signature },
-        body: raw,
-      });
-      return json(res);
-    },
-    async api(method, path, body) {
-      const res = await fetch(`${apiUrl}${path}`, {
-        method,
-        headers: {
-          Authorization: `Bearer ${ADMIN_TOKEN}`,
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return json(res);
-    },
+    sendEvent: (event, opts = {}) =>
+      sendSignedEvent(apiUrl, event, opts.secret ?? WEBHOOK_SECRET, opts.tSeconds),
+    api: (method, path, body) => callAdminApi(apiUrl, ADMIN_TOKEN, method, path, body),
     async eventually(check, timeoutMs = 20_000, what = 'condition') {
       const deadline = Date.now() + timeoutMs;
       let last: unknown;

@@ -25,6 +25,11 @@ function manifest(): Manifest {
   }
 }
 
+/** The Temporal CLI that scripts/temporal-binaries.mjs built or found, if any. */
+export function temporalCliPath(): string | undefined {
+  return manifest().cli?.path ?? undefined;
+}
+
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const path = manifest().testServer?.path;
   const env = await TestWorkflowEnvironment.createTimeSkipping(
@@ -37,7 +42,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 
 /** A fresh in-memory dev server (the Temporal CLI) with the project's search attributes. */
 export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
-  const path = manifest().cli?.path;
+  const path = temporalCliPath();
   return TestWorkflowEnvironment.createLocal({
     server: {
       ...(path ? { executable: { type: 'existing-path' as const, path } } : {}),

@@ -1,0 +1,56 @@
+// The HTTP calls tests make to the API: a signed Deskworks event, an admin-API call, any GET.
+import { signDeskworksPayload } from '../../src/api/signature';
+
+export interface HttpAnswer {
+  status: number;
+  /** Parsed JSON, the raw text when it is not JSON, or null when empty. */
+  body: unknown;
+  headers: Headers;
+}
+
+export async function answerOf(res: Response): Promise<HttpAnswer> {
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, body, headers: res.headers };
+}
+
+export async function sendSignedEvent(
+  apiUrl: string,
+  event: unknown,
+  secret: string,
+  tSeconds = Math.floor(Date.now() / 1000),
+): Promise<HttpAnswer> {
+  const raw = JSON.stringify(event);
+  const res = await fetch(`${apiUrl}/webhooks/deskworks`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'Deskworks-Signature': signDeskworksPayload(raw, secret, tSeconds),
+    },
+    body: raw,
+  });
+  return answerOf(res);
+}
+
+export async function callAdminApi(
+  apiUrl: string,
+  adminToken: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<HttpAnswer> {
+  const res = await fetch(`${apiUrl}${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${adminToken}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return answerOf(res);
+}
