@@ -3,7 +3,15 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { emptySetup } from '../core/setup-rules';
 import type { Setup } from '../core/types';
-import { personWorkflowId, SETUP_WORKFLOW_ID } from '../shared/ids';
+import {
+  personIdOfAlias,
+  personIdOfWorkflowId,
+  personWorkflowId,
+  PERSON_WORKFLOW_TYPE,
+  RESERVATION_WORKFLOW_TYPE,
+  SETUP_WORKFLOW_ID,
+} from '../shared/ids';
+import { signalPersonWithStart } from '../shared/person-signal';
 import { CenterIdsKey } from '../shared/search-attributes';
 import { getSetupQuery, personEventSignal, reservationEventSignal } from '../workflows/messages';
 import type { SignalDefinition } from '@temporalio/common';
@@ -24,7 +32,6 @@ export interface CoordinationDeps {
   listWorkflowIds?: (query: string) => AsyncIterable<string>;
 }
 
-const ALIAS_PREFIX = 'deskworks:';
 const SIGNAL_BATCH = 50;
 
 export function createCoordinationActivities(deps: CoordinationDeps): CoordinationActivities {
@@ -77,17 +84,11 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
     },
 
     async signalPerson({ personId, event }): Promise<void> {
-      await client.workflow.signalWithStart('personWorkflow', {
-        workflowId: personWorkflowId(personId),
-        taskQueue: deps.taskQueue,
-        args: [{ personId }],
-        signal: personEventSignal,
-        signalArgs: [event],
-      });
+      await signalPersonWithStart(client, deps.taskQueue, personId, event);
     },
 
     async notifyPeopleOfSetupChange(fanOut: SetupFanOut): Promise<number> {
-      let query = `WorkflowType = 'personWorkflow' AND ExecutionStatus = 'Running'`;
+      let query = `WorkflowType = '${PERSON_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
       if (!fanOut.everyone) {
         const centers = fanOut.centerIds.map((c) => `'${c.replace(/'/g, "''")}'`).join(', ');
         query += ` AND ${CenterIdsKey.name} IN (${centers})`;
@@ -96,7 +97,7 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
       for await (const id of listWorkflowIds(query)) ids.push(id);
       ids.sort();
       let told = await inBatches(ids, (workflowId) =>
-        signalRunning(workflowId.replace(/^person-/, ''), {
+        signalRunning(personIdOfWorkflowId(workflowId) ?? workflowId, {
           type: 'setup-changed',
           eventId: `setup-changed:${fanOut.version}`,
           version: fanOut.version,
@@ -106,7 +107,7 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
         // The lead/lag policy may have changed: scheduled reservations move their windows.
         const reservations: string[] = [];
         for await (const id of listWorkflowIds(
-          `WorkflowType = 'reservationWorkflow' AND ExecutionStatus = 'Running'`,
+          `WorkflowType = '${RESERVATION_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`,
         )) {
           reservations.push(id);
         }
@@ -123,11 +124,14 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
 
     async reconcileSite({ siteId }): Promise<{ usersSeen: number; peopleTold: number }> {
       const site = await deps.readSiteState(siteId);
-      const managed = site.users.filter((u) => u.alias?.startsWith(ALIAS_PREFIX));
+      const managed = site.users.flatMap((u) => {
+        const personId = personIdOfAlias(u.alias);
+        return personId === null ? [] : [{ ...u, personId }];
+      });
       const info = Context.current().info;
       const runId = `${info.workflowExecution?.runId ?? 'standalone'}:${info.activityId}`;
       const peopleTold = await inBatches(managed, (user) =>
-        signalRunning(user.alias!.slice(ALIAS_PREFIX.length), {
+        signalRunning(user.personId, {
           type: 'observed-groups',
           eventId: `observed:${runId}:${siteId}:${user.platformUserId}`,
           siteId,

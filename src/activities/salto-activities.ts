@@ -5,6 +5,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AccessGroupId, SiteId } from '../core/types';
+import { deskworksAlias } from '../shared/ids';
 import type { SaltoClient } from '../salto/client';
 import { mapWithConcurrency } from '../salto/concurrency';
 import { SaltoError, type SaltoErrorKind } from '../salto/errors';
@@ -31,11 +32,6 @@ export interface SaltoActivitiesOptions {
   /** Group member lists read in parallel when reading a whole site. Default 4. */
   readConcurrency?: number;
   now?: () => number;
-}
-
-/** The alias that marks a SALTO KS user as this person's: `deskworks:<person id>`. */
-export function deskworksAlias(personId: string): string {
-  return `deskworks:${personId}`;
 }
 
 /** A patch of a new user may answer 403 2203 for a while (contract §2 Errors). */

@@ -1,12 +1,7 @@
 // The SALTO KS activities as workflows see them. Workflows import only these types
 // (proxyActivities<SaltoActivities>); the implementation lives in ./salto-activities.ts.
+import type { Profile } from '../core/person-events';
 import type { AccessGroupId, SiteId } from '../core/types';
-
-export interface PersonProfile {
-  firstName: string;
-  lastName: string;
-  email: string;
-}
 
 /** A person's user on one site: SALTO KS has two ids per person (contract §2 "Two ids per person"). */
 export interface SaltoUserRef {
@@ -20,7 +15,7 @@ export interface SaltoUserRef {
 export interface EnsureUserInput {
   siteId: SiteId;
   personId: string;
-  profile: PersonProfile;
+  profile: Profile;
 }
 
 export interface EnsureUserResult extends SaltoUserRef {
@@ -42,7 +37,7 @@ export interface ApplyGroupDiffInput {
 export interface UpdateProfileInput {
   siteId: SiteId;
   siteUserId: string;
-  profile: PersonProfile;
+  profile: Profile;
 }
 
 export interface SetBlockedInput {

@@ -4,15 +4,19 @@
 // carries the event id for the workflow to drop duplicates.
 import type { Client } from '@temporalio/client';
 import type { PersonEvent, MemberSnapshotEvent } from '../core/person-events';
-import { personWorkflowId, reservationWorkflowId, SETUP_WORKFLOW_ID } from '../shared/ids';
+import {
+  RESERVATION_WORKFLOW_TYPE,
+  reservationWorkflowId,
+  SETUP_WORKFLOW_ID,
+  SETUP_WORKFLOW_TYPE,
+} from '../shared/ids';
+import { signalPersonWithStart } from '../shared/person-signal';
 import {
   catalogEventSignal,
-  personEventSignal,
   reservationEventSignal,
   type CatalogEvent,
   type ReservationEvent,
 } from '../workflows/messages';
-import type { personWorkflow } from '../workflows/person';
 import type { reservationWorkflow } from '../workflows/reservation';
 import type { setupWorkflow, SetupWorkflowInput } from '../workflows/setup';
 import type { DeskworksEvent, MemberSnapshot } from './deskworks-events';
@@ -134,17 +138,11 @@ export async function deliver(options: RouterOptions, delivery: Delivery): Promi
   const { client, taskQueue } = options;
   switch (delivery.workflow) {
     case 'person':
-      await client.workflow.signalWithStart<typeof personWorkflow, [PersonEvent]>('personWorkflow', {
-        workflowId: personWorkflowId(delivery.personId),
-        taskQueue,
-        args: [{ personId: delivery.personId }],
-        signal: personEventSignal,
-        signalArgs: [delivery.event],
-      });
+      await signalPersonWithStart(client, taskQueue, delivery.personId, delivery.event);
       return;
     case 'reservation':
       await client.workflow.signalWithStart<typeof reservationWorkflow, [ReservationEvent]>(
-        'reservationWorkflow',
+        RESERVATION_WORKFLOW_TYPE,
         {
           workflowId: reservationWorkflowId(delivery.reservationId),
           taskQueue,
@@ -155,7 +153,7 @@ export async function deliver(options: RouterOptions, delivery: Delivery): Promi
       );
       return;
     case 'setup':
-      await client.workflow.signalWithStart<typeof setupWorkflow, [CatalogEvent]>('setupWorkflow', {
+      await client.workflow.signalWithStart<typeof setupWorkflow, [CatalogEvent]>(SETUP_WORKFLOW_TYPE, {
         workflowId: SETUP_WORKFLOW_ID,
         taskQueue,
         args: [options.setupDefaults],

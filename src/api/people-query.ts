@@ -6,9 +6,8 @@ import type { temporal } from '@temporalio/proto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { z } from 'zod';
 import type { PersonKind } from '../core/types';
+import { personIdOfWorkflowId, PERSON_WORKFLOW_TYPE } from '../shared/ids';
 import { CenterIdsKey, InSyncKey, PersonIdKey, PersonKindKey, SiteIdsKey } from '../shared/search-attributes';
-
-const PERSON_WORKFLOW_PREFIX = 'person-';
 
 export const peopleFiltersSchema = z
   .object({
@@ -40,7 +39,7 @@ export function visibilityString(value: string): string {
 }
 
 export function peopleVisibilityQuery(filters: Pick<PeopleFilters, 'center' | 'kind' | 'outOfSync'>): string {
-  const clauses = [`WorkflowType = 'personWorkflow'`, `ExecutionStatus = 'Running'`];
+  const clauses = [`WorkflowType = '${PERSON_WORKFLOW_TYPE}'`, `ExecutionStatus = 'Running'`];
   // On a keyword list, `=` means "contains".
   if (filters.center !== undefined)
     clauses.push(`${CenterIdsKey.name} = ${visibilityString(filters.center)}`);
@@ -89,7 +88,7 @@ export function personRowOf(info: temporal.api.workflow.v1.IWorkflowExecutionInf
   const inSync = attribute(fields, InSyncKey.name);
   const seconds = info.startTime?.seconds;
   return {
-    personId: typeof personId === 'string' ? personId : workflowId.replace(PERSON_WORKFLOW_PREFIX, ''),
+    personId: typeof personId === 'string' ? personId : (personIdOfWorkflowId(workflowId) ?? workflowId),
     workflowId,
     kind: kind === 'member' || kind === 'comember' || kind === 'nonmember' ? kind : null,
     inSync: typeof inSync === 'boolean' ? inSync : null,

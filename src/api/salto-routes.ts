@@ -5,6 +5,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import { createOAuthState, createPkcePair, SaltoError, type SaltoClient, type SaltoOAuth } from '../salto';
+import { readCookie } from './session';
 import { parseOr400 } from './validation';
 
 export interface SaltoRoutesOptions {
@@ -30,15 +31,6 @@ const passwordBody = z.object({
 
 function sign(value: string, key: string): string {
   return createHmac('sha256', key).update(value).digest('base64url');
-}
-
-function readCookie(req: Request, name: string): string | null {
-  const header = req.get('Cookie') ?? '';
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return null;
 }
 
 /** Read at request time: the public address may be known only once the server listens. */

@@ -5,7 +5,7 @@ import express, { type Response, type Router } from 'express';
 import { z } from 'zod';
 import { emptySetup, setupToApiView } from '../core/setup-rules';
 import type { Setup } from '../core/types';
-import { SETUP_WORKFLOW_ID } from '../shared/ids';
+import { SETUP_WORKFLOW_ID, SETUP_WORKFLOW_TYPE } from '../shared/ids';
 import {
   getSetupQuery,
   setCenterSiteUpdate,
@@ -64,7 +64,7 @@ export function setupRouter(options: SetupRoutesOptions): Router {
   const { client } = options;
 
   const startOperation = (): WithStartWorkflowOperation<typeof setupWorkflow> =>
-    new WithStartWorkflowOperation<typeof setupWorkflow>('setupWorkflow', {
+    new WithStartWorkflowOperation<typeof setupWorkflow>(SETUP_WORKFLOW_TYPE, {
       workflowId: SETUP_WORKFLOW_ID,
       taskQueue: options.taskQueue,
       args: [options.setupDefaults],

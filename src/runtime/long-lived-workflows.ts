@@ -1,7 +1,12 @@
 // What must always exist on the Temporal side: the set-up workflow and the reconcile schedule.
 // Both calls are idempotent, so every worker may make them at start.
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { RECONCILE_SCHEDULE_ID, SETUP_WORKFLOW_ID, reconcileWorkflowId } from '../shared/ids';
+import {
+  RECONCILE_SCHEDULE_ID,
+  SETUP_WORKFLOW_ID,
+  SETUP_WORKFLOW_TYPE,
+  reconcileWorkflowId,
+} from '../shared/ids';
 import type { SetupWorkflowInput } from '../workflows/setup';
 
 export async function ensureSetupWorkflow(
@@ -9,7 +14,7 @@ export async function ensureSetupWorkflow(
   taskQueue: string,
   defaults: SetupWorkflowInput,
 ): Promise<void> {
-  await client.workflow.start('setupWorkflow', {
+  await client.workflow.start(SETUP_WORKFLOW_TYPE, {
     workflowId: SETUP_WORKFLOW_ID,
     taskQueue,
     args: [defaults],

@@ -1,18 +1,43 @@
-// Readable workflow ids, in one place: the API (which starts and signals) and the
-// workflows (which signal each other) must agree on them, and operators read them in the Web UI.
+// Every id convention in one place: workflow ids (the API starts and signals them, workflows
+// signal each other, operators read them in the Web UI) and the alias that marks a SALTO KS user
+// as ours. Pure: imported by workflows, activities and the API alike.
 
 export const SETUP_WORKFLOW_ID = 'setup';
 export const RECONCILE_SCHEDULE_ID = 'reconcile-all-sites';
 
+const PERSON_PREFIX = 'person-';
+const RESERVATION_PREFIX = 'reservation-';
+const ALIAS_PREFIX = 'deskworks:';
+
+/** The workflow type names, as registered by the worker (the exported function names). */
+export const PERSON_WORKFLOW_TYPE = 'personWorkflow';
+export const RESERVATION_WORKFLOW_TYPE = 'reservationWorkflow';
+export const SETUP_WORKFLOW_TYPE = 'setupWorkflow';
+
 /** One person workflow per Deskworks person (member, co-member or non-member customer). */
 export function personWorkflowId(personId: string): string {
-  return `person-${personId}`;
+  return `${PERSON_PREFIX}${personId}`;
+}
+
+/** The person id of a person workflow id; null for any other workflow id. */
+export function personIdOfWorkflowId(workflowId: string): string | null {
+  return workflowId.startsWith(PERSON_PREFIX) ? workflowId.slice(PERSON_PREFIX.length) : null;
 }
 
 export function reservationWorkflowId(reservationId: string): string {
-  return `reservation-${reservationId}`;
+  return `${RESERVATION_PREFIX}${reservationId}`;
 }
 
 export function reconcileWorkflowId(scope: string): string {
   return `reconcile-${scope}`;
+}
+
+/** The alias that marks a SALTO KS user as this person's: `deskworks:<person id>`. */
+export function deskworksAlias(personId: string): string {
+  return `${ALIAS_PREFIX}${personId}`;
+}
+
+/** The person id a SALTO KS alias names; null when the user is not one of ours. */
+export function personIdOfAlias(alias: string | null | undefined): string | null {
+  return alias?.startsWith(ALIAS_PREFIX) ? alias.slice(ALIAS_PREFIX.length) : null;
 }

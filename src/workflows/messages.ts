@@ -4,6 +4,10 @@ import type { PersonEvent } from '../core/person-events';
 import type { AccessReason, IsoInstant, NoAccessPolicy, PersonKind, SiteGroups } from '../core/types';
 import type { Setup } from '../core/types';
 import type { ReservationState } from '../core/person-events';
+// The reservation as the webhook validated it (contract `Reservation`): one type, not a copy.
+import type { ReservationSnapshot } from '../api/deskworks-events';
+
+export type { ReservationSnapshot };
 
 // ---- person ----------------------------------------------------------------------------------
 
@@ -39,17 +43,6 @@ export interface PersonAccessView {
 export const personAccessQuery = defineQuery<PersonAccessView>('access');
 
 // ---- reservation -----------------------------------------------------------------------------
-
-export interface ReservationSnapshot {
-  id: string;
-  reservationUnitId: string;
-  centerId: string;
-  start: IsoInstant;
-  end: IsoInstant;
-  status: 'confirmed' | 'cancelled';
-  customer: { type: 'member' | 'nonmember'; id: string; firstName: string; lastName: string; email: string };
-  updatedAt: IsoInstant;
-}
 
 export type ReservationEvent =
   | { type: 'snapshot'; eventId: string; reservation: ReservationSnapshot }

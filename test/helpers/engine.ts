@@ -17,11 +17,17 @@ import {
 } from '../../src/simulator/demo-seed';
 import type { SimStateView } from '../../src/simulator';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
-import { personWorkflowId, reservationWorkflowId, SETUP_WORKFLOW_ID } from '../../src/shared/ids';
+import {
+  personWorkflowId,
+  RESERVATION_WORKFLOW_TYPE,
+  reservationWorkflowId,
+  SETUP_WORKFLOW_ID,
+  SETUP_WORKFLOW_TYPE,
+} from '../../src/shared/ids';
+import { signalPersonWithStart } from '../../src/shared/person-signal';
 import {
   getSetupQuery,
   personAccessQuery,
-  personEventSignal,
   reservationEventSignal,
   reservationStateQuery,
   setCenterSiteUpdate,
@@ -112,7 +118,7 @@ export async function startEngine(): Promise<Engine> {
       defaultLagMinutes: 15,
       // eslint-disable-next-line @typescript-eslint/require-await -- an in-memory list standing in for visibility
       listWorkflowIds: async function* (query: string) {
-        if (query.includes('reservationWorkflow')) {
+        if (query.includes(RESERVATION_WORKFLOW_TYPE)) {
           for (const id of [...knownReservations].sort()) yield reservationWorkflowId(id);
         } else {
           for (const id of [...knownPeople].sort()) yield personWorkflowId(id);
@@ -121,7 +127,7 @@ export async function startEngine(): Promise<Engine> {
     }),
   });
   const running = worker.run();
-  await client.workflow.start('setupWorkflow', {
+  await client.workflow.start(SETUP_WORKFLOW_TYPE, {
     workflowId: SETUP_WORKFLOW_ID,
     taskQueue,
     args: [{ reservationLeadMinutes: 15, reservationLagMinutes: 15 }],
@@ -188,18 +194,12 @@ export async function startEngine(): Promise<Engine> {
     setup: () => setupHandle.query(getSetupQuery),
     async tellPerson(personId, event) {
       knownPeople.add(personId);
-      await client.workflow.signalWithStart('personWorkflow', {
-        workflowId: personWorkflowId(personId),
-        taskQueue,
-        args: [{ personId }],
-        signal: personEventSignal,
-        signalArgs: [event],
-      });
+      await signalPersonWithStart(client, taskQueue, personId, event);
     },
     async tellReservation(reservationId, event) {
       knownReservations.add(reservationId);
       if (event.type === 'snapshot') knownPeople.add(event.reservation.customer.id);
-      await client.workflow.signalWithStart('reservationWorkflow', {
+      await client.workflow.signalWithStart(RESERVATION_WORKFLOW_TYPE, {
         workflowId: reservationWorkflowId(reservationId),
         taskQueue,
         args: [{ reservationId }],
