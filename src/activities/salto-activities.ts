@@ -5,21 +5,25 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AccessGroupId, SiteId } from '../core/types';
-import { deskworksAlias } from '../shared/ids';
+import { deskworksAlias, personIdOfAlias } from '../shared/ids';
 import type { SaltoClient } from '../salto/client';
 import { mapWithConcurrency } from '../salto/concurrency';
 import { SaltoError, type SaltoErrorKind } from '../salto/errors';
 import type { SiteUser } from '../salto/model';
-import type {
-  ApplyGroupDiffInput,
-  DeleteUserInput,
-  EnsureUserInput,
-  EnsureUserResult,
-  SaltoActivities,
-  SaltoSiteSummary,
-  SetBlockedInput,
-  SiteState,
-  UpdateProfileInput,
+import {
+  SALTO_USER_MISSING,
+  type ApplyGroupDiffInput,
+  type ApplyGroupDiffResult,
+  type ReadUserGroupsResult,
+  type SetAliasInput,
+  type DeleteUserInput,
+  type EnsureUserInput,
+  type EnsureUserResult,
+  type SaltoActivities,
+  type SaltoSiteSummary,
+  type SetBlockedInput,
+  type SiteState,
+  type UpdateProfileInput,
 } from './types';
 
 export interface SaltoActivitiesOptions {
@@ -79,6 +83,9 @@ export function createSaltoActivities(
 
   async function adopt(input: EnsureUserInput, user: SiteUser, alias: string): Promise<EnsureUserResult> {
     const alreadyOurs = user.alias === alias;
+    const owner = personIdOfAlias(user.alias);
+    // Another Deskworks record with the same e-mail already owns this user: never take it over.
+    if (!alreadyOurs && owner !== null) return ensureResult(input.siteId, user, false, owner);
     if (!alreadyOurs) await client.updateSiteUser(input.siteId, user.id, { alias });
     return ensureResult(input.siteId, user, !alreadyOurs);
   }
@@ -113,26 +120,62 @@ export function createSaltoActivities(
       }, PATCH_SETTLING),
 
     applySaltoGroupDiff: (input: ApplyGroupDiffInput) =>
-      run(async () => {
-        const adds = new Set(input.add);
-        const removes = new Set(input.remove.filter((g) => !adds.has(g))); // add wins a contradiction
-        const groups = [...new Set([...adds, ...removes])].sort();
-        for (const groupId of groups) {
-          if (adds.has(groupId)) {
+      run(async (): Promise<ApplyGroupDiffResult> => {
+        const adds = [...new Set(input.add)].sort();
+        const removes = [...new Set(input.remove)].filter((g) => !adds.includes(g)).sort(); // add wins a contradiction
+        const result: ApplyGroupDiffResult = { added: [], removed: [], refused: [], userMissing: false };
+        // A passing fault on one group must not stop the others: it is thrown after every group was tried.
+        let passingFault: Error | null = null;
+        const refuseOrKeep = (groupId: string, action: 'add' | 'remove', error: unknown): void => {
+          if (isPassing(error, GROUP_ADD_SETTLING)) passingFault ??= asError(error);
+          else result.refused.push({ groupId, action, message: errorMessage(error) });
+        };
+        // Revocations first: a door that must close never waits on one that must open.
+        for (const groupId of removes) {
+          try {
+            await removeFromGroup(input.siteId, groupId, input.platformUserId);
+            result.removed.push(groupId);
+          } catch (error) {
+            refuseOrKeep(groupId, 'remove', error);
+          }
+        }
+        for (const groupId of adds) {
+          try {
             await client.changeAccessGroupMembers(input.siteId, groupId, {
               addIds: [input.platformUserId],
               removeIds: [],
             });
-          } else {
-            await removeFromGroup(input.siteId, groupId, input.platformUserId);
+            result.added.push(groupId);
+          } catch (error) {
+            if (!isNotFound(error)) {
+              refuseOrKeep(groupId, 'add', error);
+              continue;
+            }
+            // 404 2202 names neither the user nor the group: ask which one is gone.
+            const gone = await whatIsGone(input.siteId, input.siteUserId, groupId);
+            if (gone === 'user') {
+              result.userMissing = true;
+              return result;
+            }
+            if (gone === 'group') {
+              result.refused.push({
+                groupId,
+                action: 'add',
+                message: `access group ${groupId} does not exist on SALTO KS site ${input.siteId}`,
+              });
+            } else {
+              refuseOrKeep(groupId, 'add', error); // both exist: SALTO KS still settling after a create
+            }
           }
         }
+        if (passingFault !== null) throw passingFault;
+        return result;
       }, GROUP_ADD_SETTLING),
 
     updateSaltoUserProfile: (input: UpdateProfileInput) =>
       run(async () => {
         // The e-mail is not patchable in the Connect API; names are (contract: assumed).
-        await client.updateSiteUser(input.siteId, input.siteUserId, {
+        await patchUser(input.siteId, input.siteUserId, {
           first_name: input.profile.firstName,
           last_name: input.profile.lastName,
         });
@@ -140,7 +183,12 @@ export function createSaltoActivities(
 
     setSaltoUserBlocked: (input: SetBlockedInput) =>
       run(async () => {
-        await client.updateSiteUser(input.siteId, input.siteUserId, { blocked: input.blocked });
+        await patchUser(input.siteId, input.siteUserId, { blocked: input.blocked });
+      }, PATCH_SETTLING),
+
+    setSaltoUserAlias: (input: SetAliasInput) =>
+      run(async () => {
+        await patchUser(input.siteId, input.siteUserId, { alias: deskworksAlias(input.personId) });
       }, PATCH_SETTLING),
 
     deleteSaltoUser: (input: DeleteUserInput) =>
@@ -152,15 +200,19 @@ export function createSaltoActivities(
         }
       }),
 
-    readSaltoUserGroups: (input: { siteId: SiteId; platformUserId: string }) =>
-      run(async () => {
+    readSaltoUserGroups: (input: { siteId: SiteId; siteUserId: string; platformUserId: string }) =>
+      run(async (): Promise<ReadUserGroupsResult> => {
+        if (!(await userExists(input.siteId, input.siteUserId))) return { exists: false, groupIds: [] };
         const groups = await client.listAccessGroups(input.siteId);
         const memberships = await mapWithConcurrency(groups, concurrency, async (group) => {
           heartbeat();
           const members = await client.listAccessGroupMembers(input.siteId, group.id);
           return members.some((m) => m.platformUserId === input.platformUserId) ? group.id : null;
         });
-        return memberships.filter((id): id is AccessGroupId => id !== null).sort();
+        return {
+          exists: true,
+          groupIds: memberships.filter((id): id is AccessGroupId => id !== null).sort(),
+        };
       }),
 
     readSaltoSiteState: (input: { siteId: SiteId }) =>
@@ -207,6 +259,47 @@ export function createSaltoActivities(
       }),
   };
 
+  /** PATCH of a user; a 404 means the user was deleted (by hand): the caller finds or creates it again. */
+  async function patchUser(
+    siteId: SiteId,
+    siteUserId: string,
+    body: Parameters<SaltoClient['updateSiteUser']>[2],
+  ): Promise<void> {
+    try {
+      await client.updateSiteUser(siteId, siteUserId, body);
+    } catch (error) {
+      if (isNotFound(error)) throw userMissing(siteId, siteUserId);
+      throw error;
+    }
+  }
+
+  async function userExists(siteId: SiteId, siteUserId: string): Promise<boolean> {
+    try {
+      await client.getSiteUser(siteId, siteUserId);
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  async function whatIsGone(
+    siteId: SiteId,
+    siteUserId: string,
+    groupId: AccessGroupId,
+  ): Promise<'user' | 'group' | null> {
+    if (!(await userExists(siteId, siteUserId))) return 'user';
+    const groups = await client.listAccessGroups(siteId);
+    return groups.some((g) => g.id === groupId) ? null : 'group';
+  }
+
+  /** True for a fault worth retrying the whole (idempotent) activity for. */
+  function isPassing(error: unknown, settlingKinds: SaltoErrorKind[]): boolean {
+    if (!(error instanceof SaltoError)) return true; // a timeout or a dropped connection
+    if (error.retryable) return true;
+    return error.mayBeEventualConsistency && settlingKinds.includes(error.kind) && windowOpen(windowMs, now);
+  }
+
   /** Bulk PATCH; should SALTO refuse a remove of a non-member with 404, the single DELETE decides. */
   async function removeFromGroup(
     siteId: SiteId,
@@ -228,9 +321,15 @@ export function createSaltoActivities(
   return activities;
 }
 
-function ensureResult(siteId: SiteId, user: SiteUser, adopted: boolean): EnsureUserResult {
+function ensureResult(
+  siteId: SiteId,
+  user: SiteUser,
+  adopted: boolean,
+  ownedBy: string | null = null,
+): EnsureUserResult {
   const suspended = user.subscription_state === 'suspended';
   return {
+    ownedBy,
     siteId,
     siteUserId: user.id,
     platformUserId: user.user.id,
@@ -241,6 +340,22 @@ function ensureResult(siteId: SiteId, user: SiteUser, adopted: boolean): EnsureU
       ? `SALTO KS site ${siteId} has no free seat: user ${user.id} is "suspended" and opens no doors until a seat is freed`
       : null,
   };
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function userMissing(siteId: SiteId, siteUserId: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: SALTO_USER_MISSING,
+    message: `SALTO KS user ${siteUserId} no longer exists on site ${siteId}`,
+    nonRetryable: true,
+  });
 }
 
 function isNotFound(error: unknown): boolean {

@@ -19,6 +19,12 @@ export interface EnsureUserInput {
 }
 
 export interface EnsureUserResult extends SaltoUserRef {
+  /**
+   * Set when the user with this e-mail is already managed for another Deskworks record (its alias
+   * names that person): one SALTO KS user per e-mail per site, so that person stays its only
+   * writer and this one contributes its groups to it instead of adopting the user.
+   */
+  ownedBy: string | null;
   /** true when a user with that e-mail already existed and was adopted rather than created. */
   adopted: boolean;
   blocked: boolean;
@@ -29,9 +35,41 @@ export interface EnsureUserResult extends SaltoUserRef {
 
 export interface ApplyGroupDiffInput {
   siteId: SiteId;
+  /** To tell "the user is gone" from "the group is gone" when SALTO KS answers 404. */
+  siteUserId: string;
   platformUserId: string;
   add: AccessGroupId[];
   remove: AccessGroupId[];
+}
+
+/** The failure type of a call on a SALTO KS user that no longer exists (deleted by hand). */
+export const SALTO_USER_MISSING = 'SaltoUserMissing';
+
+/** A group SALTO KS refused for good (it no longer exists, or the change is not allowed). */
+export interface GroupRefusal {
+  groupId: AccessGroupId;
+  action: 'add' | 'remove';
+  message: string;
+}
+
+export interface ApplyGroupDiffResult {
+  /** Applied, each group on its own: one refusal never holds back the others. */
+  added: AccessGroupId[];
+  removed: AccessGroupId[];
+  refused: GroupRefusal[];
+  /** SALTO KS says the user does not exist (deleted by hand): nothing was applied after that. */
+  userMissing: boolean;
+}
+
+export interface ReadUserGroupsResult {
+  exists: boolean;
+  groupIds: AccessGroupId[];
+}
+
+export interface SetAliasInput {
+  siteId: SiteId;
+  siteUserId: string;
+  personId: string;
 }
 
 export interface UpdateProfileInput {
@@ -75,12 +113,19 @@ export interface SaltoSiteSummary {
 
 export interface SaltoActivities {
   ensureSaltoUser(input: EnsureUserInput): Promise<EnsureUserResult>;
-  applySaltoGroupDiff(input: ApplyGroupDiffInput): Promise<void>;
+  /** Removals first, then adds, each group independently; retryable faults still throw (after trying every group). */
+  applySaltoGroupDiff(input: ApplyGroupDiffInput): Promise<ApplyGroupDiffResult>;
   updateSaltoUserProfile(input: UpdateProfileInput): Promise<void>;
   setSaltoUserBlocked(input: SetBlockedInput): Promise<void>;
   deleteSaltoUser(input: DeleteUserInput): Promise<void>;
-  /** The groups of one site that a platform user is a member of (for reconciling one person). */
-  readSaltoUserGroups(input: { siteId: SiteId; platformUserId: string }): Promise<AccessGroupId[]>;
+  /** Marks the user as this person's (`deskworks:<person id>`): hands a shared user to another record. */
+  setSaltoUserAlias(input: SetAliasInput): Promise<void>;
+  /** Whether the user still exists, and the groups of one site it is a member of (resync of one person). */
+  readSaltoUserGroups(input: {
+    siteId: SiteId;
+    siteUserId: string;
+    platformUserId: string;
+  }): Promise<ReadUserGroupsResult>;
   /** Users and memberships of a whole site (for the periodic reconciliation). */
   readSaltoSiteState(input: { siteId: SiteId }): Promise<SiteState>;
   listSaltoSites(): Promise<SaltoSiteSummary[]>;

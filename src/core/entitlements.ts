@@ -18,16 +18,28 @@ function addBillingReasons(
   setup: Setup,
   nowMs: number,
   plan: ReasonsBySite,
+  warnings: string[],
 ): number[] {
   if (input.status !== 'active') return [];
   const edges: number[] = [];
   for (const billing of byId(input.billings, (b) => b.id)) {
     if (billing.status !== 'active') continue;
+    const period = billingPeriod(billing, centerTimeZone(setup, billing.centerId));
+    if (!period) {
+      warnings.push(
+        `billing ${billing.id}: its dates (${billing.startDate} to ${billing.endDate ?? 'open'}) hold no day, so it grants nothing`,
+      );
+      continue;
+    }
+    if (period.endMs !== null && period.endMs <= nowMs) continue; // over: nothing to say about it
     const mapped = mappedGroups(setup, billing.centerId, 'products', billing.productId);
     // A billing that maps to nothing cannot change the answer, so neither can its edges.
-    if (!mapped) continue;
-    const period = billingPeriod(billing, centerTimeZone(setup, billing.centerId));
-    if (!period) continue;
+    if (!mapped) {
+      warnings.push(
+        `billing ${billing.id}: ${unmappedWhy(setup, billing.centerId, 'product', billing.productId)}`,
+      );
+      continue;
+    }
     edges.push(period.startMs);
     if (period.endMs !== null) edges.push(period.endMs);
     if (!periodContains(period, nowMs)) continue;
@@ -55,13 +67,20 @@ function addReservationReasons(
   setup: Setup,
   nowMs: number,
   all: ReasonsBySite,
+  warnings: string[],
 ): number[] {
   const edges: number[] = [];
   for (const grant of byId(grants, (g) => g.reservationId)) {
     const mapped = mappedGroups(setup, grant.centerId, 'reservationUnits', grant.unitId);
     const startMs = Date.parse(grant.windowStart);
     const endMs = Date.parse(grant.windowEnd);
-    if (!mapped || Number.isNaN(startMs) || Number.isNaN(endMs) || endMs <= startMs) continue;
+    if (Number.isNaN(startMs) || Number.isNaN(endMs) || endMs <= startMs || endMs <= nowMs) continue;
+    if (!mapped) {
+      warnings.push(
+        `reservation ${grant.reservationId}: ${unmappedWhy(setup, grant.centerId, 'reservation unit', grant.unitId)}`,
+      );
+      continue;
+    }
     edges.push(startMs, endMs);
     if (nowMs < startMs || nowMs >= endMs) continue;
     addReason(all, mapped.siteId, mapped.groupIds, {
@@ -72,6 +91,14 @@ function addReservationReasons(
     });
   }
   return edges;
+}
+
+/** Why a billing or reservation gives nothing, in the operator's words. */
+function unmappedWhy(setup: Setup, centerId: string, what: string, itemId: string): string {
+  const center = setup.centers[centerId];
+  if (!center) return `center ${centerId} is not set up, so it grants nothing`;
+  if (center.saltoSiteId === null) return `center ${centerId} has no SALTO KS site, so it grants nothing`;
+  return `${what} ${itemId} is mapped to no access group at center ${centerId}, so it grants nothing`;
 }
 
 function copyReasons(reasons: ReasonsBySite): ReasonsBySite {
@@ -85,11 +112,12 @@ function copyReasons(reasons: ReasonsBySite): ReasonsBySite {
 
 export function computeDesiredAccess(input: EntitlementInput, setup: Setup, nowMs: number): DesiredAccess {
   const plan: ReasonsBySite = {};
-  const billingEdges = addBillingReasons(input, setup, nowMs, plan);
+  const warnings: string[] = [];
+  const billingEdges = addBillingReasons(input, setup, nowMs, plan, warnings);
   // Rule 4: the union. Reasons stay in order billing, master, reservation within each group.
   const all = copyReasons(plan);
   addMasterReasons(input, all);
-  const reservationEdges = addReservationReasons(input.reservations, setup, nowMs, all);
+  const reservationEdges = addReservationReasons(input.reservations, setup, nowMs, all, warnings);
 
   const future = [...billingEdges, ...reservationEdges].filter((edge) => edge > nowMs);
   const reasons = sortReasons(all);
@@ -98,5 +126,6 @@ export function computeDesiredAccess(input: EntitlementInput, setup: Setup, nowM
     groups: groupsOf(reasons),
     planGroups: groupsOf(plan),
     nextChangeAt: future.length > 0 ? new Date(Math.min(...future)).toISOString() : null,
+    warnings,
   };
 }

@@ -49,12 +49,23 @@ export interface ComemberRemovedEvent {
 
 export type ReservationState = 'scheduled' | 'granted' | 'revoked' | 'cancelled';
 
-/** Sent by a reservation workflow whenever its state or times change; seq orders them. */
+/**
+ * Orders what reservation workflows say about one reservation, across reruns of its workflow:
+ * the Deskworks `updatedAt` of the fact it acts on (snapshot or cancellation), then the set-up
+ * version its window was computed with, then how far along the reservation is.
+ */
+export interface ReservationStatusKey {
+  updatedAt: IsoInstant;
+  setupVersion: number;
+  step: number;
+}
+
+/** Sent by a reservation workflow whenever anything it says changes; `key` orders them. */
 export interface ReservationStatusEvent {
   type: 'reservation-status';
   eventId: string;
   reservationId: string;
-  seq: number;
+  key: ReservationStatusKey;
   unitId: string;
   centerId: string;
   start: IsoInstant;
@@ -81,6 +92,42 @@ export interface ComemberLinkEvent {
   eventId: string;
   comemberId: string;
   linked: boolean;
+  /** The Deskworks time of the link or removal: the newest wins, whichever arrives first. */
+  at: IsoInstant;
+}
+
+/**
+ * Another record with this person's e-mail, on a site where this person owns the SALTO KS user,
+ * asks it to hold its groups too (one user per e-mail per site; the owner is its only writer).
+ */
+export interface SharedGroupsEvent {
+  type: 'shared-groups';
+  eventId: string;
+  fromPersonId: string;
+  siteId: string;
+  email: string;
+  profile: Profile;
+  groups: string[];
+  seq: number;
+}
+
+/** The owner of a shared user left its e-mail: this person owns the user now, with these groups. */
+export interface SharedUserHandoverEvent {
+  type: 'shared-user-handover';
+  eventId: string;
+  siteId: string;
+  siteUserId: string;
+  platformUserId: string;
+  email: string;
+  groups: string[];
+}
+
+/** The shared user of this person's e-mail on a site has a new owner: send the groups there. */
+export interface SharedOwnerChangedEvent {
+  type: 'shared-owner-changed';
+  eventId: string;
+  siteId: string;
+  ownerId: string;
 }
 
 export interface SetupChangedEvent {
@@ -97,6 +144,13 @@ export interface ObservedGroupsEvent {
   siteUserId: string;
   platformUserId: string;
   groups: string[];
+}
+
+/** Periodic reconciliation: the site shows no user of this person (deleted by hand). */
+export interface ObservedMissingEvent {
+  type: 'observed-missing';
+  eventId: string;
+  siteId: string;
 }
 
 /** Operator asked for a resync: re-read SALTO KS and repair drift. */
@@ -116,6 +170,10 @@ export type PersonEvent =
   | ComemberLinkEvent
   | SetupChangedEvent
   | ObservedGroupsEvent
+  | ObservedMissingEvent
+  | SharedGroupsEvent
+  | SharedUserHandoverEvent
+  | SharedOwnerChangedEvent
   | ResyncEvent;
 
 export type { PersonKind };

@@ -1,7 +1,7 @@
 // A person's Deskworks-side facts and the pure rules for folding events into them.
 // Events arrive duplicated and out of order: each fact keeps the `updatedAt` it came with,
 // and an older snapshot never overwrites a newer one (last writer wins, per fact).
-import type { PersonEvent, Profile, ReservationStatusEvent } from './person-events';
+import type { PersonEvent, Profile, ReservationStatusEvent, ReservationStatusKey } from './person-events';
 import type {
   Billing,
   EntitlementInput,
@@ -27,17 +27,33 @@ export interface PersonFacts {
   masterAt: IsoInstant | null;
   masterGroups: SiteGroups;
   masterGroupsSeq: number;
+  /** The master the groups came from: kept across a removal, so an immediate re-adding keeps them. */
+  masterGroupsFrom?: string | null;
   billings: Record<string, { billing: Billing; at: IsoInstant }>;
   /** Billings removed by a newer snapshot: remembered so an older billing event cannot revive them. */
   removedBillingsAt: Record<string, IsoInstant>;
   comemberIds: string[];
+  /** Per co-member, the time of the newest link or removal heard (older news is dropped). */
+  comemberLinkAt?: Record<string, IsoInstant>;
   reservations: Record<string, ReservationRecord>;
+  /** Finished reservations pruned from `reservations`: their last key, so older news cannot revive them. */
+  reservationsDone?: Record<string, { key: ReservationStatusKey; windowEnd: IsoInstant }>;
   deletedAt: IsoInstant | null;
   /** The most recent event ids, to drop duplicates (bounded: duplicates come close together). */
   recentEventIds: string[];
 }
 
-export const RECENT_EVENT_IDS_KEPT = 1000;
+/**
+ * Duplicates are a fast path only: every fact is ordered by its own time or key, so a
+ * duplicate older than this memory changes nothing either.
+ */
+export const RECENT_EVENT_IDS_KEPT = 200;
+/** A finished reservation's record is pruned this long after its window closed (late news is dropped by key). */
+export const FINISHED_RESERVATION_KEPT_MS = 3 * 24 * 60 * 60_000;
+/** Tombstones of pruned reservations and removed billings are dropped after this long. */
+export const TOMBSTONE_KEPT_MS = 400 * 24 * 60 * 60_000;
+/** An ended billing is pruned to a tombstone this long after its last day. */
+export const ENDED_BILLING_KEPT_MS = 60 * 24 * 60 * 60_000;
 
 export function newPersonFacts(personId: string): PersonFacts {
   return {
@@ -52,10 +68,13 @@ export function newPersonFacts(personId: string): PersonFacts {
     masterAt: null,
     masterGroups: {},
     masterGroupsSeq: 0,
+    masterGroupsFrom: null,
     billings: {},
     removedBillingsAt: {},
     comemberIds: [],
+    comemberLinkAt: {},
     reservations: {},
+    reservationsDone: {},
     deletedAt: null,
     recentEventIds: [],
   };
@@ -107,10 +126,6 @@ function reduce(f: PersonFacts, e: PersonEvent): PersonFacts {
         f.statusAt = e.updatedAt;
       }
       if (isNewer(e.updatedAt, f.masterAt)) {
-        if (f.masterId !== e.masterId) {
-          f.masterGroups = {};
-          f.masterGroupsSeq = 0;
-        }
         f.masterId = e.masterId;
         f.masterAt = e.updatedAt;
       }
@@ -140,18 +155,20 @@ function reduce(f: PersonFacts, e: PersonEvent): PersonFacts {
       setBilling(f, e.billing, e.updatedAt);
       return f;
     case 'comember-removed':
-      if (f.masterId !== e.masterId || !isNewer(e.updatedAt, f.masterAt)) return f;
+      // Newer than the link we hold, or than no link at all: an older comember.added arriving
+      // after it must not link again (the newest fact wins whichever arrives first).
+      if (!isNewer(e.updatedAt, f.masterAt)) return f;
+      if (f.masterId !== null && f.masterId !== e.masterId) return f; // about a master it left already
       f.masterId = null;
       f.masterAt = e.updatedAt;
-      f.masterGroups = {};
-      f.masterGroupsSeq = 0;
       return f;
     case 'reservation-status': {
-      const held = f.reservations[e.reservationId];
-      if (held && held.seq >= e.seq) return f;
+      const held = f.reservations[e.reservationId]?.key ?? f.reservationsDone?.[e.reservationId]?.key;
+      if (held && compareReservationKeys(held, e.key) >= 0) return f;
+      if (f.reservationsDone) delete f.reservationsDone[e.reservationId];
       f.reservations[e.reservationId] = {
         reservationId: e.reservationId,
-        seq: e.seq,
+        key: e.key,
         unitId: e.unitId,
         centerId: e.centerId,
         start: e.start,
@@ -167,18 +184,31 @@ function reduce(f: PersonFacts, e: PersonEvent): PersonFacts {
       }
       return f;
     }
-    case 'master-groups':
-      if (e.masterId !== f.masterId || e.seq <= f.masterGroupsSeq) return f;
+    case 'master-groups': {
+      if (e.masterId !== f.masterId) return f;
+      const sameMaster = (f.masterGroupsFrom ?? f.masterId) === e.masterId;
+      if (sameMaster && e.seq <= f.masterGroupsSeq) return f;
       f.masterGroups = e.groups;
       f.masterGroupsSeq = e.seq;
+      f.masterGroupsFrom = e.masterId;
       return f;
-    case 'comember-link':
+    }
+    case 'comember-link': {
+      const linkAt = (f.comemberLinkAt ??= {});
+      const heldAt = linkAt[e.comemberId] ?? null;
+      if (heldAt !== null && !isNewer(e.at, heldAt)) return f;
+      linkAt[e.comemberId] = e.at;
       f.comemberIds = e.linked
         ? [...new Set([...f.comemberIds, e.comemberId])].sort()
         : f.comemberIds.filter((id) => id !== e.comemberId);
       return f;
+    }
     case 'setup-changed':
     case 'observed-groups':
+    case 'observed-missing':
+    case 'shared-groups':
+    case 'shared-user-handover':
+    case 'shared-owner-changed':
     case 'resync':
       // Handled by the workflow (they concern SALTO KS state, not Deskworks facts).
       return f;
@@ -206,12 +236,61 @@ export function entitlementInput(f: PersonFacts): EntitlementInput {
       windowStart: r.windowStart,
       windowEnd: r.windowEnd,
     }));
+  const masterGroups = (f.masterGroupsFrom ?? f.masterId) === f.masterId ? f.masterGroups : {};
   return {
     status: f.isMember ? f.status : 'active',
     billings: Object.values(f.billings).map((b) => b.billing),
-    master: f.masterId ? { masterId: f.masterId, groups: f.masterGroups } : null,
+    master: f.masterId ? { masterId: f.masterId, groups: masterGroups } : null,
     reservations,
   };
+}
+
+/** Negative, zero or positive as `a` is older than, the same as, or newer than `b`. */
+export function compareReservationKeys(a: ReservationStatusKey, b: ReservationStatusKey): number {
+  const at = Date.parse(a.updatedAt) - Date.parse(b.updatedAt);
+  if (at !== 0) return at;
+  if (a.setupVersion !== b.setupVersion) return a.setupVersion - b.setupVersion;
+  return a.step - b.step;
+}
+
+/**
+ * Drops what can no longer change a decision, so a person of ten years stays small across
+ * continue-as-new: finished reservations become tombstones (their key still drops older news),
+ * ended billings likewise, and tombstones go once no delivery that old can plausibly come.
+ */
+export function pruneFacts(f: PersonFacts, nowMs: number): PersonFacts {
+  const next = structuredCloneFacts(f);
+  const done = (next.reservationsDone ??= {});
+  for (const [id, r] of Object.entries(next.reservations)) {
+    if (Date.parse(r.windowEnd) + FINISHED_RESERVATION_KEPT_MS < nowMs) {
+      done[id] = { key: r.key, windowEnd: r.windowEnd };
+      delete next.reservations[id];
+    }
+  }
+  for (const [id, d] of Object.entries(done)) {
+    if (Date.parse(d.windowEnd) + TOMBSTONE_KEPT_MS < nowMs) delete done[id];
+  }
+  for (const [id, held] of Object.entries(next.billings)) {
+    const end = held.billing.endDate === null ? NaN : Date.parse(`${held.billing.endDate}T00:00:00Z`);
+    const cancelled = held.billing.status === 'cancelled' && Date.parse(held.at) + ENDED_BILLING_KEPT_MS < nowMs;
+    if (end + ENDED_BILLING_KEPT_MS < nowMs || cancelled) {
+      next.removedBillingsAt[id] = held.at;
+      delete next.billings[id];
+    }
+  }
+  for (const [id, at] of Object.entries(next.removedBillingsAt)) {
+    if (Date.parse(at) + TOMBSTONE_KEPT_MS < nowMs) delete next.removedBillingsAt[id];
+  }
+  if (
+    next.masterId === null &&
+    next.masterGroupsFrom !== null &&
+    Date.parse(next.masterAt ?? '') + FINISHED_RESERVATION_KEPT_MS < nowMs
+  ) {
+    next.masterGroups = {};
+    next.masterGroupsSeq = 0;
+    next.masterGroupsFrom = null;
+  }
+  return next;
 }
 
 /** Every center this person touches: home, billings, reservations (search attribute; set-up fan-out). */

@@ -77,7 +77,9 @@ export interface Setup {
 export type AccessReason =
   | { kind: 'billing'; billingId: string; productId: string; centerId: string }
   | { kind: 'master'; masterId: string }
-  | { kind: 'reservation'; reservationId: string; unitId: string; centerId: string };
+  | { kind: 'reservation'; reservationId: string; unitId: string; centerId: string }
+  /** Another Deskworks record with the same e-mail: one SALTO KS user holds the union of both. */
+  | { kind: 'shared-email'; personId: string };
 
 export interface DesiredAccess {
   /** Every group the person should hold, per site, with every reason for it (rule 4: the union). */
@@ -88,6 +90,8 @@ export interface DesiredAccess {
   planGroups: SiteGroups;
   /** The next instant at which this answer can change without any event; null if never. */
   nextChangeAt: IsoInstant | null;
+  /** Parts of the facts that grant nothing although they look like they should (the rest still applies). */
+  warnings: string[];
 }
 
 export interface SiteGroupDiff {

@@ -14,6 +14,8 @@ export interface SimulatorControls {
   revokeTokens(which: 'access' | 'all'): void;
   requests(): LoggedRequest[];
   clearRequests(): void;
+  /** As someone deleting an access group in the SALTO KS app (the Connect API has no such call). */
+  deleteAccessGroup(siteId: string, groupId: string): boolean;
 }
 
 export function adminRoutes(controls: SimulatorControls): Router {
@@ -50,6 +52,12 @@ export function adminRoutes(controls: SimulatorControls): Router {
     if (parsed.data.revokeTokens !== undefined) controls.revokeTokens(parsed.data.revokeTokens);
     controls.setFaults(parsed.data);
     res.json(controls.faults());
+  });
+
+  router.delete('/__sim/sites/:siteId/access_groups/:groupId', (req: Request, res: Response) => {
+    const { siteId, groupId } = req.params as { siteId: string; groupId: string };
+    if (controls.deleteAccessGroup(siteId, groupId)) res.status(204).end();
+    else res.status(404).json({ error: `no access group ${groupId} on site ${siteId}` });
   });
 
   router.get('/__sim/requests', (_req: Request, res: Response) => {

@@ -66,6 +66,15 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     },
     requests: () => log.list(),
     clearRequests: () => log.clear(),
+    deleteAccessGroup: (siteId, groupId) => {
+      const site = state.data.sites.find((s) => s.id === siteId);
+      const before = site?.access_groups.length ?? 0;
+      if (!site) return false;
+      site.access_groups = site.access_groups.filter((g) => g.id !== groupId);
+      if (site.access_groups.length === before) return false;
+      state.changed();
+      return true;
+    },
   };
 
   const app = express();

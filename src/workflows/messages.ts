@@ -23,6 +23,8 @@ export interface PersonAccessView {
   lastSyncAt: IsoInstant | null;
   lastError: string | null;
   warnings: string[];
+  /** Sites where another record with the same e-mail owns the SALTO KS user: its person id. */
+  sharedWith: Record<string, string>;
   /** Why each desired group is there: which billing, master or reservation gives it. */
   reasons: Record<string, Record<string, AccessReason[]>>;
   reservations: {

@@ -1,10 +1,17 @@
 // One pass of making SALTO KS match what a person should hold: the diff only, site by site.
 // Called by the person workflow, the single writer of that person's SALTO KS state.
+//
+// Every site, and every group within a site, is applied on its own: one refusal is recorded and
+// retried, never a reason to skip the rest. Revocations on every site come before any grant.
+// A user of an earlier e-mail is removed only once the user of the new one holds its groups.
+// When another Deskworks record already owns the SALTO KS user of this e-mail on a site (one
+// user per e-mail per site), this record sends its groups to that owner instead of writing.
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import { diffSiteGroups } from '../core/diff';
-import type { Profile } from '../core/person-events';
+import { SALTO_USER_MISSING, type ApplyGroupDiffResult } from '../activities/types';
+import type { Profile, SharedGroupsEvent } from '../core/person-events';
 import type { NoAccessPolicy, SiteGroups } from '../core/types';
-import { salto } from './activity-proxies';
+import { personWorkflowId } from '../shared/ids';
+import { coordination, salto } from './activity-proxies';
 
 export interface SaltoUserRecord {
   siteUserId: string;
@@ -15,9 +22,35 @@ export interface SaltoUserRecord {
   profileKey: string;
 }
 
+/** A user of an earlier e-mail, kept with its groups until the new one has them. */
+export interface RetiringUser extends SaltoUserRecord {
+  groups: string[];
+}
+
+/** This record's groups on a site go to the record that owns the user of the same e-mail there. */
+export interface SharedUserLink {
+  ownerId: string;
+  email: string;
+  /** The groups last sent, as a key: a change is sent once. */
+  sentKey: string | null;
+}
+
+/** What another record with this person's e-mail asks this owner to hold for it on a site. */
+export interface Contribution {
+  email: string;
+  profile: Profile;
+  groups: string[];
+  seq: number;
+}
+
 export interface SyncState {
   users: Record<string, SaltoUserRecord>;
   applied: SiteGroups;
+  retiring: Record<string, RetiringUser>;
+  sharedWith: Record<string, SharedUserLink>;
+  /** Per site, per contributing person id. */
+  contributions: Record<string, Record<string, Contribution>>;
+  sharedSeq: number;
   inSync: boolean;
   lastSyncAt: string | null;
   lastError: string | null;
@@ -29,6 +62,10 @@ export function newSyncState(): SyncState {
   return {
     users: {},
     applied: {},
+    retiring: {},
+    sharedWith: {},
+    contributions: {},
+    sharedSeq: 0,
     inSync: true,
     lastSyncAt: null,
     lastError: null,
@@ -37,14 +74,22 @@ export function newSyncState(): SyncState {
   };
 }
 
+/** A state carried over continue-as-new from before these fields existed. */
+export function upgradeSyncState(state: Partial<SyncState>): SyncState {
+  return { ...newSyncState(), ...state };
+}
+
 export interface SyncInput {
   personId: string;
   profile: Profile | null;
+  /** This record's own groups (rules 1–4), without what others contribute. */
   desired: SiteGroups;
   policy: NoAccessPolicy;
 }
 
 const profileKey = (p: Profile): string => JSON.stringify([p.firstName, p.lastName, p.email.toLowerCase()]);
+const sameEmail = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+const sortedUnique = (ids: readonly string[]): string[] => [...new Set(ids)].sort();
 
 /** Describes an activity failure in words for the status API (never a token: activities redact). */
 export function describeFailure(err: unknown): string {
@@ -53,107 +98,389 @@ export function describeFailure(err: unknown): string {
   return String(err);
 }
 
-/**
- * Applies the difference between `desired` and what is applied. Mutates `state` step by step,
- * so that what already reached SALTO KS is recorded even when a later step fails.
- */
-export async function syncPersonToSalto(state: SyncState, input: SyncInput): Promise<void> {
-  const sites = [
-    ...new Set([...Object.keys(input.desired), ...Object.keys(state.applied), ...Object.keys(state.users)]),
-  ].sort();
-  for (const siteId of sites) {
-    const want = input.desired[siteId] ?? [];
-    if (want.length > 0) await giveAccessOnSite(state, input, siteId, want);
-    else await removeAccessOnSite(state, input, siteId);
-  }
+function isUserMissing(err: unknown): boolean {
+  return (
+    err instanceof ActivityFailure &&
+    err.cause instanceof ApplicationFailure &&
+    err.cause.type === SALTO_USER_MISSING
+  );
 }
 
-async function giveAccessOnSite(
+/** The contributions to this owner that belong to the user of `email` on a site. */
+export function contributedGroups(state: SyncState, siteId: string, email: string | null): string[] {
+  if (email === null) return [];
+  return Object.values(state.contributions[siteId] ?? {})
+    .filter((c) => sameEmail(c.email, email))
+    .flatMap((c) => c.groups);
+}
+
+/** What the SALTO KS user of this person's e-mail must hold: its own groups and what others contribute. */
+export function groupsToHold(state: SyncState, input: SyncInput): SiteGroups {
+  const sites = new Set([...Object.keys(input.desired), ...Object.keys(state.contributions)]);
+  const email = input.profile?.email ?? null;
+  const out: SiteGroups = {};
+  for (const siteId of [...sites].sort()) {
+    const groups = sortedUnique([
+      ...(input.desired[siteId] ?? []),
+      ...contributedGroups(state, siteId, email),
+    ]);
+    if (groups.length > 0) out[siteId] = groups;
+  }
+  return out;
+}
+
+/**
+ * Applies the difference between what must be held and what is applied. Mutates `state` step by
+ * step, so that what reached SALTO KS is recorded even when a later step fails. Returns the
+ * problems met, in words (empty when everything is in line).
+ */
+export async function syncPersonToSalto(state: SyncState, input: SyncInput): Promise<string[]> {
+  const hold = groupsToHold(state, input);
+  const problems: string[] = [];
+  const sites = sortedUnique([
+    ...Object.keys(hold),
+    ...Object.keys(state.applied),
+    ...Object.keys(state.users),
+    ...Object.keys(state.retiring),
+    ...Object.keys(state.sharedWith),
+    ...Object.keys(state.contributions),
+  ]);
+  const onSite = async (siteId: string, step: () => Promise<void>): Promise<void> => {
+    try {
+      await step();
+    } catch (err) {
+      if (isUserMissing(err)) forgetUser(state, siteId);
+      problems.push(`site ${siteId}: ${describeFailure(err)}`);
+    }
+  };
+  const want = (siteId: string): string[] => hold[siteId] ?? [];
+  // 1. Revocations everywhere first: a door that must close never waits on one that must open.
+  for (const siteId of sites)
+    await onSite(siteId, () => revokeOnSite(state, input, siteId, want(siteId), problems));
+  // 2. Grants.
+  for (const siteId of sites) {
+    if (want(siteId).length > 0)
+      await onSite(siteId, () => grantOnSite(state, input, siteId, want(siteId), problems));
+  }
+  // 3. Users left: the old e-mail's users, the no-access policy, name edits.
+  for (const siteId of sites) await onSite(siteId, () => settleSite(state, input, siteId, want(siteId)));
+  return problems;
+}
+
+function forgetUser(state: SyncState, siteId: string): void {
+  delete state.users[siteId];
+  delete state.applied[siteId];
+}
+
+async function applyDiff(
+  siteId: string,
+  user: SaltoUserRecord,
+  add: string[],
+  remove: string[],
+  problems: string[],
+): Promise<ApplyGroupDiffResult | null> {
+  if (add.length === 0 && remove.length === 0) return null;
+  const result = await salto.applySaltoGroupDiff({
+    siteId,
+    siteUserId: user.siteUserId,
+    platformUserId: user.platformUserId,
+    add,
+    remove,
+  });
+  for (const r of result.refused) problems.push(`site ${siteId} group ${r.groupId}: ${r.message}`);
+  return result;
+}
+
+/** Applied groups after a diff: what was there, minus what went, plus what came. */
+function afterDiff(have: string[], result: ApplyGroupDiffResult | null): string[] {
+  if (!result) return have;
+  const removed = new Set(result.removed);
+  return sortedUnique([...have.filter((g) => !removed.has(g)), ...result.added]);
+}
+
+async function revokeOnSite(
   state: SyncState,
   input: SyncInput,
   siteId: string,
   want: string[],
+  problems: string[],
 ): Promise<void> {
-  let user = state.users[siteId];
-  if (user && input.profile && user.email.toLowerCase() !== input.profile.email.toLowerCase()) {
-    // SALTO KS cannot change a user's e-mail: the person moves to a user with the new address.
-    await salto.deleteSaltoUser({ siteId, siteUserId: user.siteUserId });
-    delete state.users[siteId];
-    delete state.applied[siteId];
-    user = undefined;
-  }
-  if (!user) {
-    if (!input.profile) {
-      throw ApplicationFailure.nonRetryable('no name and e-mail known for this person yet', 'NoProfile');
-    }
-    const ensured = await salto.ensureSaltoUser({ siteId, personId: input.personId, profile: input.profile });
-    user = {
-      siteUserId: ensured.siteUserId,
-      platformUserId: ensured.platformUserId,
-      email: input.profile.email,
-      blocked: ensured.blocked,
-      profileKey: ensured.adopted ? '' : profileKey(input.profile),
-    };
-    state.users[siteId] = user;
-    if (ensured.warning) state.warnings = [...new Set([...state.warnings, `${siteId}: ${ensured.warning}`])];
-    // An adopted user may already hold groups: start from what SALTO KS shows.
-    state.applied[siteId] = ensured.adopted
-      ? await salto.readSaltoUserGroups({ siteId, platformUserId: ensured.platformUserId })
-      : [];
-  }
-  if (user.blocked) {
-    await salto.setSaltoUserBlocked({ siteId, siteUserId: user.siteUserId, blocked: false });
-    user.blocked = false;
-  }
-  await updateProfileIfChanged(user, input, siteId);
-  const diff = diffSiteGroups({ [siteId]: want }, { [siteId]: state.applied[siteId] ?? [] })[siteId];
-  if (diff) {
-    await salto.applySaltoGroupDiff({
+  const keep = new Set(want);
+  const user = state.users[siteId];
+  if (user) {
+    const have = state.applied[siteId] ?? [];
+    const result = await applyDiff(
       siteId,
-      platformUserId: user.platformUserId,
-      add: diff.add,
-      remove: diff.remove,
-    });
+      user,
+      [],
+      have.filter((g) => !keep.has(g)),
+      problems,
+    );
+    if (result?.userMissing) forgetUser(state, siteId);
+    else state.applied[siteId] = afterDiff(have, result);
+  } else {
+    delete state.applied[siteId];
   }
-  state.applied[siteId] = [...want];
+  const retiring = state.retiring[siteId];
+  if (retiring) {
+    const result = await applyDiff(
+      siteId,
+      retiring,
+      [],
+      retiring.groups.filter((g) => !keep.has(g)),
+      problems,
+    );
+    if (result?.userMissing) delete state.retiring[siteId];
+    else retiring.groups = afterDiff(retiring.groups, result);
+  }
+  const link = state.sharedWith[siteId];
+  if (link && (want.length === 0 || !input.profile || !sameEmail(link.email, input.profile.email))) {
+    await contribute(state, input, siteId, link, []);
+    if (!input.profile || !sameEmail(link.email, input.profile.email)) delete state.sharedWith[siteId];
+  }
 }
 
-async function removeAccessOnSite(state: SyncState, input: SyncInput, siteId: string): Promise<void> {
-  const user = state.users[siteId];
-  const have = state.applied[siteId] ?? [];
-  if (!user) {
-    delete state.applied[siteId];
+async function grantOnSite(
+  state: SyncState,
+  input: SyncInput,
+  siteId: string,
+  want: string[],
+  problems: string[],
+): Promise<void> {
+  const profile = input.profile;
+  if (!profile)
+    throw ApplicationFailure.nonRetryable('no name and e-mail known for this person yet', 'NoProfile');
+  retireIfEmailChanged(state, siteId, profile);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const link = state.sharedWith[siteId];
+    if (link) {
+      await contribute(state, input, siteId, link, input.desired[siteId] ?? []);
+      return;
+    }
+    const user = state.users[siteId] ?? (await ensureUser(state, input, siteId, profile));
+    if (!user) continue; // another record owns this e-mail's user: contribute to it
+    if (user.blocked) {
+      await salto.setSaltoUserBlocked({ siteId, siteUserId: user.siteUserId, blocked: false });
+      user.blocked = false;
+    }
+    await updateProfileIfChanged(user, profile, siteId);
+    const have = state.applied[siteId] ?? [];
+    const result = await applyDiff(
+      siteId,
+      user,
+      want.filter((g) => !have.includes(g)),
+      [],
+      problems,
+    );
+    if (result?.userMissing) {
+      forgetUser(state, siteId); // deleted by hand: find or create it again, with its groups
+      continue;
+    }
+    state.applied[siteId] = afterDiff(have, result);
     return;
   }
-  if (have.length > 0) {
-    await salto.applySaltoGroupDiff({ siteId, platformUserId: user.platformUserId, add: [], remove: have });
+}
+
+function retireIfEmailChanged(state: SyncState, siteId: string, profile: Profile): void {
+  const user = state.users[siteId];
+  if (!user || sameEmail(user.email, profile.email)) return;
+  // SALTO KS cannot change a user's e-mail: the person moves to a user with the new address.
+  if (!state.retiring[siteId]) state.retiring[siteId] = { ...user, groups: state.applied[siteId] ?? [] };
+  forgetUser(state, siteId);
+}
+
+/** Finds (adopting) or creates the user of this e-mail; null when another record owns it. */
+async function ensureUser(
+  state: SyncState,
+  input: SyncInput,
+  siteId: string,
+  profile: Profile,
+): Promise<SaltoUserRecord | null> {
+  const ensured = await salto.ensureSaltoUser({ siteId, personId: input.personId, profile });
+  if (ensured.ownedBy !== null && ensured.ownedBy !== input.personId) {
+    state.sharedWith[siteId] = { ownerId: ensured.ownedBy, email: profile.email, sentKey: null };
+    return null;
   }
-  delete state.applied[siteId];
+  const user: SaltoUserRecord = {
+    siteUserId: ensured.siteUserId,
+    platformUserId: ensured.platformUserId,
+    email: profile.email,
+    blocked: ensured.blocked,
+    profileKey: ensured.adopted ? '' : profileKey(profile),
+  };
+  state.users[siteId] = user;
+  if (ensured.warning) state.warnings = sortedUnique([...state.warnings, `${siteId}: ${ensured.warning}`]);
+  // An adopted user may already hold groups: start from what SALTO KS shows.
+  state.applied[siteId] = ensured.adopted
+    ? (
+        await salto.readSaltoUserGroups({
+          siteId,
+          siteUserId: ensured.siteUserId,
+          platformUserId: ensured.platformUserId,
+        })
+      ).groupIds
+    : [];
+  return user;
+}
+
+/** Sends this record's groups on a site to the owner of the shared user (only when they changed). */
+async function contribute(
+  state: SyncState,
+  input: SyncInput,
+  siteId: string,
+  link: SharedUserLink,
+  groups: string[],
+): Promise<void> {
+  const key = JSON.stringify(sortedUnique(groups));
+  if (link.sentKey === key || (link.sentKey === null && groups.length === 0)) return;
+  state.sharedSeq++;
+  const event: SharedGroupsEvent = {
+    type: 'shared-groups',
+    eventId: `${personWorkflowId(input.personId)}:shared:${siteId}:${state.sharedSeq}`,
+    fromPersonId: input.personId,
+    siteId,
+    email: link.email,
+    profile: input.profile ?? { firstName: '', lastName: '', email: link.email },
+    groups: sortedUnique(groups),
+    seq: state.sharedSeq,
+  };
+  await coordination.signalPerson({ personId: link.ownerId, event });
+  link.sentKey = key;
+}
+
+async function settleSite(state: SyncState, input: SyncInput, siteId: string, want: string[]): Promise<void> {
+  const profile = input.profile;
+  const current = state.users[siteId];
+  if (profile && current && !sameEmail(current.email, profile.email)) {
+    // An e-mail change on a site where the person holds nothing: a kept or blocked user follows
+    // it too, and the new user exists before the old one goes (or is handed over).
+    retireIfEmailChanged(state, siteId, profile);
+    if (want.length === 0 && input.policy !== 'delete') await ensureUser(state, input, siteId, profile);
+  }
+  const retiring = state.retiring[siteId];
+  const newHomeReady =
+    want.length === 0 ||
+    state.sharedWith[siteId] !== undefined ||
+    want.every((g) => (state.applied[siteId] ?? []).includes(g));
+  if (retiring && newHomeReady) await retire(state, siteId, retiring);
+  await handOverOrphanContributions(state, input, siteId);
+
+  const user = state.users[siteId];
+  if (!user || want.length > 0) return;
   // Rule 5: no group left on this site; the user is kept, blocked or deleted as the policy says.
   if (input.policy === 'delete') {
     await salto.deleteSaltoUser({ siteId, siteUserId: user.siteUserId });
-    delete state.users[siteId];
+    forgetUser(state, siteId);
     return;
   }
-  if (input.policy === 'block' && !user.blocked) {
-    await salto.setSaltoUserBlocked({ siteId, siteUserId: user.siteUserId, blocked: true });
-    user.blocked = true;
+  const blocked = input.policy === 'block';
+  if (user.blocked !== blocked) {
+    await salto.setSaltoUserBlocked({ siteId, siteUserId: user.siteUserId, blocked });
+    user.blocked = blocked;
   }
-  if (input.policy === 'keep' && user.blocked) {
-    await salto.setSaltoUserBlocked({ siteId, siteUserId: user.siteUserId, blocked: false });
-    user.blocked = false;
+  if (profile) await updateProfileIfChanged(user, profile, siteId);
+}
+
+/** The old e-mail's user goes: handed to a record that shares that e-mail, or deleted. */
+async function retire(state: SyncState, siteId: string, retiring: RetiringUser): Promise<void> {
+  const heirs = Object.entries(state.contributions[siteId] ?? {}).filter(([, c]) =>
+    sameEmail(c.email, retiring.email),
+  );
+  if (heirs.length > 0) await handOver(state, siteId, retiring, retiring.groups, heirs);
+  else await salto.deleteSaltoUser({ siteId, siteUserId: retiring.siteUserId });
+  delete state.retiring[siteId];
+}
+
+/**
+ * Contributions for an e-mail this owner no longer uses, with no old user of that e-mail left in
+ * its state (the owner changed e-mail before they came): the user is found and handed over.
+ */
+async function handOverOrphanContributions(
+  state: SyncState,
+  input: SyncInput,
+  siteId: string,
+): Promise<void> {
+  const current = input.profile?.email ?? null;
+  if (state.retiring[siteId]) return; // the old user is handed over when it retires
+  const orphans = Object.entries(state.contributions[siteId] ?? {}).filter(
+    ([, c]) => current === null || !sameEmail(c.email, current),
+  );
+  if (orphans.length === 0) return;
+  const [, first] = orphans[0]!;
+  const found = await salto.ensureSaltoUser({ siteId, personId: input.personId, profile: first.profile });
+  if (found.ownedBy !== null && found.ownedBy !== input.personId) {
+    // Someone else owns that e-mail's user now: the contributors send their groups there.
+    for (const [otherId] of orphans) await tellNewOwner(siteId, found.siteUserId, found.ownedBy, otherId);
+    for (const [id] of orphans) delete state.contributions[siteId]?.[id];
+    return;
   }
-  await updateProfileIfChanged(user, input, siteId);
+  const user: SaltoUserRecord = {
+    siteUserId: found.siteUserId,
+    platformUserId: found.platformUserId,
+    email: first.email,
+    blocked: found.blocked,
+    profileKey: '',
+  };
+  const seen = await salto.readSaltoUserGroups({
+    siteId,
+    siteUserId: found.siteUserId,
+    platformUserId: found.platformUserId,
+  });
+  await handOver(state, siteId, user, seen.groupIds, orphans);
+}
+
+async function tellNewOwner(
+  siteId: string,
+  siteUserId: string,
+  ownerId: string,
+  personId: string,
+): Promise<void> {
+  await coordination.signalPerson({
+    personId,
+    event: {
+      type: 'shared-owner-changed',
+      eventId: `owner-changed:${siteId}:${siteUserId}:${ownerId}:${personId}`,
+      siteId,
+      ownerId,
+    },
+  });
+}
+
+/** Makes the first contributor the user's owner (alias and state) and tells the others. */
+async function handOver(
+  state: SyncState,
+  siteId: string,
+  user: SaltoUserRecord,
+  groups: string[],
+  heirs: [string, Contribution][],
+): Promise<void> {
+  heirs.sort(([a], [b]) => (a < b ? -1 : 1));
+  const [heirId] = heirs[0]!;
+  await salto.setSaltoUserAlias({ siteId, siteUserId: user.siteUserId, personId: heirId });
+  await coordination.signalPerson({
+    personId: heirId,
+    event: {
+      type: 'shared-user-handover',
+      eventId: `handover:${siteId}:${user.siteUserId}:${heirId}`,
+      siteId,
+      siteUserId: user.siteUserId,
+      platformUserId: user.platformUserId,
+      email: user.email,
+      groups,
+    },
+  });
+  for (const [otherId] of heirs.slice(1)) await tellNewOwner(siteId, user.siteUserId, heirId, otherId);
+  for (const [id] of heirs) delete state.contributions[siteId]?.[id];
+  if (Object.keys(state.contributions[siteId] ?? {}).length === 0) delete state.contributions[siteId];
 }
 
 async function updateProfileIfChanged(
   user: SaltoUserRecord,
-  input: SyncInput,
+  profile: Profile,
   siteId: string,
 ): Promise<void> {
-  if (!input.profile) return;
-  const key = profileKey(input.profile);
-  if (user.profileKey === key) return;
-  await salto.updateSaltoUserProfile({ siteId, siteUserId: user.siteUserId, profile: input.profile });
+  const key = profileKey(profile);
+  if (user.profileKey === key || !sameEmail(user.email, profile.email)) return;
+  await salto.updateSaltoUserProfile({ siteId, siteUserId: user.siteUserId, profile });
   user.profileKey = key;
 }

@@ -18,6 +18,7 @@ import {
   isDuplicate,
   newPersonFacts,
   personKind,
+  pruneFacts,
   type PersonFacts,
 } from '../core/person-state';
 import type { DesiredAccess, Setup, SiteGroups } from '../core/types';
@@ -25,7 +26,14 @@ import { personWorkflowId } from '../shared/ids';
 import { CenterIdsKey, InSyncKey, PersonIdKey, PersonKindKey, SiteIdsKey } from '../shared/search-attributes';
 import { coordination, salto } from './activity-proxies';
 import { personAccessQuery, personEventSignal, type PersonAccessView } from './messages';
-import { describeFailure, newSyncState, syncPersonToSalto, type SyncState } from './person-sync';
+import {
+  describeFailure,
+  groupsToHold,
+  newSyncState,
+  syncPersonToSalto,
+  upgradeSyncState,
+  type SyncState,
+} from './person-sync';
 
 export interface PersonWorkflowInput {
   personId: string;
@@ -33,7 +41,8 @@ export interface PersonWorkflowInput {
   carried?: {
     facts: PersonFacts;
     sync: SyncState;
-    setup: Setup | null;
+    /** No longer used (the set-up is read afresh for every decision); kept so older runs still continue. */
+    setup?: Setup | null;
     pending: PersonEvent[];
     /** What this master last told its co-members, and the sequence number it used. */
     sentPlanGroups: SiteGroups;
@@ -43,13 +52,15 @@ export interface PersonWorkflowInput {
 
 /** Continue-as-new after this many events even if the server does not suggest it yet. */
 export const EVENTS_BEFORE_CONTINUE_AS_NEW = 500;
-const MAX_RETRY_DELAY_MS = 15 * 60_000;
+/** A failed sync is retried after 2 s, 4 s, 8 s… with jitter, at most this far apart. */
+const FIRST_RETRY_DELAY_MS = 2_000;
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
 
 export async function personWorkflow(input: PersonWorkflowInput): Promise<void> {
   const { personId } = input;
   let facts = input.carried?.facts ?? newPersonFacts(personId);
-  const sync = input.carried?.sync ?? newSyncState();
-  let setup = input.carried?.setup ?? null;
+  const sync = input.carried ? upgradeSyncState(input.carried.sync) : newSyncState();
+  let setup: Setup | null = null;
   let sentPlanGroups = input.carried?.sentPlanGroups ?? {};
   let planGroupsSeq = input.carried?.planGroupsSeq ?? 0;
   const pending: PersonEvent[] = [...(input.carried?.pending ?? [])];
@@ -59,43 +70,43 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
   setHandler(personEventSignal, (event) => {
     pending.push(event);
   });
-  setHandler(personAccessQuery, (): PersonAccessView => view(facts, sync, desired));
+  setHandler(personAccessQuery, (): PersonAccessView => view(facts, sync, desired, setup));
 
   for (;;) {
     // 1. Fold the waiting events into the facts.
     const before = facts;
-    let reloadSetup = setup === null;
     let rereadSalto = false;
     const newComembers: string[] = [];
     while (pending.length > 0) {
       const event = pending.shift()!;
       eventsThisRun++;
       if (isDuplicate(facts, event.eventId)) continue;
-      if (event.type === 'setup-changed' && (setup === null || event.version > setup.version))
-        reloadSetup = true;
       if (event.type === 'resync') rereadSalto = true;
-      if (event.type === 'observed-groups') takeObservation(sync, event);
       if (event.type === 'comember-link' && event.linked) newComembers.push(event.comemberId);
+      takeSaltoNews(sync, event);
       facts = applyPersonEvent(facts, event);
     }
+    facts = pruneFacts(facts, Date.now());
 
     // 2. Bring SALTO KS in line; a failure is recorded and retried later, never lost.
     try {
-      if (reloadSetup) setup = await coordination.loadSetup();
+      // Every decision reads the set-up as it is now (rule 7): a mapping made at any center, at
+      // any time, holds for this person's next decision, whether or not the fan-out reached it.
+      setup = await coordination.loadSetup();
       if (rereadSalto) await rereadAppliedGroups(sync);
-      const currentSetup = setup!;
-      const computed = computeDesiredAccess(entitlementInput(facts), currentSetup, Date.now());
+      const computed = computeDesiredAccess(entitlementInput(facts), setup, Date.now());
       desired = computed;
-      await syncPersonToSalto(sync, {
+      const problems = await syncPersonToSalto(sync, {
         personId,
         profile: facts.profile,
         desired: computed.groups,
-        policy: currentSetup.noAccessPolicy,
+        policy: setup.noAccessPolicy,
       });
+      sync.lastSyncAt = new Date(Date.now()).toISOString();
+      if (problems.length > 0) throw new Error(problems.join('; '));
       sync.inSync = true;
       sync.lastError = null;
       sync.failedAttempts = 0;
-      sync.lastSyncAt = new Date(Date.now()).toISOString();
     } catch (err) {
       sync.inSync = false;
       sync.lastError = describeFailure(err);
@@ -103,7 +114,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     }
 
     // 3. Tell the others what concerns them: the master about this co-member, co-members about their master's groups.
-    await announceMasterLink(personId, before.masterId, facts.masterId);
+    await announceMasterLink(personId, before.masterId, facts.masterId, facts.masterAt);
     const current = desired;
     if (current) {
       const plan = normalizeSiteGroups(current.planGroups);
@@ -137,7 +148,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     ) {
       await continueAsNew<typeof personWorkflow>({
         personId,
-        carried: { facts, sync, setup, pending, sentPlanGroups, planGroupsSeq },
+        carried: { facts, sync, pending, sentPlanGroups, planGroupsSeq },
       });
     }
 
@@ -151,23 +162,93 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
 function nextWake(desired: DesiredAccess | null, sync: SyncState): number | null {
   const candidates: number[] = [];
   if (desired?.nextChangeAt) candidates.push(Date.parse(desired.nextChangeAt));
-  if (!sync.inSync)
-    candidates.push(
-      Date.now() + Math.min(MAX_RETRY_DELAY_MS, 30_000 * 2 ** Math.min(sync.failedAttempts, 10)),
-    );
+  if (!sync.inSync) candidates.push(Date.now() + retryDelayMs(sync.failedAttempts));
   return candidates.length === 0 ? null : Math.min(...candidates);
 }
 
-/** Reconciliation reported what SALTO KS shows: that becomes "applied", so the next diff repairs drift. */
-function takeObservation(sync: SyncState, event: Extract<PersonEvent, { type: 'observed-groups' }>): void {
-  const user = sync.users[event.siteId];
-  if (!user || user.platformUserId !== event.platformUserId) return;
-  sync.applied[event.siteId] = [...event.groups].sort();
+/**
+ * Seconds after a short outage, minutes at most after a long one; the jitter (Math.random is
+ * seeded, so deterministic, in a workflow) keeps people from retrying all at the same instant.
+ */
+function retryDelayMs(failedAttempts: number): number {
+  const base = Math.min(
+    MAX_RETRY_DELAY_MS,
+    FIRST_RETRY_DELAY_MS * 2 ** Math.min(Math.max(failedAttempts - 1, 0), 16),
+  );
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}
+
+/** What SALTO KS or another record said about this person's SALTO KS users. */
+function takeSaltoNews(sync: SyncState, event: PersonEvent): void {
+  switch (event.type) {
+    case 'observed-groups': {
+      // Reconciliation reported what SALTO KS shows: that becomes "applied", so the next diff repairs drift.
+      const user = sync.users[event.siteId];
+      if (user && user.platformUserId === event.platformUserId)
+        sync.applied[event.siteId] = [...event.groups].sort();
+      return;
+    }
+    case 'observed-missing':
+      // The user was deleted by hand: the next pass finds or creates it again, with its groups.
+      delete sync.users[event.siteId];
+      delete sync.applied[event.siteId];
+      return;
+    case 'shared-groups': {
+      const site = (sync.contributions[event.siteId] ??= {});
+      const held = site[event.fromPersonId];
+      if (held && held.seq >= event.seq) return;
+      if (event.groups.length === 0) delete site[event.fromPersonId];
+      else
+        site[event.fromPersonId] = {
+          email: event.email,
+          profile: event.profile,
+          groups: event.groups,
+          seq: event.seq,
+        };
+      if (Object.keys(site).length === 0) delete sync.contributions[event.siteId];
+      return;
+    }
+    case 'shared-user-handover': {
+      const user = {
+        siteUserId: event.siteUserId,
+        platformUserId: event.platformUserId,
+        email: event.email,
+        blocked: false,
+        profileKey: '',
+      };
+      delete sync.sharedWith[event.siteId];
+      if (sync.users[event.siteId]) {
+        sync.retiring[event.siteId] ??= { ...user, groups: event.groups };
+      } else {
+        sync.users[event.siteId] = user;
+        sync.applied[event.siteId] = [...event.groups].sort();
+      }
+      return;
+    }
+    case 'shared-owner-changed': {
+      const link = sync.sharedWith[event.siteId];
+      if (link) sync.sharedWith[event.siteId] = { ...link, ownerId: event.ownerId, sentKey: null };
+      return;
+    }
+    default:
+      return;
+  }
 }
 
 async function rereadAppliedGroups(sync: SyncState): Promise<void> {
   for (const [siteId, user] of Object.entries(sync.users)) {
-    sync.applied[siteId] = await salto.readSaltoUserGroups({ siteId, platformUserId: user.platformUserId });
+    const seen = await salto.readSaltoUserGroups({
+      siteId,
+      siteUserId: user.siteUserId,
+      platformUserId: user.platformUserId,
+    });
+    if (seen.exists) {
+      sync.applied[siteId] = seen.groupIds;
+    } else {
+      // Deleted by hand: found or created again, with its groups, in this same pass.
+      delete sync.users[siteId];
+      delete sync.applied[siteId];
+    }
   }
 }
 
@@ -175,27 +256,23 @@ async function announceMasterLink(
   personId: string,
   oldMaster: string | null,
   newMaster: string | null,
+  at: string | null,
 ): Promise<void> {
   if (oldMaster === newMaster) return;
-  if (oldMaster) {
+  const linkAt = at ?? new Date(Date.now()).toISOString();
+  for (const [masterId, linked] of [
+    [oldMaster, false],
+    [newMaster, true],
+  ] as const) {
+    if (!masterId) continue;
     await coordination.signalPerson({
-      personId: oldMaster,
+      personId: masterId,
       event: {
         type: 'comember-link',
-        eventId: `${personWorkflowId(personId)}:unlink:${oldMaster}:${Date.now()}`,
+        eventId: `${personWorkflowId(personId)}:${linked ? 'link' : 'unlink'}:${masterId}:${linkAt}`,
         comemberId: personId,
-        linked: false,
-      },
-    });
-  }
-  if (newMaster) {
-    await coordination.signalPerson({
-      personId: newMaster,
-      event: {
-        type: 'comember-link',
-        eventId: `${personWorkflowId(personId)}:link:${newMaster}:${Date.now()}`,
-        comemberId: personId,
-        linked: true,
+        linked,
+        at: linkAt,
       },
     });
   }
@@ -216,18 +293,32 @@ function publishSearchAttributes(facts: PersonFacts, sync: SyncState, desired: D
   ]);
 }
 
-function view(facts: PersonFacts, sync: SyncState, desired: DesiredAccess | null): PersonAccessView {
+function view(
+  facts: PersonFacts,
+  sync: SyncState,
+  desired: DesiredAccess | null,
+  setup: Setup | null,
+): PersonAccessView {
+  const held = groupsToHold(sync, {
+    personId: facts.personId,
+    profile: facts.profile,
+    desired: desired?.groups ?? {},
+    policy: setup?.noAccessPolicy ?? 'keep',
+  });
   return {
     personId: facts.personId,
     kind: personKind(facts),
     status: facts.deletedAt ? 'deleted' : facts.isMember ? facts.status : 'active',
-    desired: desired?.groups ?? {},
+    desired: held,
     applied: normalizeSiteGroups(sync.applied),
     inSync: sync.inSync,
     lastSyncAt: sync.lastSyncAt,
     lastError: sync.lastError,
-    warnings: sync.warnings,
-    reasons: desired?.reasons ?? {},
+    warnings: [...(desired?.warnings ?? []), ...sync.warnings],
+    reasons: withSharedReasons(desired?.reasons ?? {}, sync, facts.profile?.email ?? null),
+    sharedWith: Object.fromEntries(
+      Object.entries(sync.sharedWith).map(([site, link]) => [site, link.ownerId]),
+    ),
     reservations: Object.values(facts.reservations)
       .sort((a, b) => a.start.localeCompare(b.start))
       .map((r) => ({
@@ -249,4 +340,21 @@ function view(facts: PersonFacts, sync: SyncState, desired: DesiredAccess | null
     ),
     nextChangeAt: desired?.nextChangeAt ?? null,
   };
+}
+
+/** Groups held for another record with the same e-mail carry that record as their reason. */
+function withSharedReasons(
+  reasons: DesiredAccess['reasons'],
+  sync: SyncState,
+  email: string | null,
+): DesiredAccess['reasons'] {
+  const out: DesiredAccess['reasons'] = JSON.parse(JSON.stringify(reasons)) as DesiredAccess['reasons'];
+  for (const [siteId, byPerson] of Object.entries(sync.contributions)) {
+    for (const [personId, c] of Object.entries(byPerson)) {
+      if (email === null || c.email.toLowerCase() !== email.toLowerCase()) continue;
+      for (const groupId of c.groups)
+        ((out[siteId] ??= {})[groupId] ??= []).push({ kind: 'shared-email', personId });
+    }
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
 // The person holds the state (single writer); this workflow only tells it when.
 import { CancellationScope, condition, isCancellation, setHandler } from '@temporalio/workflow';
 import type { ReservationState } from '../core/person-events';
-import { reservationWindow } from '../core/reservations';
+import { reservationWindow, type ReservationWindow } from '../core/reservations';
 import { reservationWorkflowId } from '../shared/ids';
 import { coordination } from './activity-proxies';
 import {
@@ -29,9 +29,12 @@ export const LINGER_WITHOUT_SNAPSHOT_MS = 14 * 24 * 60 * 60_000;
 interface Told {
   personId: string;
   state: ReservationState;
-  windowStart: string;
-  windowEnd: string;
+  /** Everything the person was told, as one key: any change (unit, center, times, customer) is told again. */
+  content: string;
 }
+
+/** How far along a reservation is, for ordering what its workflow says (ReservationStatusKey.step). */
+const STEP: Record<ReservationState, number> = { scheduled: 0, granted: 1, revoked: 2, cancelled: 3 };
 
 export async function reservationWorkflow(input: ReservationWorkflowInput): Promise<void> {
   const pending: ReservationEvent[] = [];
@@ -41,7 +44,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
   let state: ReservationState = 'scheduled';
   let window: { windowStart: string; windowEnd: string } | null = null;
   let told: Told | null = null;
-  let seq = 0;
+  let setupVersion = 0;
 
   setHandler(reservationEventSignal, (event) => {
     pending.push(event);
@@ -79,33 +82,32 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     state = next;
     const r = snapshot!;
     const w = window!;
-    if (told && told.personId !== r.customer.id && told.state === 'granted') {
-      // The customer changed while access was given: take it from the previous person first.
+    if (told && told.personId !== r.customer.id && (told.state === 'granted' || told.state === 'scheduled')) {
+      // The customer changed: the previous person loses the reservation first.
       await sendStatus(told.personId, 'revoked');
     }
-    if (
-      told &&
-      told.personId === r.customer.id &&
-      told.state === next &&
-      told.windowStart === w.windowStart &&
-      told.windowEnd === w.windowEnd
-    ) {
-      return;
-    }
+    if (told && told.personId === r.customer.id && told.content === contentKey(next, r, w)) return;
     await sendStatus(r.customer.id, next);
   };
+
+  const contentKey = (next: ReservationState, r: ReservationSnapshot, w: ReservationWindow): string =>
+    JSON.stringify([next, r.reservationUnitId, r.centerId, r.start, r.end, w, r.customer]);
 
   const sendStatus = async (personId: string, next: ReservationState): Promise<void> => {
     const r = snapshot!;
     const w = window!;
-    seq++;
+    // Keyed by the Deskworks fact acted on, not by a counter of this run: a later run of this
+    // workflow (a late event after it finished) says the same things under the same keys.
+    const factAt =
+      cancelledAt !== null && Date.parse(cancelledAt) > Date.parse(r.updatedAt) ? cancelledAt : r.updatedAt;
+    const key = { updatedAt: factAt, setupVersion, step: STEP[next] };
     await coordination.signalPerson({
       personId,
       event: {
         type: 'reservation-status',
-        eventId: `${reservationWorkflowId(input.reservationId)}:${seq}`,
+        eventId: `${reservationWorkflowId(input.reservationId)}:${factAt}:${setupVersion}:${next}:${personId}`,
         reservationId: input.reservationId,
-        seq,
+        key,
         unitId: r.reservationUnitId,
         centerId: r.centerId,
         start: r.start,
@@ -124,7 +126,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         },
       },
     });
-    told = { personId, state: next, windowStart: w.windowStart, windowEnd: w.windowEnd };
+    told = { personId, state: next, content: contentKey(next, r, w) };
   };
 
   try {
@@ -147,6 +149,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
       takeEvents();
       if (snapshot) {
         const policy = await coordination.loadSetup();
+        setupVersion = policy.version;
         const r: ReservationSnapshot = snapshot;
         const w = reservationWindow(
           r.start,

@@ -85,9 +85,11 @@ describe('rule 1: a billing gives its product’s groups at its center', () => {
     ['a malformed end date', billing({ centerId: 'berlin', productId: 'desk', endDate: '31.12.2026' })],
   ];
   for (const [name, b] of givesNothing) {
-    it(`${name}: nothing, and no instant to wake for`, () => {
-      const access = accessAt([b], '2026-05-01T12:00:00Z');
+    it(`${name}: nothing, no instant to wake for, and a warning naming the billing (item 8)`, () => {
+      const { warnings, ...access } = accessAt([b], '2026-05-01T12:00:00Z');
       assert.deepEqual(access, { reasons: {}, groups: {}, planGroups: {}, nextChangeAt: null });
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0]!, new RegExp(`^billing ${b.id}: .*grants nothing`));
     });
   }
 

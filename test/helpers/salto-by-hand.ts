@@ -64,3 +64,25 @@ export function groupMembers(sim: RunningSimulator, siteId: string, groupId: str
   const site = sim.simulator.state().sites.find((s) => s.id === siteId);
   return site?.access_groups.find((g) => g.id === groupId)?.members ?? [];
 }
+
+/** Deletes an access group as someone in the SALTO KS app would (a simulator control). */
+export async function deleteGroupInSalto(
+  sim: RunningSimulator,
+  siteId: string,
+  groupId: string,
+): Promise<void> {
+  const res = await fetch(`${sim.url}/__sim/sites/${siteId}/access_groups/${groupId}`, { method: 'DELETE' });
+  if (res.status !== 204) throw new Error(`delete group ${groupId}: ${res.status} ${await res.text()}`);
+}
+
+/** Deletes a person's SALTO KS user on a site as someone in the SALTO KS app would. */
+export async function deleteUserInSalto(
+  sim: RunningSimulator,
+  siteId: string,
+  personId: string,
+): Promise<void> {
+  const site = sim.simulator.state().sites.find((s) => s.id === siteId);
+  const user = site?.users.find((u) => u.alias === `deskworks:${personId}`);
+  if (!user) throw new Error(`no SALTO KS user of ${personId} on ${siteId}`);
+  await changeSaltoByHand(sim.url, 'DELETE', `/v1.2/sites/${siteId}/users/${user.id}`);
+}

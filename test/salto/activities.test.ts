@@ -151,13 +151,15 @@ describe('SALTO KS activities', () => {
       await sim.clearRequests();
       const diff = {
         siteId: SITE_A,
+        siteUserId: user.siteUserId,
         platformUserId: user.platformUserId,
         add: ['ag-a-floor', 'ag-a-entrance'],
         remove: ['ag-a-office'],
       };
 
       await runner.run('applySaltoGroupDiff', diff);
-      const expected = [bulk('ag-a-entrance'), bulk('ag-a-floor'), bulk('ag-a-office')];
+      // Revocations first, then grants.
+      const expected = [bulk('ag-a-office'), bulk('ag-a-entrance'), bulk('ag-a-floor')];
       assert.deepEqual(await sim.apiRequests(), expected);
       const membersOf = async () =>
         Object.fromEntries((await siteA()).access_groups.map((g) => [g.id, g.members]));
@@ -182,7 +184,13 @@ describe('SALTO KS activities', () => {
     it('retries a 404 2202 right after the create, but not once SALTO had time to settle', async () => {
       await sim.faults({ eventualConsistencyMs: 60_000 });
       const user = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
-      const diff = { siteId: SITE_A, platformUserId: user.platformUserId, add: ['ag-a-floor'], remove: [] };
+      const diff = {
+        siteId: SITE_A,
+        siteUserId: user.siteUserId,
+        platformUserId: user.platformUserId,
+        add: ['ag-a-floor'],
+        remove: [],
+      };
 
       const fresh = await rejection(runner.run('applySaltoGroupDiff', diff));
       assert.ok(fresh instanceof ApplicationFailure);
@@ -190,11 +198,17 @@ describe('SALTO KS activities', () => {
       assert.equal(fresh.nonRetryable, false);
       assert.match(fresh.message, /settling/);
 
-      const late = await rejection(
-        runner.runWith({ scheduledTimestampMs: Date.now() - 120_000 }, 'applySaltoGroupDiff', diff),
+      // Once SALTO had time to settle, the group is refused for good: reported, not retried.
+      const late = await runner.runWith(
+        { scheduledTimestampMs: Date.now() - 120_000 },
+        'applySaltoGroupDiff',
+        diff,
       );
-      assert.ok(late instanceof ApplicationFailure);
-      assert.equal(late.nonRetryable, true);
+      assert.deepEqual(late.added, []);
+      assert.deepEqual(
+        late.refused.map((r) => [r.groupId, r.action]),
+        [['ag-a-floor', 'add']],
+      );
 
       await sim.faults({});
       await runner.run('applySaltoGroupDiff', diff);
@@ -205,17 +219,109 @@ describe('SALTO KS activities', () => {
 
     it('refuses a site-user id where the platform id belongs (404 2202)', async () => {
       const user = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
+      const result = await runner.runWith({ scheduledTimestampMs: 1 }, 'applySaltoGroupDiff', {
+        siteId: SITE_A,
+        siteUserId: user.siteUserId,
+        platformUserId: user.siteUserId,
+        add: ['ag-a-floor'],
+        remove: [],
+      });
+      assert.deepEqual(result.added, []);
+      assert.equal(result.refused.length, 1);
+      assert.match(result.refused[0]!.message, /not found/i);
+    });
+  });
+
+  describe('one refusal never holds back the rest (issue 9 item 3) and users deleted by hand (item 4)', () => {
+    const deleteGroup = async (groupId: string) => {
+      const res = await fetch(`${sim.url}/__sim/sites/${SITE_A}/access_groups/${groupId}`, {
+        method: 'DELETE',
+      });
+      assert.equal(res.status, 204);
+    };
+    const membersOf = async () =>
+      Object.fromEntries((await siteA()).access_groups.map((g) => [g.id, g.members]));
+
+    it('a group deleted in SALTO KS is refused by name; every other group is still applied, removals first', async () => {
+      const user = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
+      const ref = { siteId: SITE_A, siteUserId: user.siteUserId, platformUserId: user.platformUserId };
+      await runner.run('applySaltoGroupDiff', { ...ref, add: ['ag-a-office'], remove: [] });
+      await deleteGroup('ag-a-entrance');
+      await sim.clearRequests();
+
+      const result = await runner.run('applySaltoGroupDiff', {
+        ...ref,
+        add: ['ag-a-entrance', 'ag-a-floor'],
+        remove: ['ag-a-office'],
+      });
+      assert.deepEqual(result.removed, ['ag-a-office']);
+      assert.deepEqual(result.added, ['ag-a-floor']);
+      assert.equal(result.userMissing, false);
+      assert.deepEqual(
+        result.refused.map((r) => [r.groupId, r.action]),
+        [['ag-a-entrance', 'add']],
+      );
+      assert.match(result.refused[0]!.message, /ag-a-entrance does not exist/);
+      const members = await membersOf();
+      assert.deepEqual(members['ag-a-floor'], [user.platformUserId]);
+      assert.deepEqual(members['ag-a-office'], []);
+      const firstTwo = (await sim.apiRequests()).slice(0, 2);
+      assert.deepEqual(firstTwo, [bulk('ag-a-office'), bulk('ag-a-entrance')], 'the removal went first');
+    });
+
+    it('a passing fault on one group is retried after every other group was tried', async () => {
+      const user = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
+      const ref = { siteId: SITE_A, siteUserId: user.siteUserId, platformUserId: user.platformUserId };
+      await sim.faults({ errors: [{ status: 503, count: 1, method: 'PATCH' }] });
       const failure = await rejection(
-        runner.runWith({ scheduledTimestampMs: 1 }, 'applySaltoGroupDiff', {
-          siteId: SITE_A,
-          platformUserId: user.siteUserId,
-          add: ['ag-a-floor'],
-          remove: [],
-        }),
+        runner.run('applySaltoGroupDiff', { ...ref, add: ['ag-a-entrance', 'ag-a-floor'], remove: [] }),
       );
       assert.ok(failure instanceof ApplicationFailure);
-      assert.equal(failure.type, 'SaltoNotFound');
-      assert.equal(failure.nonRetryable, true);
+      assert.equal(failure.nonRetryable, false);
+      assert.deepEqual(
+        (await membersOf())['ag-a-floor'],
+        [user.platformUserId],
+        'the second group was applied',
+      );
+    });
+
+    it('a user deleted by hand is reported missing: by a group add, a patch and a read', async () => {
+      const user = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
+      const ref = { siteId: SITE_A, siteUserId: user.siteUserId, platformUserId: user.platformUserId };
+      await runner.run('deleteSaltoUser', { siteId: SITE_A, siteUserId: user.siteUserId });
+
+      const result = await runner.runWith({ scheduledTimestampMs: 1 }, 'applySaltoGroupDiff', {
+        ...ref,
+        add: ['ag-a-floor'],
+        remove: [],
+      });
+      assert.equal(result.userMissing, true);
+      assert.deepEqual(result.added, []);
+
+      const patch = await rejection(
+        runner.run('setSaltoUserBlocked', { siteId: SITE_A, siteUserId: user.siteUserId, blocked: true }),
+      );
+      assert.ok(patch instanceof ApplicationFailure);
+      assert.equal(patch.type, 'SaltoUserMissing');
+      assert.equal(patch.nonRetryable, true);
+
+      assert.deepEqual(await runner.run('readSaltoUserGroups', ref), { exists: false, groupIds: [] });
+    });
+
+    it('never takes over a user that another Deskworks record owns: it names the owner instead', async () => {
+      const member = await runner.run('ensureSaltoUser', ensureInput('m-1', 'same@example.com'));
+      assert.equal(member.ownedBy, null);
+      await sim.clearRequests();
+      const contact = await runner.run('ensureSaltoUser', ensureInput('nm-1', 'SAME@example.com'));
+      assert.equal(contact.ownedBy, 'm-1');
+      assert.equal(contact.siteUserId, member.siteUserId);
+      const users = (await siteA()).users;
+      assert.equal(users.length, 1);
+      assert.equal(users[0]!.alias, 'deskworks:m-1', 'the alias still names the first record');
+      assert.ok(
+        (await sim.apiRequests()).every((r) => r.startsWith('GET')),
+        'nothing was written',
+      );
     });
   });
 
@@ -255,6 +361,7 @@ describe('SALTO KS activities', () => {
       const user = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
       await runner.run('applySaltoGroupDiff', {
         siteId: SITE_A,
+        siteUserId: user.siteUserId,
         platformUserId: user.platformUserId,
         add: ['ag-a-floor'],
         remove: [],
@@ -276,17 +383,21 @@ describe('SALTO KS activities', () => {
     it("reads one user's groups and a whole site's state", async () => {
       const ada = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
       const bob = await runner.run('ensureSaltoUser', ensureInput('p-2', 'bob@example.com'));
-      const add = (platformUserId: string, groups: string[]) =>
-        runner.run('applySaltoGroupDiff', { siteId: SITE_A, platformUserId, add: groups, remove: [] });
-      await add(ada.platformUserId, ['ag-a-office', 'ag-a-entrance']);
-      await add(bob.platformUserId, ['ag-a-floor']);
+      const add = (user: { siteUserId: string; platformUserId: string }, groups: string[]) =>
+        runner.run('applySaltoGroupDiff', { siteId: SITE_A, ...user, add: groups, remove: [] });
+      await add(ada, ['ag-a-office', 'ag-a-entrance']);
+      await add(bob, ['ag-a-floor']);
       await sim.clearRequests();
 
       assert.deepEqual(
-        await runner.run('readSaltoUserGroups', { siteId: SITE_A, platformUserId: ada.platformUserId }),
-        ['ag-a-entrance', 'ag-a-office'],
+        await runner.run('readSaltoUserGroups', {
+          siteId: SITE_A,
+          siteUserId: ada.siteUserId,
+          platformUserId: ada.platformUserId,
+        }),
+        { exists: true, groupIds: ['ag-a-entrance', 'ag-a-office'] },
       );
-      assert.equal((await sim.apiRequests()).length, 4, 'the group list and three member lists');
+      assert.equal((await sim.apiRequests()).length, 5, 'the user, the group list and three member lists');
 
       const state = await runner.run('readSaltoSiteState', { siteId: SITE_A });
       assert.deepEqual(state, {

@@ -305,6 +305,7 @@ describe('SALTO KS simulator state file', () => {
     });
     await runner.run('applySaltoGroupDiff', {
       siteId: SITE_A,
+      siteUserId: user.siteUserId,
       platformUserId: user.platformUserId,
       add: ['ag-a-floor'],
       remove: [],
