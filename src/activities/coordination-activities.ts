@@ -12,7 +12,7 @@ import {
   SETUP_WORKFLOW_ID,
 } from '../shared/ids';
 import { signalPersonWithStart } from '../shared/person-signal';
-import { CenterIdsKey } from '../shared/search-attributes';
+import { CenterIdsKey, SiteIdsKey } from '../shared/search-attributes';
 import { getSetupQuery, personEventSignal, reservationEventSignal } from '../workflows/messages';
 import type { SignalDefinition } from '@temporalio/common';
 import type { CoordinationActivities, SetupFanOut } from './coordination-types';
@@ -130,16 +130,34 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
       });
       const info = Context.current().info;
       const runId = `${info.workflowExecution?.runId ?? 'standalone'}:${info.activityId}`;
-      const peopleTold = await inBatches(managed, (user) =>
-        signalRunning(user.personId, {
+      const news: { personId: string; event: PersonEvent }[] = managed.map((user) => ({
+        personId: user.personId,
+        event: {
           type: 'observed-groups',
           eventId: `observed:${runId}:${siteId}:${user.platformUserId}`,
           siteId,
           siteUserId: user.siteUserId,
           platformUserId: user.platformUserId,
           groups: user.groupIds,
-        }),
-      );
+        },
+      }));
+      // People who hold (or should hold) access on this site but have no user there any more:
+      // deleted by hand. Each finds or creates its user again, with its groups.
+      const present = new Set(managed.map((u) => u.personId));
+      const onSite: string[] = [];
+      for await (const workflowId of listWorkflowIds(
+        `WorkflowType = '${PERSON_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND ${SiteIdsKey.name} = '${siteId.replace(/'/g, "''")}'`,
+      )) {
+        const personId = personIdOfWorkflowId(workflowId);
+        if (personId !== null && !present.has(personId)) onSite.push(personId);
+      }
+      for (const personId of onSite.sort()) {
+        news.push({
+          personId,
+          event: { type: 'observed-missing', eventId: `missing:${runId}:${siteId}:${personId}`, siteId },
+        });
+      }
+      const peopleTold = await inBatches(news, ({ personId, event }) => signalRunning(personId, event));
       return { usersSeen: site.users.length, peopleTold };
     },
   };

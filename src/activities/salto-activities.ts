@@ -125,9 +125,9 @@ export function createSaltoActivities(
         const removes = [...new Set(input.remove)].filter((g) => !adds.includes(g)).sort(); // add wins a contradiction
         const result: ApplyGroupDiffResult = { added: [], removed: [], refused: [], userMissing: false };
         // A passing fault on one group must not stop the others: it is thrown after every group was tried.
-        let passingFault: Error | null = null;
+        const passing: { first: Error | null } = { first: null };
         const refuseOrKeep = (groupId: string, action: 'add' | 'remove', error: unknown): void => {
-          if (isPassing(error, GROUP_ADD_SETTLING)) passingFault ??= asError(error);
+          if (isPassing(error, GROUP_ADD_SETTLING)) passing.first ??= asError(error);
           else result.refused.push({ groupId, action, message: errorMessage(error) });
         };
         // Revocations first: a door that must close never waits on one that must open.
@@ -168,7 +168,7 @@ export function createSaltoActivities(
             }
           }
         }
-        if (passingFault !== null) throw passingFault;
+        if (passing.first !== null) throw passing.first;
         return result;
       }, GROUP_ADD_SETTLING),
 

@@ -50,8 +50,12 @@ export interface PersonFacts {
 export const RECENT_EVENT_IDS_KEPT = 200;
 /** A finished reservation's record is pruned this long after its window closed (late news is dropped by key). */
 export const FINISHED_RESERVATION_KEPT_MS = 3 * 24 * 60 * 60_000;
-/** Tombstones of pruned reservations and removed billings are dropped after this long. */
-export const TOMBSTONE_KEPT_MS = 400 * 24 * 60 * 60_000;
+/**
+ * Tombstones are dropped after this long: no Deskworks retry and no reservation workflow (it
+ * lingers a day, two weeks at most) delivers news that old.
+ */
+export const RESERVATION_TOMBSTONE_KEPT_MS = 30 * 24 * 60 * 60_000;
+export const BILLING_TOMBSTONE_KEPT_MS = 400 * 24 * 60 * 60_000;
 /** An ended billing is pruned to a tombstone this long after its last day. */
 export const ENDED_BILLING_KEPT_MS = 60 * 24 * 60 * 60_000;
 
@@ -268,7 +272,7 @@ export function pruneFacts(f: PersonFacts, nowMs: number): PersonFacts {
     }
   }
   for (const [id, d] of Object.entries(done)) {
-    if (Date.parse(d.windowEnd) + TOMBSTONE_KEPT_MS < nowMs) delete done[id];
+    if (Date.parse(d.windowEnd) + RESERVATION_TOMBSTONE_KEPT_MS < nowMs) delete done[id];
   }
   for (const [id, held] of Object.entries(next.billings)) {
     const end = held.billing.endDate === null ? NaN : Date.parse(`${held.billing.endDate}T00:00:00Z`);
@@ -279,7 +283,7 @@ export function pruneFacts(f: PersonFacts, nowMs: number): PersonFacts {
     }
   }
   for (const [id, at] of Object.entries(next.removedBillingsAt)) {
-    if (Date.parse(at) + TOMBSTONE_KEPT_MS < nowMs) delete next.removedBillingsAt[id];
+    if (Date.parse(at) + BILLING_TOMBSTONE_KEPT_MS < nowMs) delete next.removedBillingsAt[id];
   }
   if (
     next.masterId === null &&

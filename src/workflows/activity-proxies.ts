@@ -1,6 +1,7 @@
-// Activity stubs with the retry behaviour workflows rely on. A short SALTO KS hiccup is absorbed
-// by these retries (about 15 s); a longer outage by the person's own durable retry timer, so a
-// person workflow never blocks for long inside an activity and keeps taking signals.
+// Activity stubs with the retry behaviour workflows rely on. A short SALTO KS burst of 5xx/429 is
+// absorbed by these retries (1 s, 2 s, 4 s: about 7 s, or what Retry-After asks); a longer outage
+// by the person's own durable retry timer (person.ts), so a person workflow never blocks for long
+// inside an activity and keeps taking signals.
 import { proxyActivities } from '@temporalio/workflow';
 import type { SaltoActivities } from '../activities/types';
 import type { CoordinationActivities } from '../activities/coordination-types';
@@ -10,7 +11,7 @@ export const salto = proxyActivities<SaltoActivities>({
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
-    maximumInterval: '8 seconds',
+    maximumInterval: '4 seconds',
     maximumAttempts: 4,
   },
 });

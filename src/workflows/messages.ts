@@ -4,8 +4,7 @@ import type { PersonEvent } from '../core/person-events';
 import type { AccessReason, IsoInstant, NoAccessPolicy, PersonKind, SiteGroups } from '../core/types';
 import type { Setup } from '../core/types';
 import type { ReservationState } from '../core/person-events';
-// The reservation as the webhook validated it (contract `Reservation`): one type, not a copy.
-import type { ReservationSnapshot } from '../api/deskworks-events';
+import type { ReservationSnapshot } from '../core/reservation-snapshot';
 
 export type { ReservationSnapshot };
 

@@ -56,6 +56,8 @@ export interface SyncState {
   lastError: string | null;
   warnings: string[];
   failedAttempts: number;
+  /** When the current run of failures began (null while in sync): retries stay close for a while. */
+  failingSince: string | null;
 }
 
 export function newSyncState(): SyncState {
@@ -71,6 +73,7 @@ export function newSyncState(): SyncState {
     lastError: null,
     warnings: [],
     failedAttempts: 0,
+    failingSince: null,
   };
 }
 

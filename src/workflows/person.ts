@@ -52,8 +52,14 @@ export interface PersonWorkflowInput {
 
 /** Continue-as-new after this many events even if the server does not suggest it yet. */
 export const EVENTS_BEFORE_CONTINUE_AS_NEW = 500;
-/** A failed sync is retried after 2 s, 4 s, 8 s… with jitter, at most this far apart. */
+/**
+ * A failed sync is retried after 2 s, 4 s, then every 8 s while the failure is younger than 10
+ * minutes (access comes back within seconds of SALTO KS recovering from an outage of that
+ * length), then further apart, up to 5 minutes. Each delay has ±25 % jitter.
+ */
 const FIRST_RETRY_DELAY_MS = 2_000;
+const SHORT_OUTAGE_RETRY_CAP_MS = 8_000;
+const SHORT_OUTAGE_MS = 10 * 60_000;
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
 
 export async function personWorkflow(input: PersonWorkflowInput): Promise<void> {
@@ -107,10 +113,12 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       sync.inSync = true;
       sync.lastError = null;
       sync.failedAttempts = 0;
+      sync.failingSince = null;
     } catch (err) {
       sync.inSync = false;
       sync.lastError = describeFailure(err);
       sync.failedAttempts++;
+      sync.failingSince ??= new Date(Date.now()).toISOString();
     }
 
     // 3. Tell the others what concerns them: the master about this co-member, co-members about their master's groups.
@@ -162,20 +170,16 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
 function nextWake(desired: DesiredAccess | null, sync: SyncState): number | null {
   const candidates: number[] = [];
   if (desired?.nextChangeAt) candidates.push(Date.parse(desired.nextChangeAt));
-  if (!sync.inSync) candidates.push(Date.now() + retryDelayMs(sync.failedAttempts));
+  if (!sync.inSync) candidates.push(Date.now() + retryDelayMs(sync.failedAttempts, sync.failingSince));
   return candidates.length === 0 ? null : Math.min(...candidates);
 }
 
-/**
- * Seconds after a short outage, minutes at most after a long one; the jitter (Math.random is
- * seeded, so deterministic, in a workflow) keeps people from retrying all at the same instant.
- */
-function retryDelayMs(failedAttempts: number): number {
-  const base = Math.min(
-    MAX_RETRY_DELAY_MS,
-    FIRST_RETRY_DELAY_MS * 2 ** Math.min(Math.max(failedAttempts - 1, 0), 16),
-  );
-  return Math.round(base * (0.75 + Math.random() * 0.5));
+/** Math.random is seeded in a workflow, so the jitter is deterministic on replay. */
+function retryDelayMs(failedAttempts: number, failingSince: string | null): number {
+  const exponential = FIRST_RETRY_DELAY_MS * 2 ** Math.min(Math.max(failedAttempts - 1, 0), 16);
+  const failingFor = failingSince === null ? 0 : Date.now() - Date.parse(failingSince);
+  const cap = failingFor < SHORT_OUTAGE_MS ? SHORT_OUTAGE_RETRY_CAP_MS : MAX_RETRY_DELAY_MS;
+  return Math.round(Math.min(cap, exponential) * (0.75 + Math.random() * 0.5));
 }
 
 /** What SALTO KS or another record said about this person's SALTO KS users. */

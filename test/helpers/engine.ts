@@ -102,10 +102,28 @@ export async function startEngine(): Promise<Engine> {
     { tokenStore: new InMemoryTokenStore(), timeoutMs: 5000, logger: silentSaltoLogger },
   );
   const client = env.client;
-  // The time-skipping server has no visibility: the set-up fan-out reaches the people this
-  // harness started (the list query itself is proven on the dev server, test/e2e).
+  // The time-skipping server has no visibility: this harness stands in for it with the
+  // workflows it started, filtered as the search attributes would filter them (centers and
+  // sites, read from each person's own query). The list query itself is proven on the dev
+  // server (test/e2e).
   const knownPeople = new Set<string>();
   const knownReservations = new Set<string>();
+  const listedAs = async (personId: string, query: string): Promise<boolean> => {
+    const centers = /DeskworksCenterIds IN \(([^)]*)\)/.exec(query);
+    const site = /SaltoSiteIds = '([^']*)'/.exec(query);
+    if (!centers && !site) return true;
+    const view = await client.workflow.getHandle(personWorkflowId(personId)).query(personAccessQuery);
+    if (centers) {
+      const wanted = [...centers[1]!.matchAll(/'([^']*)'/g)].map((m) => m[1]);
+      return view.centerIds.some((c) => wanted.includes(c));
+    }
+    const sites = new Set([
+      ...Object.keys(view.saltoUsers),
+      ...Object.keys(view.applied),
+      ...Object.keys(view.desired),
+    ]);
+    return sites.has(site![1]!);
+  };
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
@@ -116,12 +134,11 @@ export async function startEngine(): Promise<Engine> {
       taskQueue,
       defaultLeadMinutes: 15,
       defaultLagMinutes: 15,
-      // eslint-disable-next-line @typescript-eslint/require-await -- an in-memory list standing in for visibility
       listWorkflowIds: async function* (query: string) {
         if (query.includes(RESERVATION_WORKFLOW_TYPE)) {
           for (const id of [...knownReservations].sort()) yield reservationWorkflowId(id);
         } else {
-          for (const id of [...knownPeople].sort()) yield personWorkflowId(id);
+          for (const id of [...knownPeople].sort()) if (await listedAs(id, query)) yield personWorkflowId(id);
         }
       },
     }),

@@ -1,0 +1,451 @@
+// Issue 9's defects, each as an operator met it: the set-up changed at another center, a running
+// reservation moved, a group or user deleted by hand in SALTO KS, co-member events out of order,
+// two Deskworks records with one e-mail, an e-mail change, bad data in one part of a snapshot,
+// late reservation events after the reservation's workflow finished. Time-skipping server,
+// SALTO KS simulator over real HTTP; every assertion is on what SALTO KS holds.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ComemberRemovedEvent, PersonEvent } from '../../src/core/person-events';
+import { BERLIN_SITE, BROOKLYN_SITE, startEngine, type Engine } from '../helpers/engine';
+import {
+  billing,
+  billingEvent,
+  DAY,
+  HOUR,
+  iso,
+  memberSnapshot,
+  MINUTE,
+  nextEventId,
+  reservationSnapshot,
+} from '../helpers/events';
+import { deleteGroupInSalto, deleteUserInSalto } from '../helpers/salto-by-hand';
+
+const FLEX = ['ag-berlin-coworking-floor', 'ag-berlin-main-entrance'];
+const OFFICE = 'ag-berlin-private-offices';
+const SPREE = 'ag-berlin-meeting-room-spree';
+const OPEN_DESKS = 'ag-brooklyn-open-desks';
+const STUDIO = 'ag-brooklyn-studio';
+
+interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number;
+}
+
+describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
+  let e: Engine;
+  before(async () => {
+    e = await startEngine();
+    await e.mapCenter('berlin', BERLIN_SITE, 'Europe/Berlin');
+    await e.mapCenter('brooklyn', BROOKLYN_SITE, 'America/New_York');
+    await e.mapProduct('berlin', 'flex', FLEX);
+    await e.mapProduct('berlin', 'office', [OFFICE]);
+    await e.mapUnit('berlin', 'room-spree', [SPREE]);
+    await e.mapUnit('brooklyn', 'studio', [STUDIO]);
+  });
+  after(async () => {
+    await e?.stop();
+  });
+
+  const email = (personId: string): string => `${personId}@example.com`;
+  const groupsOf = async (siteId: string, address: string): Promise<string[] | null> =>
+    (await e.saltoUser(siteId, address))?.groups ?? null;
+  /** Waits until the user of that e-mail holds exactly these groups on the site. */
+  const holds = (siteId: string, address: string, groups: string[], what: string) =>
+    e.eventually(
+      async () => {
+        const got = await groupsOf(siteId, address);
+        return JSON.stringify(got) === JSON.stringify([...groups].sort()) ? true : undefined;
+      },
+      `${what}: ${address} holds ${JSON.stringify(groups)} on ${siteId}`,
+    );
+  const requests = async (): Promise<LoggedRequest[]> =>
+    (await fetch(`${e.sim.url}/__sim/requests`).then((r) => r.json())) as LoggedRequest[];
+  const clearRequests = () => fetch(`${e.sim.url}/__sim/requests`, { method: 'DELETE' });
+
+  it('item 1: a product mapped at a second center after the member synced holds for its next billing there', async () => {
+    const now = await e.now();
+    await e.tellPerson(
+      'two-centers',
+      memberSnapshot('two-centers', {
+        updatedAt: iso(now - HOUR),
+        billings: [billing({ id: 'b-a', productId: 'flex', centerId: 'berlin' })],
+      }),
+    );
+    await holds(BERLIN_SITE, email('two-centers'), FLEX, 'synced at center A');
+    await e.settled('person-two-centers');
+    // Mapped at Brooklyn now: the fan-out reaches only people of Brooklyn, and this member is not one yet.
+    await e.mapProduct('brooklyn', 'flex', [OPEN_DESKS]);
+    await e.settled('setup'); // the fan-out has run, and passed this member by
+    await e.tellPerson(
+      'two-centers',
+      billingEvent(billing({ id: 'b-b', productId: 'flex', centerId: 'brooklyn' }), iso(now)),
+    );
+    await holds(BROOKLYN_SITE, email('two-centers'), [OPEN_DESKS], 'billing at center B');
+  });
+
+  it('item 2: a running reservation moved to another unit, then another center, moves the door at once', async () => {
+    const now = await e.now();
+    const start = iso(now + 5 * MINUTE);
+    const end = iso(now + 2 * HOUR);
+    await e.tellReservation(
+      'r-move',
+      reservationSnapshot(
+        { id: 'r-move', start, end, updatedAt: iso(now) },
+        { id: 'mover', email: email('mover') },
+      ),
+    );
+    await holds(BERLIN_SITE, email('mover'), [SPREE], 'granted (inside the lead)');
+    await e.mapUnit('berlin', 'room-2', [OFFICE]);
+    await e.tellReservation(
+      'r-move',
+      reservationSnapshot(
+        { id: 'r-move', start, end, updatedAt: iso(now + 1000), reservationUnitId: 'room-2' },
+        { id: 'mover', email: email('mover') },
+      ),
+    );
+    await holds(BERLIN_SITE, email('mover'), [OFFICE], 'moved to another unit');
+    await e.tellReservation(
+      'r-move',
+      reservationSnapshot(
+        {
+          id: 'r-move',
+          start,
+          end,
+          updatedAt: iso(now + 2000),
+          reservationUnitId: 'studio',
+          centerId: 'brooklyn',
+        },
+        { id: 'mover', email: email('mover') },
+      ),
+    );
+    await holds(BROOKLYN_SITE, email('mover'), [STUDIO], 'moved to another center');
+    await holds(BERLIN_SITE, email('mover'), [], 'nothing left at the first center');
+  });
+
+  it('item 2: a customer e-mail edit carried by reservation.updated moves the non-member to the new address', async () => {
+    const now = await e.now();
+    const times = { id: 'r-mail', start: iso(now + 5 * MINUTE), end: iso(now + 2 * HOUR) };
+    await e.tellReservation(
+      'r-mail',
+      reservationSnapshot(
+        { ...times, updatedAt: iso(now) },
+        { id: 'guest-mail', email: 'old-guest@example.com' },
+      ),
+    );
+    await holds(BERLIN_SITE, 'old-guest@example.com', [SPREE], 'granted to the old address');
+    await e.tellReservation(
+      'r-mail',
+      reservationSnapshot(
+        { ...times, updatedAt: iso(now + 1000) },
+        { id: 'guest-mail', email: 'new-guest@example.com', firstName: 'Renamed' },
+      ),
+    );
+    await holds(BERLIN_SITE, 'new-guest@example.com', [SPREE], 'granted to the new address');
+    await e.eventually(
+      async () => (await e.saltoUser(BERLIN_SITE, 'old-guest@example.com')) === null,
+      'old user gone',
+    );
+    assert.equal((await e.saltoUser(BERLIN_SITE, 'new-guest@example.com'))?.firstName, 'Renamed');
+  });
+
+  it('item 5: comember.removed (newer) before the older comember.added leaves a member with no master doors', async () => {
+    const now = await e.now();
+    await e.tellPerson(
+      'boss',
+      memberSnapshot('boss', {
+        updatedAt: iso(now - HOUR),
+        billings: [billing({ id: 'b-boss', productId: 'office', centerId: 'berlin' })],
+      }),
+    );
+    await holds(BERLIN_SITE, email('boss'), [OFFICE], 'master');
+    const removed: ComemberRemovedEvent = {
+      type: 'comember-removed',
+      eventId: nextEventId(),
+      updatedAt: iso(now),
+      masterId: 'boss',
+    };
+    await e.tellPerson('late-co', removed);
+    await e.tellPerson(
+      'late-co',
+      memberSnapshot('late-co', {
+        updatedAt: iso(now - 10 * MINUTE),
+        masterId: 'boss',
+        billings: [billing({ id: 'b-own', productId: 'flex', centerId: 'berlin' })],
+      }),
+    );
+    await holds(BERLIN_SITE, email('late-co'), FLEX, 'own plan');
+    await e.settled('person-late-co');
+    await e.settled('person-boss');
+    const view = await e.access('late-co');
+    assert.equal(view.kind, 'member');
+    assert.equal(view.masterId, null);
+    assert.deepEqual(await groupsOf(BERLIN_SITE, email('late-co')), [...FLEX].sort(), 'no master doors');
+  });
+
+  it('item 5: removed and at once re-added to the same master ends linked, with the master groups', async () => {
+    const now = await e.now();
+    await e.tellPerson(
+      'relinked',
+      memberSnapshot('relinked', { updatedAt: iso(now - 30 * MINUTE), masterId: 'boss' }),
+    );
+    await holds(BERLIN_SITE, email('relinked'), [OFFICE], 'linked');
+    await e.settled('person-relinked');
+    const events: PersonEvent[] = [
+      {
+        type: 'comember-removed',
+        eventId: nextEventId(),
+        updatedAt: iso(now - 20 * MINUTE),
+        masterId: 'boss',
+      },
+      memberSnapshot('relinked', { updatedAt: iso(now - 10 * MINUTE), masterId: 'boss' }),
+    ];
+    // Both arrive while the person is inside a slow SALTO KS call, so one pass folds them together.
+    await fetch(`${e.sim.url}/__sim/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ latencyMs: 400 }),
+    });
+    await e.tellPerson('relinked', { type: 'resync', eventId: nextEventId() });
+    await new Promise((r) => setTimeout(r, 150));
+    for (const event of events) await e.tellPerson('relinked', event);
+    await e.settled('person-relinked');
+    await fetch(`${e.sim.url}/__sim/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    await e.settled('person-boss');
+    await e.settled('person-relinked');
+    assert.equal((await e.access('relinked')).masterId, 'boss');
+    await holds(BERLIN_SITE, email('relinked'), [OFFICE], 're-linked');
+  });
+
+  it('item 6: a member and a non-member contact with one e-mail: the user holds the union, and the plan survives the reservation', async () => {
+    const now = await e.now();
+    const shared = 'shared@example.com';
+    await e.tellPerson(
+      'm-shared',
+      memberSnapshot('m-shared', {
+        updatedAt: iso(now),
+        profile: { firstName: 'Sam', lastName: 'Member', email: shared },
+        billings: [billing({ id: 'b-shared', productId: 'flex', centerId: 'berlin' })],
+      }),
+    );
+    await holds(BERLIN_SITE, shared, FLEX, 'the member plan');
+    const times = { id: 'r-shared', start: iso(now + 5 * MINUTE), end: iso(now + HOUR) };
+    await e.tellReservation(
+      'r-shared',
+      reservationSnapshot(
+        { ...times, updatedAt: iso(now) },
+        { id: 'nm-shared', email: 'Shared@Example.com' },
+      ),
+    );
+    await holds(BERLIN_SITE, shared, [...FLEX, SPREE], 'plan and room');
+    await e.tellReservation('r-shared', {
+      type: 'cancelled',
+      eventId: nextEventId(),
+      updatedAt: iso(now + 1000),
+    });
+    await holds(BERLIN_SITE, shared, FLEX, 'cancelled: the plan stays');
+    const users = (await e.saltoUsers(BERLIN_SITE)).filter((u) => u.email.toLowerCase() === shared);
+    assert.equal(users.length, 1, 'one SALTO KS user per e-mail');
+    assert.equal(users[0]!.alias, 'deskworks:m-shared');
+    await e.settled('person-nm-shared');
+    assert.deepEqual((await e.access('nm-shared')).sharedWith, { [BERLIN_SITE]: 'm-shared' });
+  });
+
+  it('item 7: an e-mail change gives the new user its groups before the old user goes, also where nothing is held', async () => {
+    const now = await e.now();
+    await e.tellPerson(
+      'mover-mail',
+      memberSnapshot('mover-mail', {
+        updatedAt: iso(now - HOUR),
+        profile: { firstName: 'Mo', lastName: 'Ver', email: 'mo-old@example.com' },
+        billings: [
+          billing({ id: 'b-mo', productId: 'flex', centerId: 'berlin' }),
+          // Brooklyn: a plan that ended: the user is kept there (policy keep) with no group.
+          billing({
+            id: 'b-mo-nyc',
+            productId: 'flex',
+            centerId: 'brooklyn',
+            startDate: '2020-01-01',
+            endDate: '2020-12-31',
+          }),
+        ],
+      }),
+    );
+    await holds(BERLIN_SITE, 'mo-old@example.com', FLEX, 'old address');
+    await e.settled('person-mover-mail');
+    // A user at Brooklyn holding nothing, as an earlier plan there would have left it.
+    await e.tellPerson(
+      'mover-mail',
+      billingEvent(
+        billing({ id: 'b-mo-nyc', productId: 'flex', centerId: 'brooklyn' }),
+        iso(now - 30 * MINUTE),
+      ),
+    );
+    await holds(BROOKLYN_SITE, 'mo-old@example.com', [OPEN_DESKS], 'brooklyn plan');
+    await e.tellPerson(
+      'mover-mail',
+      billingEvent(
+        billing({ id: 'b-mo-nyc', productId: 'flex', centerId: 'brooklyn', endDate: '2020-12-31' }),
+        iso(now - 20 * MINUTE),
+      ),
+    );
+    await holds(BROOKLYN_SITE, 'mo-old@example.com', [], 'brooklyn plan over, user kept');
+    await e.settled('person-mover-mail');
+    await clearRequests();
+    await e.tellPerson(
+      'mover-mail',
+      memberSnapshot('mover-mail', {
+        updatedAt: iso(now),
+        profile: { firstName: 'Mo', lastName: 'Ver', email: 'mo-new@example.com' },
+        billings: [
+          billing({ id: 'b-mo', productId: 'flex', centerId: 'berlin' }),
+          billing({ id: 'b-mo-nyc', productId: 'flex', centerId: 'brooklyn', endDate: '2020-12-31' }),
+        ],
+      }),
+    );
+    await holds(BERLIN_SITE, 'mo-new@example.com', FLEX, 'new address');
+    await e.eventually(
+      async () => (await e.saltoUser(BERLIN_SITE, 'mo-old@example.com')) === null,
+      'old Berlin user gone',
+    );
+    await e.eventually(
+      async () => (await e.saltoUser(BROOKLYN_SITE, 'mo-new@example.com')) !== null,
+      'new Brooklyn user',
+    );
+    await e.eventually(
+      async () => (await e.saltoUser(BROOKLYN_SITE, 'mo-old@example.com')) === null,
+      'old Brooklyn user gone',
+    );
+    const log = (await requests()).filter((r) => r.path.includes(BERLIN_SITE) && r.method !== 'GET');
+    const lastAdd = Math.max(
+      ...log.flatMap((r, i) => (r.path.includes('/access_groups/') && r.method === 'PATCH' ? [i] : [])),
+    );
+    const deleteOld = log.findIndex((r) => r.method === 'DELETE' && r.path.includes('/users/'));
+    assert.ok(
+      deleteOld > lastAdd,
+      `the old user was deleted after the new one got its groups: ${JSON.stringify(log)}`,
+    );
+  });
+
+  it('item 8: a billing with an impossible date range grants nothing and warns; the rest of the snapshot applies', async () => {
+    const now = await e.now();
+    await e.tellPerson(
+      'half-bad',
+      memberSnapshot('half-bad', {
+        updatedAt: iso(now),
+        billings: [
+          billing({ id: 'b-good', productId: 'flex', centerId: 'berlin' }),
+          billing({
+            id: 'b-bad',
+            productId: 'office',
+            centerId: 'berlin',
+            startDate: '2099-05-02',
+            endDate: '2099-05-01',
+          }),
+          billing({ id: 'b-unmapped', productId: 'lounge', centerId: 'berlin' }),
+        ],
+      }),
+    );
+    await holds(BERLIN_SITE, email('half-bad'), FLEX, 'the valid billing');
+    await e.settled('person-half-bad');
+    const view = await e.access('half-bad');
+    assert.equal(view.inSync, true);
+    assert.ok(
+      view.warnings.some((w) => w.startsWith('billing b-bad:')),
+      JSON.stringify(view.warnings),
+    );
+    assert.ok(
+      view.warnings.some((w) => w.startsWith('billing b-unmapped:')),
+      JSON.stringify(view.warnings),
+    );
+  });
+
+  it('item 12: a reservation.updated long after the reservation finished still acts (keys, not run counters)', async () => {
+    const now = await e.now();
+    const customer = { id: 'returner', email: email('returner') };
+    await e.tellReservation(
+      'r-late',
+      reservationSnapshot(
+        { id: 'r-late', start: iso(now + 5 * MINUTE), end: iso(now + HOUR), updatedAt: iso(now) },
+        customer,
+      ),
+    );
+    await holds(BERLIN_SITE, email('returner'), [SPREE], 'first window');
+    await e.advance(HOUR + 20 * MINUTE);
+    await holds(BERLIN_SITE, email('returner'), [], 'first window over');
+    // The workflow lingers a day, then completes; a new run starts for the late update.
+    await e.advance(2 * DAY);
+    const later = await e.now();
+    await e.tellReservation(
+      'r-late',
+      reservationSnapshot(
+        { id: 'r-late', start: iso(later + 5 * MINUTE), end: iso(later + HOUR), updatedAt: iso(later) },
+        customer,
+      ),
+    );
+    await holds(BERLIN_SITE, email('returner'), [SPREE], 'the moved reservation opens again');
+  });
+
+  it('item 4: a user deleted by hand comes back with its groups on resync, and on reconciliation', async () => {
+    const now = await e.now();
+    await e.tellPerson(
+      'vanished',
+      memberSnapshot('vanished', {
+        updatedAt: iso(now),
+        billings: [billing({ id: 'b-v', productId: 'flex', centerId: 'berlin' })],
+      }),
+    );
+    await holds(BERLIN_SITE, email('vanished'), FLEX, 'synced');
+    await e.settled('person-vanished');
+    await deleteUserInSalto(e.sim, BERLIN_SITE, 'vanished');
+    await e.tellPerson('vanished', { type: 'resync', eventId: nextEventId() });
+    await holds(BERLIN_SITE, email('vanished'), FLEX, 'back after a resync');
+    await e.settled('person-vanished');
+
+    await deleteUserInSalto(e.sim, BERLIN_SITE, 'vanished');
+    await e.client.workflow.execute('reconcileAllSitesWorkflow', {
+      workflowId: `reconcile-${now}`,
+      taskQueue: e.taskQueue,
+    });
+    await holds(BERLIN_SITE, email('vanished'), FLEX, 'back after a reconciliation');
+    await e.settled('person-vanished');
+    assert.equal((await e.access('vanished')).inSync, true);
+  });
+
+  // Last: it deletes a group from the simulator for good.
+  it('item 3: a group deleted by hand never holds back a revocation on another site; the refusal is named and retried', async () => {
+    const now = await e.now();
+    await e.mapProduct('brooklyn', 'studio-plan', [STUDIO]);
+    await e.tellPerson(
+      'refused',
+      memberSnapshot('refused', {
+        updatedAt: iso(now - HOUR),
+        billings: [billing({ id: 'b-nyc', productId: 'studio-plan', centerId: 'brooklyn' })],
+      }),
+    );
+    await holds(BROOKLYN_SITE, email('refused'), [STUDIO], 'the Brooklyn plan');
+    await e.settled('person-refused');
+    await deleteGroupInSalto(e.sim, BERLIN_SITE, OFFICE);
+    // Now: the Brooklyn plan ends (a revocation), a Berlin plan naming the deleted group and flex starts.
+    await e.tellPerson(
+      'refused',
+      memberSnapshot('refused', {
+        updatedAt: iso(now),
+        billings: [
+          billing({ id: 'b-office', productId: 'office', centerId: 'berlin' }),
+          billing({ id: 'b-flex', productId: 'flex', centerId: 'berlin' }),
+        ],
+      }),
+    );
+    await holds(BROOKLYN_SITE, email('refused'), [], 'the revocation happened');
+    await holds(BERLIN_SITE, email('refused'), FLEX, 'the other groups came');
+    await e.settled('person-refused');
+    const view = await e.access('refused');
+    assert.equal(view.inSync, false);
+    assert.match(view.lastError ?? '', new RegExp(`group ${OFFICE}`));
+  });
+});
