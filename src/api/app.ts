@@ -1,5 +1,7 @@
 // The API process's HTTP surface: the Deskworks webhook, the admin API, health.
 import type { Client } from '@temporalio/client';
+import { SaltoError } from '../salto';
+import { describeErrorForLog, isTemporalUnreachable } from './temporal-errors';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { requireAdmin } from './admin-auth';
 import { pageRouter } from './page/page-routes';
@@ -102,12 +104,14 @@ export function createApiApp(options: ApiOptions): Express {
         .json({ error: 'invalid_request', issues: [{ path: '', message: 'body is not valid JSON' }] });
       return;
     }
-    // Anything else from Temporal or SALTO KS: unavailable for now, the caller may retry.
-    log(`request failed: ${err.name ?? 'Error'}: ${err.message ?? ''}`);
-    res
-      .status(503)
-      .set('Retry-After', '5')
-      .json({ error: 'unavailable', message: err.message ?? 'try again' });
+    // Temporal or SALTO KS out of reach: unavailable for now, the caller may retry. Anything
+    // else is a bug or a refusal: a 500 that names nothing internal (the log has it).
+    log(`request failed: ${describeErrorForLog(err)}`);
+    if (isTemporalUnreachable(err) || (err instanceof SaltoError && err.retryable)) {
+      res.status(503).set('Retry-After', '5').json({ error: 'unavailable' });
+      return;
+    }
+    res.status(500).json({ error: 'internal' });
   };
   app.use(errors);
   return app;

@@ -2,7 +2,7 @@
 // authorization-code flow with PKCE, and the SALTO KS sites and groups the set-up page offers.
 // Tokens are never returned: the connection lives in the encrypted token store.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import express, { type Request, type Router } from 'express';
+import express, { type Router } from 'express';
 import { z } from 'zod';
 import { createOAuthState, createPkcePair, SaltoError, type SaltoClient, type SaltoOAuth } from '../salto';
 import { readCookie } from './session';

@@ -1,9 +1,12 @@
 // POST /webhooks/deskworks: signature, size, JSON, schema — and only then Temporal.
-// Answers 202 once the event is durably handed to Temporal; 503 when Temporal is unreachable.
+// Answers 202 once the event is durably handed to Temporal; 503 only when Temporal is unreachable
+// or timed out; 500 for any other failure (a bug, a request Temporal refused), which the log
+// describes and the answer does not.
 import express, { type Request, type Response, type Router } from 'express';
-import { parseDeskworksEvent } from './deskworks-events';
+import { parseDeskworksEvent, type DeskworksEvent } from './deskworks-events';
 import { deliver, deliveryFor, type RouterOptions } from './event-router';
 import { verifyDeskworksSignature } from './signature';
+import { describeErrorForLog, isTemporalUnreachable } from './temporal-errors';
 
 export const WEBHOOK_BODY_LIMIT = 256 * 1024;
 /** Temporal normally answers in milliseconds; past this, answer 503 before Deskworks' own timeout. */
@@ -13,6 +16,25 @@ export interface WebhookOptions extends RouterOptions {
   secrets: string[];
   now?: () => number;
   log: (line: string) => void;
+}
+
+const PERSONAL_FIELDS: ReadonlySet<string> = new Set(['firstName', 'lastName', 'email', 'phone']);
+
+/** The names, e-mails and phones an event carries, to keep them out of the log. */
+function personalDataOf(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) {
+    for (const item of value) personalDataOf(item, found);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, field] of Object.entries(value)) {
+      if (PERSONAL_FIELDS.has(key) && typeof field === 'string') found.push(field);
+      else personalDataOf(field, found);
+    }
+  }
+  return found;
+}
+
+function logFailure(log: (line: string) => void, event: DeskworksEvent, what: string, err: unknown): void {
+  log(`webhook ${event.type} ${event.id}: ${what} (${describeErrorForLog(err, personalDataOf(event.data))})`);
 }
 
 export function webhookRouter(options: WebhookOptions): Router {
@@ -63,9 +85,14 @@ export function webhookRouter(options: WebhookOptions): Router {
           deliver(options, deliveryFor(event)),
         );
       } catch (err) {
-        // Whatever kept Temporal from accepting it, Deskworks retries a 503: nothing is lost.
-        options.log(`webhook ${event.type} ${event.id}: Temporal did not accept it (${(err as Error).name})`);
-        res.set('Retry-After', '5').status(503).json({ error: 'unavailable' });
+        if (isTemporalUnreachable(err)) {
+          // Deskworks retries a 503: nothing is lost, the event is accepted once Temporal is back.
+          logFailure(options.log, event, 'Temporal unreachable, answered 503', err);
+          res.set('Retry-After', '5').status(503).json({ error: 'unavailable' });
+          return;
+        }
+        logFailure(options.log, event, 'handing it to Temporal failed, answered 500', err);
+        res.status(500).json({ error: 'internal' });
         return;
       }
       options.log(`webhook ${event.type} ${event.id} accepted`);

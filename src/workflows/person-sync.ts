@@ -282,6 +282,7 @@ async function grantOnSite(
     state.applied[siteId] = afterDiff(have, result);
     return;
   }
+  problems.push(`site ${siteId}: the SALTO KS user vanished twice while its groups were given; trying again`);
 }
 
 function retireIfEmailChanged(state: SyncState, siteId: string, profile: Profile): void {

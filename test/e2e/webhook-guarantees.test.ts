@@ -121,15 +121,15 @@ describe('webhook guarantees on the whole product', () => {
     const member = deskMember();
     const badEmail = { ...memberCreated(member), data: { ...member, email: 'not-an-email' } };
     const unknownType = { ...memberCreated(member), type: 'member.teleported' };
-    const endBeforeStart = {
-      ...memberCreated(member),
-      data: { ...member, recurringBillings: [{ ...member.recurringBillings[0], endDate: '2000-01-01' }] },
-    };
+    // An id no Temporal workflow id can carry (a lone surrogate): a 400, never a 503 retried forever.
+    const loneSurrogateId = { ...memberCreated(member), data: { ...member, id: '\ud800' } };
+    const tooLongId = { ...memberCreated(member), data: { ...member, id: 'm'.repeat(201) } };
 
     const cases: [unknown, string][] = [
       [badEmail, 'data.email'],
       [unknownType, 'type'],
-      [endBeforeStart, 'data.recurringBillings.0.endDate'],
+      [loneSurrogateId, 'data.id'],
+      [tooLongId, 'data.id'],
     ];
     for (const [event, path] of cases) {
       const answer = await stack.sendEvent(event);
@@ -151,6 +151,28 @@ describe('webhook guarantees on the whole product', () => {
     await assertNoWorkflowFor(member.id);
     assert.deepEqual(await saltoState(stack), saltoBefore, 'SALTO KS is unchanged');
     assert.deepEqual(await saltoRequests(stack), [], 'not one request reached SALTO KS');
+  });
+
+  it('a snapshot with one impossible billing is accepted: that billing grants nothing, the rest applies (item 8)', async () => {
+    const member = deskMember();
+    const impossible = billing({
+      id: `b-bad-${member.id}`,
+      productId: PRODUCT_DESK,
+      centerId: BERLIN.centerId,
+      startDate: '2099-05-02',
+      endDate: '2099-05-01',
+    });
+    const event = memberCreated({ ...member, recurringBillings: [...member.recurringBillings, impossible] });
+    assert.equal((await stack.sendEvent(event)).status, 202);
+    await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin);
+    await waitUntilPersonIdle(stack, member.id, 1);
+    const view = await stack.client.workflow
+      .getHandle(personWorkflowId(member.id))
+      .query<{ warnings: string[] }>('access');
+    assert.ok(
+      view.warnings.some((w) => w.startsWith(`billing b-bad-${member.id}:`)),
+      `a warning names the billing: ${JSON.stringify(view.warnings)}`,
+    );
   });
 
   it('the same event delivered again acts once: no second user, no second SALTO KS write', async () => {
