@@ -2,6 +2,7 @@
 // Everything the API hands to Temporal has passed through here, so workflows can trust
 // dates, instants and ids. Unknown extra fields are stripped: Deskworks may add fields.
 import { z } from 'zod';
+import type { ReservationSnapshot } from '../core/reservation-snapshot';
 
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // Date and time, optional seconds and fraction, then a mandatory offset (Z, ±hh:mm or ±hhmm).
@@ -205,7 +206,11 @@ export type DeskworksEventType = DeskworksEvent['type'];
 export type DeskworksEventOf<T extends DeskworksEventType> = Extract<DeskworksEvent, { type: T }>;
 export type MemberSnapshot = z.infer<typeof memberSchema>;
 export type RecurringBilling = z.infer<typeof recurringBillingSchema>;
-export type ReservationSnapshot = z.infer<typeof reservationSchema>;
+// One Reservation type for the whole project (src/core): the schema's output must be exactly it.
+export type { ReservationSnapshot };
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const reservationSchemaMatchesCore: Same<z.infer<typeof reservationSchema>, ReservationSnapshot> = true;
+void reservationSchemaMatchesCore;
 export type ReservationCustomer = z.infer<typeof reservationCustomerSchema>;
 export type CenterSnapshot = z.infer<typeof centerSchema>;
 export type ProductSnapshot = z.infer<typeof productSchema>;
