@@ -30,6 +30,8 @@ export interface PersonFacts {
   /** The master the groups came from: kept across a removal, so an immediate re-adding keeps them. */
   masterGroupsFrom?: string | null;
   billings: Record<string, { billing: Billing; at: IsoInstant }>;
+  /** The newest member snapshot's time: older news cannot add a billing that snapshot did not list. */
+  snapshotAt?: IsoInstant | null;
   /** Billings removed by a newer snapshot: remembered so an older billing event cannot revive them. */
   removedBillingsAt: Record<string, IsoInstant>;
   comemberIds: string[];
@@ -141,6 +143,7 @@ function reduce(f: PersonFacts, e: PersonEvent): PersonFacts {
           f.removedBillingsAt[id] = e.updatedAt;
         }
       }
+      if (isNewer(e.updatedAt, f.snapshotAt ?? null)) f.snapshotAt = e.updatedAt;
       return f;
     }
     case 'member-status':
@@ -224,6 +227,8 @@ function setBilling(f: PersonFacts, billing: Billing, at: IsoInstant): void {
   const removedAt = f.removedBillingsAt[billing.id] ?? null;
   if (held && !isNewer(at, held.at)) return;
   if (!held && removedAt !== null && !isNewer(at, removedAt)) return;
+  // The newest snapshot is the whole list as of its time: older news of a billing it lacks is stale.
+  if (!held && f.snapshotAt && !isNewer(at, f.snapshotAt)) return;
   f.billings[billing.id] = { billing, at };
   delete f.removedBillingsAt[billing.id];
 }
@@ -276,7 +281,8 @@ export function pruneFacts(f: PersonFacts, nowMs: number): PersonFacts {
   }
   for (const [id, held] of Object.entries(next.billings)) {
     const end = held.billing.endDate === null ? NaN : Date.parse(`${held.billing.endDate}T00:00:00Z`);
-    const cancelled = held.billing.status === 'cancelled' && Date.parse(held.at) + ENDED_BILLING_KEPT_MS < nowMs;
+    const cancelled =
+      held.billing.status === 'cancelled' && Date.parse(held.at) + ENDED_BILLING_KEPT_MS < nowMs;
     if (end + ENDED_BILLING_KEPT_MS < nowMs || cancelled) {
       next.removedBillingsAt[id] = held.at;
       delete next.billings[id];

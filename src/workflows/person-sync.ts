@@ -268,11 +268,12 @@ async function grantOnSite(
     }
     await updateProfileIfChanged(user, profile, siteId);
     const have = state.applied[siteId] ?? [];
+    // Removals too: a user adopted in this pass may hold groups no rule gives.
     const result = await applyDiff(
       siteId,
       user,
       want.filter((g) => !have.includes(g)),
-      [],
+      have.filter((g) => !want.includes(g)),
       problems,
     );
     if (result?.userMissing) {

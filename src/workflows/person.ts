@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { computeDesiredAccess } from '../core/entitlements';
+import { retryDelayMs } from '../core/retry-delay';
 import { normalizeSiteGroups, sameSiteGroups } from '../core/diff';
 import type { PersonEvent } from '../core/person-events';
 import {
@@ -52,16 +53,6 @@ export interface PersonWorkflowInput {
 
 /** Continue-as-new after this many events even if the server does not suggest it yet. */
 export const EVENTS_BEFORE_CONTINUE_AS_NEW = 500;
-/**
- * A failed sync is retried after 2 s, 4 s, then every 8 s while the failure is younger than 10
- * minutes (access comes back within seconds of SALTO KS recovering from an outage of that
- * length), then further apart, up to 5 minutes. Each delay has ±25 % jitter.
- */
-const FIRST_RETRY_DELAY_MS = 2_000;
-const SHORT_OUTAGE_RETRY_CAP_MS = 8_000;
-const SHORT_OUTAGE_MS = 10 * 60_000;
-const MAX_RETRY_DELAY_MS = 5 * 60_000;
-
 export async function personWorkflow(input: PersonWorkflowInput): Promise<void> {
   const { personId } = input;
   let facts = input.carried?.facts ?? newPersonFacts(personId);
@@ -170,16 +161,12 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
 function nextWake(desired: DesiredAccess | null, sync: SyncState): number | null {
   const candidates: number[] = [];
   if (desired?.nextChangeAt) candidates.push(Date.parse(desired.nextChangeAt));
-  if (!sync.inSync) candidates.push(Date.now() + retryDelayMs(sync.failedAttempts, sync.failingSince));
+  if (!sync.inSync) {
+    const failingFor = sync.failingSince === null ? 0 : Date.now() - Date.parse(sync.failingSince);
+    // Math.random is seeded in a workflow: the jitter is the same on replay.
+    candidates.push(Date.now() + retryDelayMs(sync.failedAttempts, failingFor, Math.random()));
+  }
   return candidates.length === 0 ? null : Math.min(...candidates);
-}
-
-/** Math.random is seeded in a workflow, so the jitter is deterministic on replay. */
-function retryDelayMs(failedAttempts: number, failingSince: string | null): number {
-  const exponential = FIRST_RETRY_DELAY_MS * 2 ** Math.min(Math.max(failedAttempts - 1, 0), 16);
-  const failingFor = failingSince === null ? 0 : Date.now() - Date.parse(failingSince);
-  const cap = failingFor < SHORT_OUTAGE_MS ? SHORT_OUTAGE_RETRY_CAP_MS : MAX_RETRY_DELAY_MS;
-  return Math.round(Math.min(cap, exponential) * (0.75 + Math.random() * 0.5));
 }
 
 /** What SALTO KS or another record said about this person's SALTO KS users. */

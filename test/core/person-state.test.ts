@@ -111,6 +111,45 @@ describe('co-member facts in any order (item 5)', () => {
   });
 });
 
+describe('billings: the newest snapshot is the whole list', () => {
+  const b = (billingId: string) => ({
+    id: billingId,
+    productId: 'flex',
+    centerId: 'berlin',
+    startDate: '2026-01-01',
+    endDate: null,
+    status: 'active' as const,
+  });
+  const withBillings = (updatedAt: string, ids: string[]): PersonEvent => ({
+    ...(snapshot(updatedAt, null) as Extract<PersonEvent, { type: 'member-snapshot' }>),
+    billings: ids.map(b),
+  });
+  it('an older snapshot arriving late cannot add a billing the newer one left out', () => {
+    const facts = fold(newPersonFacts('p'), [
+      withBillings('2026-11-02T00:00:00Z', ['b1']),
+      withBillings('2026-11-01T00:00:00Z', ['b0', 'b1']),
+    ]);
+    assert.deepEqual(Object.keys(facts.billings), ['b1']);
+  });
+  it('nor can an older billing event; a newer one can', () => {
+    let facts = fold(newPersonFacts('p'), [withBillings('2026-11-02T00:00:00Z', ['b1'])]);
+    facts = applyPersonEvent(facts, {
+      type: 'billing',
+      eventId: id(),
+      updatedAt: '2026-11-01T00:00:00Z',
+      billing: b('b0'),
+    });
+    assert.deepEqual(Object.keys(facts.billings), ['b1']);
+    facts = applyPersonEvent(facts, {
+      type: 'billing',
+      eventId: id(),
+      updatedAt: '2026-11-03T00:00:00Z',
+      billing: b('b2'),
+    });
+    assert.deepEqual(Object.keys(facts.billings).sort(), ['b1', 'b2']);
+  });
+});
+
 describe('reservation news keyed by updatedAt and set-up version (item 12)', () => {
   const w = ['2026-11-10T09:45:00Z', '2026-11-10T11:15:00Z'] as const;
   it('a rerun of the reservation workflow saying the same thing changes nothing; older news is dropped', () => {

@@ -255,6 +255,43 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     assert.deepEqual((await e.access('nm-shared')).sharedWith, { [BERLIN_SITE]: 'm-shared' });
   });
 
+  it('item 6: when the owner of a shared user moves to another e-mail, the other record takes the user over', async () => {
+    const now = await e.now();
+    const shared = 'handover@example.com';
+    await e.tellPerson(
+      'm-owner',
+      memberSnapshot('m-owner', {
+        updatedAt: iso(now - HOUR),
+        profile: { firstName: 'Olga', lastName: 'Owner', email: shared },
+        billings: [billing({ id: 'b-owner', productId: 'flex', centerId: 'berlin' })],
+      }),
+    );
+    await holds(BERLIN_SITE, shared, FLEX, 'the owner plan');
+    const times = { id: 'r-heir', start: iso(now + 5 * MINUTE), end: iso(now + 2 * HOUR) };
+    await e.tellReservation(
+      'r-heir',
+      reservationSnapshot({ ...times, updatedAt: iso(now) }, { id: 'nm-heir', email: shared }),
+    );
+    await holds(BERLIN_SITE, shared, [...FLEX, SPREE], 'union');
+    await e.settled('person-nm-heir');
+    await e.tellPerson(
+      'm-owner',
+      memberSnapshot('m-owner', {
+        updatedAt: iso(now),
+        profile: { firstName: 'Olga', lastName: 'Owner', email: 'olga-new@example.com' },
+        billings: [billing({ id: 'b-owner', productId: 'flex', centerId: 'berlin' })],
+      }),
+    );
+    await holds(BERLIN_SITE, 'olga-new@example.com', FLEX, 'the owner at the new address');
+    await holds(BERLIN_SITE, shared, [SPREE], 'the old address keeps only the contact room');
+    const user = await e.saltoUser(BERLIN_SITE, shared);
+    assert.equal(user?.alias, 'deskworks:nm-heir', 'the contact owns the user now');
+    await e.settled('person-nm-heir');
+    const heir = await e.access('nm-heir');
+    assert.deepEqual(heir.sharedWith, {});
+    assert.deepEqual(heir.applied[BERLIN_SITE], [SPREE]);
+  });
+
   it('item 7: an e-mail change gives the new user its groups before the old user goes, also where nothing is held', async () => {
     const now = await e.now();
     await e.tellPerson(

@@ -1,0 +1,21 @@
+// When a person whose sync failed tries again. Seconds after a short SALTO KS outage, so access
+// returns within seconds of SALTO KS recovering from an outage of up to ten minutes; further apart
+// after that, so a long outage is not hammered. Pure: the jitter's random number is passed in.
+
+export const FIRST_RETRY_DELAY_MS = 2_000;
+/** The longest wait while a failure is younger than SHORT_OUTAGE_MS. */
+export const SHORT_OUTAGE_RETRY_CAP_MS = 8_000;
+export const SHORT_OUTAGE_MS = 10 * 60_000;
+export const MAX_RETRY_DELAY_MS = 5 * 60_000;
+/** ±25 %: people who failed together do not all retry at the same instant. */
+export const RETRY_JITTER = 0.25;
+
+/**
+ * 2 s, 4 s, then 8 s while the failure is younger than 10 minutes; then doubling up to 5 minutes.
+ * `random` is a number in [0, 1) (in a workflow, its seeded Math.random).
+ */
+export function retryDelayMs(failedAttempts: number, failingForMs: number, random: number): number {
+  const exponential = FIRST_RETRY_DELAY_MS * 2 ** Math.min(Math.max(failedAttempts - 1, 0), 16);
+  const cap = failingForMs < SHORT_OUTAGE_MS ? SHORT_OUTAGE_RETRY_CAP_MS : MAX_RETRY_DELAY_MS;
+  return Math.round(Math.min(cap, exponential) * (1 - RETRY_JITTER + random * 2 * RETRY_JITTER));
+}

@@ -1,0 +1,33 @@
+// When a failed person sync is tried again (issue 9 item 11): close together during the first ten
+// minutes of a failure, so access returns within seconds of SALTO KS recovering; then further apart.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { retryDelayMs } from '../../src/core/retry-delay';
+
+const MIN = 60_000;
+const mid = 0.5; // no jitter
+
+describe('retry delays of a failed sync', () => {
+  it('2 s, 4 s, then every 8 s while the failure is younger than 10 minutes', () => {
+    const delays = [1, 2, 3, 4, 10, 60].map((attempt) => retryDelayMs(attempt, 5 * MIN, mid));
+    assert.deepEqual(delays, [2_000, 4_000, 8_000, 8_000, 8_000, 8_000]);
+  });
+
+  it('no wait over 10 s at any point of a 10-minute outage, whatever the jitter', () => {
+    for (let attempt = 1; attempt < 200; attempt++)
+      for (const random of [0, 0.3, 0.999])
+        assert.ok(retryDelayMs(attempt, 9.9 * MIN, random) <= 10_000, `attempt ${attempt}`);
+  });
+
+  it('after 10 minutes of failure, doubling up to 5 minutes', () => {
+    assert.equal(retryDelayMs(5, 11 * MIN, mid), 32_000);
+    assert.equal(retryDelayMs(8, 11 * MIN, mid), 256_000);
+    assert.equal(retryDelayMs(9, 11 * MIN, mid), 300_000);
+    assert.equal(retryDelayMs(500, 60 * MIN, mid), 300_000);
+  });
+
+  it('jitter spreads retries by ±25 %', () => {
+    assert.equal(retryDelayMs(3, MIN, 0), 6_000);
+    assert.equal(retryDelayMs(3, MIN, 0.999_999), 10_000);
+  });
+});
