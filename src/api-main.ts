@@ -3,6 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { createApiApp } from './api/app';
 import { saltoAdminRouter, saltoCallbackRouter } from './api/salto-routes';
+import { saltoSetupCheck } from './api/setup-routes';
 import { ConfigError, loadConfig, requireSet } from './config';
 import { saltoFromConfig } from './runtime/salto-from-env';
 
@@ -41,6 +42,7 @@ function main(): void {
     log,
     publicUrl,
     temporalUiUrl: config.TEMPORAL_UI_URL.replace(/\/+$/, ''),
+    saltoCheck: saltoSetupCheck(salto),
   });
   const server = app.listen(config.PORT, () => {
     log(`API listening on ${publicUrl} (Temporal ${config.TEMPORAL_ADDRESS})`);

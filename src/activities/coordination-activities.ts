@@ -34,6 +34,27 @@ export interface CoordinationDeps {
 
 const SIGNAL_BATCH = 50;
 
+const quoted = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+/**
+ * The visibility queries of a set-up fan-out: the people it tells, and the reservations (only
+ * when the lead or lag may have changed; else null). A catch-up (`startedSince`) tells everyone
+ * started since then, whatever their centers: its purpose is to find people visibility listed
+ * too late for the first fan-out, whose centers may not be listed yet either.
+ */
+export function setupFanOutQueries(fanOut: SetupFanOut): { people: string; reservations: string | null } {
+  const running = (type: string): string => `WorkflowType = ${quoted(type)} AND ExecutionStatus = 'Running'`;
+  const since = fanOut.startedSince === undefined ? '' : ` AND StartTime >= ${quoted(fanOut.startedSince)}`;
+  let people = running(PERSON_WORKFLOW_TYPE) + since;
+  if (fanOut.startedSince === undefined && !fanOut.everyone) {
+    people += ` AND ${CenterIdsKey.name} IN (${fanOut.centerIds.map(quoted).join(', ')})`;
+  }
+  return {
+    people,
+    reservations: fanOut.everyone ? running(RESERVATION_WORKFLOW_TYPE) + since : null,
+  };
+}
+
 export function createCoordinationActivities(deps: CoordinationDeps): CoordinationActivities {
   const { client } = deps;
   const listWorkflowIds =
@@ -88,13 +109,9 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
     },
 
     async notifyPeopleOfSetupChange(fanOut: SetupFanOut): Promise<number> {
-      let query = `WorkflowType = '${PERSON_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
-      if (!fanOut.everyone) {
-        const centers = fanOut.centerIds.map((c) => `'${c.replace(/'/g, "''")}'`).join(', ');
-        query += ` AND ${CenterIdsKey.name} IN (${centers})`;
-      }
+      const queries = setupFanOutQueries(fanOut);
       const ids: string[] = [];
-      for await (const id of listWorkflowIds(query)) ids.push(id);
+      for await (const id of listWorkflowIds(queries.people)) ids.push(id);
       ids.sort();
       let told = await inBatches(ids, (workflowId) =>
         signalRunning(personIdOfWorkflowId(workflowId) ?? workflowId, {
@@ -103,14 +120,10 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
           version: fanOut.version,
         }),
       );
-      if (fanOut.everyone) {
+      if (queries.reservations !== null) {
         // The lead/lag policy may have changed: scheduled reservations move their windows.
         const reservations: string[] = [];
-        for await (const id of listWorkflowIds(
-          `WorkflowType = '${RESERVATION_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`,
-        )) {
-          reservations.push(id);
-        }
+        for await (const id of listWorkflowIds(queries.reservations)) reservations.push(id);
         told += await inBatches(reservations.sort(), (workflowId) =>
           signalWorkflow(workflowId, reservationEventSignal, {
             type: 'setup-changed',

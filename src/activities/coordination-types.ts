@@ -1,12 +1,10 @@
 // Activities that coordinate workflows (Temporal client calls), as workflows see them.
 import type { PersonEvent } from '../core/person-events';
+import type { FanOutPlan } from '../core/setup-fan-out';
 import type { Setup } from '../core/types';
 
-export interface SetupFanOut {
-  version: number;
-  everyone: boolean;
-  centerIds: string[];
-}
+/** Who a set-up fan-out tells; `startedSince` marks a catch-up (src/core/setup-fan-out.ts). */
+export type SetupFanOut = FanOutPlan;
 
 export interface CoordinationActivities {
   /** The current set-up (the set-up workflow's query); a default one if it does not run yet. */

@@ -8,7 +8,7 @@ import { pageRouter } from './page/page-routes';
 import { peopleRouter } from './people-routes';
 import { SessionSigner } from './session';
 import { sessionRouter } from './session-routes';
-import { setupRouter } from './setup-routes';
+import { setupRouter, type SetupSaltoCheck } from './setup-routes';
 import { statusRouter } from './status-routes';
 import { webhookRouter } from './webhook-route';
 import type { SetupWorkflowInput } from '../workflows/setup';
@@ -31,6 +31,8 @@ export interface ApiOptions {
   temporalUiUrl?: string;
   /** How long a set-up page sign-in lasts (default 12 hours). */
   sessionTtlMs?: number;
+  /** GET /api/setup marks mapped groups SALTO KS no longer has (none when absent). */
+  saltoCheck?: SetupSaltoCheck;
 }
 
 export function createApiApp(options: ApiOptions): Express {
@@ -102,6 +104,13 @@ export function createApiApp(options: ApiOptions): Express {
       res
         .status(400)
         .json({ error: 'invalid_request', issues: [{ path: '', message: 'body is not valid JSON' }] });
+      return;
+    }
+    if (err instanceof URIError) {
+      res.status(400).json({
+        error: 'invalid_request',
+        issues: [{ path: 'path', message: 'must be valid UTF-8 once percent-decoded' }],
+      });
       return;
     }
     // Temporal or SALTO KS out of reach: unavailable for now, the caller may retry. Anything

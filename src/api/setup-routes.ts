@@ -1,9 +1,16 @@
 // The set-up half of the admin API (admin-api.md "Mapping"): reads are queries of the set-up
-// workflow, changes are updates that start it if needed and answer with the new set-up.
+// workflow, changes are updates that start it if needed and answer with the new set-up. A read
+// also checks the mapped groups against SALTO KS, so a group deleted there since shows up.
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import express, { type Response, type Router } from 'express';
 import { z } from 'zod';
-import { emptySetup, setupToApiView } from '../core/setup-rules';
+import {
+  emptySetup,
+  setupToApiView,
+  sitesToCheck,
+  withMissingGroups,
+  type SetupView,
+} from '../core/setup-rules';
 import type { Setup } from '../core/types';
 import { SETUP_WORKFLOW_ID, SETUP_WORKFLOW_TYPE } from '../shared/ids';
 import {
@@ -16,12 +23,78 @@ import {
 } from '../workflows/messages';
 import type { setupWorkflow, SetupWorkflowInput } from '../workflows/setup';
 import { isNotFound, setupRejection } from './temporal-errors';
-import { parseOr400 } from './validation';
+import { idParamOr400, parseOr400 } from './validation';
 
 export interface SetupRoutesOptions {
   client: Client;
   taskQueue: string;
   setupDefaults: Pick<SetupWorkflowInput, 'reservationLeadMinutes' | 'reservationLagMinutes'>;
+  /** When given, GET /api/setup names mapped groups SALTO KS no longer has. */
+  saltoCheck?: SetupSaltoCheck;
+}
+
+/** What GET /api/setup asks SALTO KS. */
+export interface SetupSaltoCheck {
+  /** false: no sign-in stored, or SALTO KS refused it; then nothing is asked. */
+  connected(): Promise<boolean>;
+  accessGroupIds(siteId: string): Promise<string[]>;
+  /** How long the page waits for SALTO KS before it shows the set-up unchecked; default 5000. */
+  timeoutMs?: number;
+}
+
+/** The check on the SALTO KS connection the SALTO KS routes use (its auth and client). */
+export function saltoSetupCheck(salto: {
+  auth: { status(): Promise<{ connected: boolean; needsReconnect: boolean }> };
+  client: { listAccessGroups(siteId: string): Promise<{ id: string }[]> };
+}): SetupSaltoCheck {
+  return {
+    async connected() {
+      const status = await salto.auth.status();
+      return status.connected && !status.needsReconnect;
+    },
+    async accessGroupIds(siteId) {
+      return (await salto.client.listAccessGroups(siteId)).map((g) => g.id);
+    },
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`SALTO KS did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The view with the groups each center's site no longer lists. SALTO KS being down or not
+ * connected never fails the read: the view then says so in `saltoCheck`, unchecked.
+ */
+export async function checkAgainstSalto(view: SetupView, check: SetupSaltoCheck): Promise<SetupView> {
+  const siteIds = sitesToCheck(view);
+  if (siteIds.length === 0) return view;
+  const timeoutMs = check.timeoutMs ?? 5000;
+  const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+  try {
+    if (!(await withTimeout(check.connected(), timeoutMs))) {
+      return { ...view, saltoCheck: { ok: false, error: 'SALTO KS is not connected' } };
+    }
+  } catch (err) {
+    return { ...view, saltoCheck: { ok: false, error: errorText(err) } };
+  }
+  const answers = await Promise.allSettled(
+    siteIds.map((id) => withTimeout(check.accessGroupIds(id), timeoutMs)),
+  );
+  const siteGroups = new Map<string, string[]>();
+  const errors: string[] = [];
+  answers.forEach((answer, i) => {
+    if (answer.status === 'fulfilled') siteGroups.set(siteIds[i]!, answer.value);
+    else errors.push(errorText(answer.reason));
+  });
+  return {
+    ...withMissingGroups(view, siteGroups),
+    saltoCheck: errors.length === 0 ? { ok: true } : { ok: false, error: errors.join('; ') },
+  };
 }
 
 const centerBody = z.object({
@@ -92,13 +165,15 @@ export function setupRouter(options: SetupRoutesOptions): Router {
   }
 
   router.get('/api/setup', async (_req, res) => {
-    res.json(setupToApiView(await readSetup(options)));
+    const view = setupToApiView(await readSetup(options));
+    res.json(options.saltoCheck ? await checkAgainstSalto(view, options.saltoCheck) : view);
   });
 
   router.put('/api/setup/centers/:centerId', async (req, res) => {
+    const centerId = idParamOr400('centerId', req.params.centerId, res);
+    if (centerId === undefined) return;
     const body = parseOr400(centerBody, req.body, res);
     if (!body) return;
-    const centerId = req.params.centerId;
     await change(
       res,
       (op) =>
@@ -112,9 +187,12 @@ export function setupRouter(options: SetupRoutesOptions): Router {
 
   const mappingRoute = (kind: 'products' | 'reservation-units'): void => {
     router.put(`/api/setup/centers/:centerId/${kind}/:itemId`, async (req, res) => {
+      const centerId = idParamOr400('centerId', req.params.centerId, res);
+      if (centerId === undefined) return;
+      const itemId = idParamOr400(kind === 'products' ? 'productId' : 'unitId', req.params.itemId, res);
+      if (itemId === undefined) return;
       const body = parseOr400(mappingBody, req.body, res);
       if (!body) return;
-      const { centerId, itemId } = req.params;
       const mapping: MappingChange = { centerId, itemId, ...body };
       const update = kind === 'products' ? setProductGroupsUpdate : setUnitGroupsUpdate;
       await change(

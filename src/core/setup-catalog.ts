@@ -1,7 +1,7 @@
 // The catalog Deskworks tells through events (center.updated, product.updated,
 // reservation_unit.updated, product.deleted, reservation_unit.deleted): names and time zones for
 // the set-up page. An update never touches the operator's site or group choices; a deletion
-// removes the item with its mapping, so a deleted product gives nothing any more.
+// removes the item with its mapping where the catalog offered it, so it gives nothing there.
 import { canonicalTimeZone } from './dates';
 import type { MappedKind } from './mapping';
 import {
@@ -14,7 +14,7 @@ import {
   type SetupEditResult,
   type SetupProblem,
 } from './setup-edit';
-import type { Setup } from './types';
+import type { CenterSetup, Setup } from './types';
 
 /** Deskworks `Center`. */
 export interface CatalogCenter {
@@ -49,6 +49,12 @@ export function upsertCatalogCenter(setup: Setup, center: CatalogCenter): SetupE
   return commit(setup, next);
 }
 
+/** Remembers that the catalog named `itemId` at `center` (a copy being edited). */
+function rememberCatalogItem(center: CenterSetup, kind: MappedKind, itemId: string): void {
+  const catalog = (center.catalog ??= {});
+  catalog[kind] = [...new Set([...(catalog[kind] ?? []), itemId])].sort();
+}
+
 function upsertItem(kind: MappedKind, what: string, setup: Setup, item: CatalogItem): SetupEditResult {
   const problems = [
     ...requireId(item.id, 'id', what),
@@ -58,8 +64,9 @@ function upsertItem(kind: MappedKind, what: string, setup: Setup, item: CatalogI
   if (problems.length > 0) return rejected(problems);
 
   const next = cloneSetup(setup);
-  const items = centerIn(next, item.centerId)[kind];
-  items[item.id] = { accessGroupIds: [], ...items[item.id], name: item.name };
+  const center = centerIn(next, item.centerId);
+  center[kind][item.id] = { accessGroupIds: [], ...center[kind][item.id], name: item.name };
+  rememberCatalogItem(center, kind, item.id);
   return commit(setup, next);
 }
 
@@ -71,13 +78,29 @@ export function upsertCatalogUnit(setup: Setup, unit: CatalogItem): SetupEditRes
   return upsertItem('reservationUnits', 'Reservation unit', setup, unit);
 }
 
-/** `*.deleted` carries only the id: remove it at every center that has it. */
+/**
+ * The centers a `*.deleted` event (which carries only the id) applies to. A Product or
+ * ReservationUnit belongs to the center its `*.updated` event named, so the deletion applies
+ * there: at each center whose catalog named the id. The same id mapped by hand at another center
+ * is that center's own choice and stays. Only when no catalog event ever named the id does
+ * nothing tell its center, and the deletion applies at every center that has it.
+ */
+export function catalogDeletionCenters(setup: Setup, kind: MappedKind, itemId: string): string[] {
+  const all = Object.keys(setup.centers).sort();
+  const named = all.filter((id) => setup.centers[id]?.catalog?.[kind]?.includes(itemId));
+  return named.length > 0 ? named : all;
+}
+
 function removeItem(kind: MappedKind, what: string, setup: Setup, itemId: string): SetupEditResult {
   const problems = requireId(itemId, 'id', what);
   if (problems.length > 0) return rejected(problems);
 
   const next = cloneSetup(setup);
-  for (const center of Object.values(next.centers)) delete center[kind][itemId];
+  // The catalog record stays: a repeated deletion then reaches no further than the first.
+  for (const centerId of catalogDeletionCenters(setup, kind, itemId)) {
+    const center = next.centers[centerId];
+    if (center) delete center[kind][itemId];
+  }
   return commit(setup, next);
 }
 

@@ -47,11 +47,17 @@ function cloneItems(items: Record<string, MappedItem>): Record<string, MappedIte
 }
 
 function cloneCenter(center: CenterSetup): CenterSetup {
-  return {
+  const copy: CenterSetup = {
     ...center,
     products: cloneItems(center.products),
     reservationUnits: cloneItems(center.reservationUnits),
   };
+  if (center.catalog) {
+    copy.catalog = {};
+    if (center.catalog.products) copy.catalog.products = [...center.catalog.products];
+    if (center.catalog.reservationUnits) copy.catalog.reservationUnits = [...center.catalog.reservationUnits];
+  }
+  return copy;
 }
 
 /** A deep copy an edit may change freely (Setup travels in workflow state: never mutate the original). */

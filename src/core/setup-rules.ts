@@ -13,11 +13,18 @@ export {
   upsertCatalogUnit,
   removeCatalogProduct,
   removeCatalogUnit,
+  catalogDeletionCenters,
 } from './setup-catalog';
 export type { CatalogCenter, CatalogItem } from './setup-catalog';
 export { setupChangeScope } from './setup-scope';
 export type { SetupChangeScope } from './setup-scope';
-export { setupToApiView, centerToApiView, mappedItemToApiView } from './setup-view';
+export {
+  setupToApiView,
+  centerToApiView,
+  mappedItemToApiView,
+  sitesToCheck,
+  withMissingGroups,
+} from './setup-view';
 export type { SetupView, CenterView, MappedItemView } from './setup-view';
 export type { SetupEditResult, SetupProblem } from './setup-edit';
 

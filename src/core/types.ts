@@ -62,6 +62,12 @@ export interface CenterSetup {
   /** Per center, as in Deskworks: the same product id may map differently at two centers. */
   products: Record<string, MappedItem>;
   reservationUnits: Record<string, MappedItem>;
+  /**
+   * Ids Deskworks' catalog (product.updated, reservation_unit.updated) ever named at this center,
+   * kept after a deletion: `*.deleted` carries only the id, and this says where it applies
+   * (docs/setup-deletions.md). Absent in set-ups from before it was kept.
+   */
+  catalog?: { products?: string[]; reservationUnits?: string[] };
 }
 
 export interface Setup {

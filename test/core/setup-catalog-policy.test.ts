@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { computeDesiredAccess } from '../../src/core/entitlements';
 import {
+  catalogDeletionCenters,
   emptySetup,
   removeCatalogProduct,
   removeCatalogUnit,
@@ -160,7 +161,9 @@ describe('removeCatalogProduct / removeCatalogUnit (product.deleted, reservation
     c2: { site: 's2', timeZone: 'UTC', products: { p: ['g9'] }, units: { u: ['h9'], v: ['h8'] } },
   });
 
-  it('a deleted product keeps no mapping, at any center, and gives no access any more', () => {
+  // These set-ups were built by hand (or carried over from before the catalog was remembered):
+  // no catalog event named any item, so a deletion has nothing to tell its center by.
+  it('named by no catalog event: a deleted product keeps no mapping, at any center, and gives no access any more', () => {
     const after = accepted(removeCatalogProduct(before, 'p'));
     assert.deepEqual(Object.keys(after.centers.c1!.products), ['q']);
     assert.deepEqual(after.centers.c2!.products, {});
@@ -176,7 +179,7 @@ describe('removeCatalogProduct / removeCatalogUnit (product.deleted, reservation
     assert.deepEqual(back.centers.c1?.products.p, { name: 'Back', accessGroupIds: [] });
   });
 
-  it('a deleted unit keeps no mapping, at any center', () => {
+  it('named by no catalog event: a deleted unit keeps no mapping, at any center', () => {
     const after = accepted(removeCatalogUnit(before, 'u'));
     assert.deepEqual(after.centers.c1!.reservationUnits, {});
     assert.deepEqual(Object.keys(after.centers.c2!.reservationUnits), ['v']);
@@ -197,6 +200,75 @@ describe('removeCatalogProduct / removeCatalogUnit (product.deleted, reservation
     ]);
   });
 });
+
+const itemDeletions = [
+  { kind: 'products', upsert: upsertCatalogProduct, remove: removeCatalogProduct },
+  { kind: 'reservationUnits', upsert: upsertCatalogUnit, remove: removeCatalogUnit },
+] as const;
+
+for (const { kind, upsert, remove } of itemDeletions) {
+  describe(`a ${kind} deletion applies at the centers the catalog named the item (docs/setup-deletions.md)`, () => {
+    // x is offered at c1 (a catalog event said so) and mapped by hand at c2 under the same id.
+    const handMapped = setupOf({
+      c1: { site: 's1', timeZone: 'UTC', products: { x: ['g1'] }, units: { x: ['g1'] } },
+      c2: { site: 's2', timeZone: 'UTC', products: { x: ['g2'] }, units: { x: ['g2'] } },
+    });
+    const named = accepted(upsert(handMapped, { id: 'x', centerId: 'c1', name: 'X' }));
+
+    it('the catalog event is remembered at its center only', () => {
+      assert.deepEqual(named.centers.c1?.catalog, { [kind]: ['x'] });
+      assert.equal(named.centers.c2?.catalog, undefined);
+      assert.deepEqual(catalogDeletionCenters(named, kind, 'x'), ['c1']);
+      assert.deepEqual(catalogDeletionCenters(handMapped, kind, 'x'), ['c1', 'c2']);
+    });
+
+    it('removes the item and its mapping at the catalog center; the hand-made mapping elsewhere stays', () => {
+      const after = accepted(remove(named, 'x'));
+      assert.equal(after.centers.c1?.[kind].x, undefined);
+      assert.deepEqual(after.centers.c2?.[kind].x?.accessGroupIds, ['g2']);
+      assert.deepEqual(after.centers.c2?.[kind].x, handMapped.centers.c2?.[kind].x);
+      assert.equal(after.version, named.version + 1);
+    });
+
+    it('a repeated deletion reaches no further than the first', () => {
+      const once = accepted(remove(named, 'x'));
+      assert.deepEqual(remove(once, 'x'), { ok: true, changed: false, setup: once });
+    });
+
+    it('named at two centers: removed at both, and nowhere else', () => {
+      const three = setupOf({
+        c1: { site: 's1', products: { x: ['g1'] }, units: { x: ['g1'] } },
+        c2: { site: 's2', products: { x: ['g2'] }, units: { x: ['g2'] } },
+        c3: { site: 's3', products: { x: ['g3'] }, units: { x: ['g3'] } },
+      });
+      const both = accepted(
+        upsert(accepted(upsert(three, { id: 'x', centerId: 'c1', name: 'X' })), {
+          id: 'x',
+          centerId: 'c3',
+          name: 'X',
+        }),
+      );
+      const after = accepted(remove(both, 'x'));
+      assert.deepEqual(
+        Object.keys(after.centers).filter((c) => after.centers[c]?.[kind].x),
+        ['c2'],
+      );
+    });
+
+    it('created again at its center after the deletion: back, unmapped', () => {
+      const back = accepted(upsert(accepted(remove(named, 'x')), { id: 'x', centerId: 'c1', name: 'Back' }));
+      assert.deepEqual(back.centers.c1?.[kind].x, { name: 'Back', accessGroupIds: [] });
+      assert.deepEqual(back.centers.c2?.[kind].x, handMapped.centers.c2?.[kind].x);
+    });
+
+    it('the edits never change the set-up they were given', () => {
+      const copy = structuredClone(named);
+      accepted(remove(named, 'x'));
+      accepted(upsert(named, { id: 'y', centerId: 'c1', name: 'Y' }));
+      assert.deepEqual(named, copy);
+    });
+  });
+}
 
 describe('setPolicy', () => {
   const base = emptySetup(15, 15);

@@ -11,8 +11,10 @@ import {
   setProductGroups,
   setupChangeScope,
   setupToApiView,
+  sitesToCheck,
   upsertCatalogCenter,
   upsertCatalogProduct,
+  withMissingGroups,
   type SetupEditResult,
 } from '../../src/core/setup-rules';
 import type { Setup } from '../../src/core/types';
@@ -242,5 +244,65 @@ describe('setupToApiView', () => {
       name: null,
       accessGroupIds: ['a', 'b'],
     });
+  });
+});
+
+describe('mapped groups SALTO KS no longer has (GET /api/setup)', () => {
+  const view = setupToApiView(
+    setupOf({
+      berlin: { site: 'site-a', products: { desk: ['g1', 'g2'], idle: [] }, units: { room: ['g3'] } },
+      munich: { site: 'site-a', products: { desk: ['g2'] } },
+      paris: { site: 'site-b', products: { desk: ['p1'] } },
+      oslo: { site: 'site-c', products: { idle: [] } },
+      rome: { site: null, products: { desk: ['r1'] } },
+    }),
+  );
+
+  it('reads only the sites with mapped groups, each once', () => {
+    assert.deepEqual(sitesToCheck(view), ['site-a', 'site-b']);
+  });
+
+  it('marks each item of a read site with the mapped groups the site no longer lists', () => {
+    const checked = withMissingGroups(view, new Map([['site-a', ['g1', 'g3', 'other']]]));
+    const berlin = checked.centers.find((c) => c.id === 'berlin');
+    assert.deepEqual(
+      berlin?.products.map((p) => [p.id, p.missingAccessGroupIds]),
+      [
+        ['desk', ['g2']],
+        ['idle', []],
+      ],
+    );
+    assert.deepEqual(berlin?.reservationUnits[0]?.missingAccessGroupIds, []);
+    assert.deepEqual(checked.centers.find((c) => c.id === 'munich')?.products[0]?.missingAccessGroupIds, [
+      'g2',
+    ]);
+  });
+
+  it('a site that was not read, or a center with no site, gets no field rather than a guess', () => {
+    const checked = withMissingGroups(view, new Map([['site-a', []]]));
+    for (const id of ['paris', 'rome']) {
+      assert.deepEqual(
+        checked.centers.find((c) => c.id === id),
+        view.centers.find((c) => c.id === id),
+      );
+    }
+  });
+
+  it('leaves the view it was given unchanged', () => {
+    const copy = structuredClone(view);
+    withMissingGroups(view, new Map([['site-a', []]]));
+    assert.deepEqual(view, copy);
+  });
+});
+
+describe('the catalog record (docs/setup-deletions.md)', () => {
+  it('reaches nobody and is not shown: it only says where a deletion applies', () => {
+    const before = setupOf({ berlin: { site: 'site-a', products: { desk: ['g1'] } } });
+    const after = accepted(
+      upsertCatalogProduct(before, { id: 'desk', centerId: 'berlin', name: 'name of desk' }),
+    );
+    assert.deepEqual(after.centers.berlin?.catalog, { products: ['desk'] });
+    assert.deepEqual(setupChangeScope(before, after), { everyone: false, centerIds: [] });
+    assert.deepEqual(setupToApiView(after).centers, setupToApiView(before).centers);
   });
 });

@@ -9,6 +9,7 @@ import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/wor
 import { createActivities } from '../../src/activities';
 import { createApiApp } from '../../src/api/app';
 import { saltoAdminRouter, saltoCallbackRouter } from '../../src/api/salto-routes';
+import { saltoSetupCheck } from '../../src/api/setup-routes';
 import { ensureSetupWorkflow } from '../../src/runtime/long-lived-workflows';
 import { createSaltoConnection, InMemoryTokenStore, silentSaltoLogger } from '../../src/salto';
 import {
@@ -122,6 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     adminRouters: [saltoAdminRouter(routes)],
     log: () => undefined,
     temporalUiUrl: TEMPORAL_UI_URL,
+    saltoCheck: saltoSetupCheck(salto),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, () => resolve(s));

@@ -28,6 +28,16 @@ function groupCountText(count) {
 }
 
 /**
+ * The mapped groups GET /api/setup found missing from the site in SALTO KS (deleted there since).
+ * @param {import('./store.js').MappedItem} item
+ * @returns {string[]}
+ */
+function missingGroupIds(item) {
+  const missing = /** @type {{ missingAccessGroupIds?: unknown }} */ (item).missingAccessGroupIds;
+  return Array.isArray(missing) ? missing.map(String) : [];
+}
+
+/**
  * @param {ItemKind} kind
  * @param {string} centerId
  * @param {string} itemId
@@ -54,7 +64,15 @@ function itemFieldset(kind, center, item, afterSave) {
   const groups = Array.isArray(siteGroups) ? siteGroups : [];
   // A group mapped earlier but no longer on the site stays visible, so it can be unticked.
   const stale = item.accessGroupIds.filter((id) => !groups.some((g) => g.id === id));
-  const options = [...groups, ...stale.map((id) => ({ id, name: `${id} (not on this site)` }))];
+  const missing = missingGroupIds(item);
+  const missingId = `${key}-missing`;
+  const options = [
+    ...groups,
+    ...stale.map((id) => ({
+      id,
+      name: missing.includes(id) ? `${id} (deleted in SALTO KS)` : `${id} (not on this site)`,
+    })),
+  ];
   const boxes = options.map((g) =>
     h(
       'label',
@@ -64,7 +82,7 @@ function itemFieldset(kind, center, item, afterSave) {
         name: 'group',
         value: g.id,
         checked: item.accessGroupIds.includes(g.id),
-        'aria-describedby': errorId,
+        'aria-describedby': missing.includes(g.id) ? `${missingId} ${errorId}` : errorId,
       }),
       ` ${g.name}`,
     ),
@@ -78,6 +96,16 @@ function itemFieldset(kind, center, item, afterSave) {
         'fieldset',
         {},
         h('legend', {}, item.name ?? item.id, item.name ? h('span', { class: 'id' }, item.id) : null),
+        // It gives nobody that door any more: say so until the operator unticks it.
+        missing.length > 0
+          ? h(
+              'ul',
+              { class: 'state warn missing-groups', id: missingId },
+              missing.map((id) =>
+                h('li', {}, `⚠ Group ${id} no longer exists in SALTO KS: untick it and save.`),
+              ),
+            )
+          : null,
         options.length > 0
           ? h('div', { class: 'checks' }, boxes)
           : h(
@@ -213,8 +241,17 @@ export function renderMapping(afterSave) {
     return;
   }
   title.textContent = `Products and units at ${center.name ?? center.id}`;
+  const check = /** @type {{ saltoCheck?: { ok: boolean; error?: string } }} */ (store.setup ?? {})
+    .saltoCheck;
   swap(
     byId('mapping-body'),
+    check && !check.ok
+      ? h(
+          'p',
+          { class: 'state warn', id: 'mapping-salto-check' },
+          `The mapped groups could not be checked against SALTO KS: ${check.error ?? 'no answer'}`,
+        )
+      : null,
     center.saltoSiteId
       ? h('p', { class: 'hint' }, `Groups of SALTO KS site ${siteName(center.saltoSiteId)}.`)
       : h(
