@@ -36,6 +36,8 @@ export function reasonText(reason) {
       return `Co-member of ${reason.masterId}`;
     case 'reservation':
       return `Reservation ${reason.reservationId}: ${itemName('reservationUnits', reason.centerId, reason.unitId)} at ${centerName(reason.centerId)}`;
+    case 'shared-email':
+      return `Held for ${reason.personId}, who has the same e-mail`;
     default:
       return JSON.stringify(reason);
   }

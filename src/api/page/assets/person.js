@@ -177,6 +177,17 @@ function renderDetail(openPerson) {
             h('dd', { id: 'person-last-error' }, view.lastError ?? 'none'),
             view.warnings?.length ? [h('dt', {}, 'Warnings'), h('dd', {}, view.warnings.join('; '))] : null,
             view.masterId ? [h('dt', {}, 'Co-member of'), h('dd', {}, personButton(view.masterId))] : null,
+            Object.keys(view.sharedWith ?? {}).length
+              ? [
+                  h('dt', {}, 'Same e-mail as'),
+                  h(
+                    'dd',
+                    { id: 'person-shared-with' },
+                    [...new Set(Object.values(view.sharedWith))].map(personButton),
+                    ' (that record owns the SALTO KS user and holds these groups for this one)',
+                  ),
+                ]
+              : null,
             view.comemberIds?.length
               ? [h('dt', {}, 'Co-members'), h('dd', {}, view.comemberIds.map(personButton))]
               : null,
