@@ -11,11 +11,20 @@ export const MAX_RETRY_DELAY_MS = 5 * 60_000;
 export const RETRY_JITTER = 0.25;
 
 /**
- * 2 s, 4 s, then 8 s while the failure is younger than 10 minutes; then doubling up to 5 minutes.
- * `random` is a number in [0, 1) (in a workflow, its seeded Math.random).
+ * After a long outage the wait grows with its age (1/75 of it: 8 s at 10 minutes, 48 s after an
+ * hour), so access comes back within about 1.3 % of the outage's length, never a jump to minutes.
+ */
+const LONG_OUTAGE_FRACTION = SHORT_OUTAGE_RETRY_CAP_MS / SHORT_OUTAGE_MS;
+
+/**
+ * 2 s, 4 s, then 8 s while the failure is younger than 10 minutes; then growing with the age of
+ * the failure, up to 5 minutes. `random` is in [0, 1) (in a workflow, its seeded Math.random).
  */
 export function retryDelayMs(failedAttempts: number, failingForMs: number, random: number): number {
   const exponential = FIRST_RETRY_DELAY_MS * 2 ** Math.min(Math.max(failedAttempts - 1, 0), 16);
-  const cap = failingForMs < SHORT_OUTAGE_MS ? SHORT_OUTAGE_RETRY_CAP_MS : MAX_RETRY_DELAY_MS;
+  const cap =
+    failingForMs < SHORT_OUTAGE_MS
+      ? SHORT_OUTAGE_RETRY_CAP_MS
+      : Math.min(MAX_RETRY_DELAY_MS, failingForMs * LONG_OUTAGE_FRACTION);
   return Math.round(Math.min(cap, exponential) * (1 - RETRY_JITTER + random * 2 * RETRY_JITTER));
 }

@@ -19,11 +19,13 @@ describe('retry delays of a failed sync', () => {
         assert.ok(retryDelayMs(attempt, 9.9 * MIN, random) <= 10_000, `attempt ${attempt}`);
   });
 
-  it('after 10 minutes of failure, doubling up to 5 minutes', () => {
-    assert.equal(retryDelayMs(5, 11 * MIN, mid), 32_000);
-    assert.equal(retryDelayMs(8, 11 * MIN, mid), 256_000);
-    assert.equal(retryDelayMs(9, 11 * MIN, mid), 300_000);
-    assert.equal(retryDelayMs(500, 60 * MIN, mid), 300_000);
+  it('after 10 minutes of failure, growing with its age (1/75 of it), up to 5 minutes', () => {
+    assert.equal(retryDelayMs(80, 15 * MIN, mid), 12_000);
+    assert.equal(retryDelayMs(300, 60 * MIN, mid), 48_000);
+    assert.equal(retryDelayMs(900, 6 * 60 * MIN, mid), 288_000);
+    assert.equal(retryDelayMs(2000, 24 * 60 * MIN, mid), 300_000);
+    // Never a jump: just past 10 minutes the wait is still about 8 s.
+    assert.ok(retryDelayMs(80, 10.1 * MIN, mid) < 8_200);
   });
 
   it('jitter spreads retries by ±25 %', () => {
