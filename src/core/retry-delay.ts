@@ -7,8 +7,11 @@ export const FIRST_RETRY_DELAY_MS = 2_000;
 export const SHORT_OUTAGE_RETRY_CAP_MS = 8_000;
 export const SHORT_OUTAGE_MS = 10 * 60_000;
 export const MAX_RETRY_DELAY_MS = 5 * 60_000;
-/** ±25 %: people who failed together do not all retry at the same instant. */
-export const RETRY_JITTER = 0.25;
+/**
+ * ±20 %: people who failed together do not all retry at the same instant, and 8 s never becomes
+ * more than 9.6 s (headroom under the 10 s target after a recovery).
+ */
+export const RETRY_JITTER = 0.2;
 
 /**
  * After a long outage the wait grows with its age (1/75 of it: 8 s at 10 minutes, 48 s after an

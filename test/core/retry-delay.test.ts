@@ -28,8 +28,8 @@ describe('retry delays of a failed sync', () => {
     assert.ok(retryDelayMs(80, 10.1 * MIN, mid) < 8_200);
   });
 
-  it('jitter spreads retries by ±25 %', () => {
-    assert.equal(retryDelayMs(3, MIN, 0), 6_000);
-    assert.equal(retryDelayMs(3, MIN, 0.999_999), 10_000);
+  it('jitter spreads retries by ±20 %', () => {
+    assert.equal(retryDelayMs(3, MIN, 0), 6_400);
+    assert.equal(retryDelayMs(3, MIN, 0.999_999), 9_600);
   });
 });
