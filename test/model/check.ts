@@ -3,7 +3,7 @@
 // step and what happened, so `--seed S --path P` replays exactly that case.
 import fc from 'fast-check';
 import type { ModelHarness } from './harness';
-import { CaseFailure, runCase, type RunNotes } from './runner';
+import { CaseFailure, count, runCase, type RunNotes } from './runner';
 import {
   caseArb,
   describeStep,
@@ -43,6 +43,35 @@ export interface ModelRunReport {
   report: string;
   interrupted: boolean;
   notes: RunNotes;
+}
+
+/**
+ * Runs a case; when the Temporal side got stuck (not a verdict about the engine), starts a fresh
+ * test server and worker and runs the case again, twice at most.
+ */
+async function runWithRestarts(
+  h: ModelHarness,
+  value: Case,
+  options: ScenarioOptions,
+  caseNo: () => number,
+  notes: RunNotes,
+  progress: (line: string) => void,
+  nextCaseNo: () => void,
+): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runCase(h, value, options, caseNo(), notes);
+    } catch (err) {
+      const stuck = err instanceof CaseFailure && err.stuck;
+      if (!stuck || attempt >= 3) throw err;
+      progress(
+        `[model] case ${caseNo()}: ${err.message.split('\n')[0]}; restarting the test server and worker, then the case`,
+      );
+      count(notes, 'harness restarts (Temporal side stuck)');
+      await h.restartTemporal();
+      nextCaseNo();
+    }
+  }
 }
 
 export function defaultFeatures(): Set<Feature> {
@@ -89,7 +118,15 @@ export async function runModelTest(h: ModelHarness, cfg: ModelRunConfig): Promis
     caseNo++;
     if (cfg.recycleEvery && caseNo > 1 && (caseNo - 1) % cfg.recycleEvery === 0) await h.restartTemporal();
     try {
-      const trace = await runCase(h, value, options, caseNo, notes);
+      const trace = await runWithRestarts(
+        h,
+        value,
+        options,
+        () => caseNo,
+        notes,
+        progress,
+        () => caseNo++,
+      );
       clean++;
       if (cfg.verbose)
         progress([`case ${caseNo} clean`, ...describeCase(value, options), ...trace].join('\n'));

@@ -77,6 +77,9 @@ export interface WorkflowSnapshot {
   running: string[];
 }
 
+/** The Temporal side (test server or worker) stopped answering: not a verdict about the engine. */
+export class HarnessStuck extends Error {}
+
 export type SetupAnswer = { ok: true } | { ok: false; message: string };
 
 export interface HarnessOptions {
@@ -172,8 +175,6 @@ export class ModelHarness {
       connection: this.env.nativeConnection,
       taskQueue: TASK_QUEUE,
       workflowBundle: await workflowBundle(),
-      // A case has a dozen workflows; the previous cases' are terminated.
-      maxCachedWorkflows: 100,
       activities: createActivities({
         client: this.env.client,
         saltoClient: this.saltoClient,
@@ -192,13 +193,45 @@ export class ModelHarness {
         },
       }),
     });
-    this.running = this.worker.run();
+    this.workerError = null;
+    this.running = this.worker.run().catch((err: unknown) => {
+      this.workerError = err instanceof Error ? err : new Error(String(err));
+    });
   }
 
+  private workerError: Error | null = null;
+
   private async stopTemporal(): Promise<void> {
-    this.worker.shutdown();
-    await this.running;
+    try {
+      this.worker.shutdown();
+    } catch {
+      // already stopped
+    }
+    // A worker stuck on an activation may never finish shutting down: the server goes anyway.
+    await Promise.race([this.running, new Promise((r) => setTimeout(r, 10_000))]);
     await this.env.teardown();
+  }
+
+  /**
+   * Fails with HarnessStuck when the Temporal side stops answering (a call that never returns, the
+   * worker gone): the case is then not a verdict about the engine, and the harness starts afresh.
+   */
+  async guard<T>(what: string, promise: Promise<T>, ms = 60_000): Promise<T> {
+    if (this.workerError) throw new HarnessStuck(`the worker stopped: ${this.workerError.message}`);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        promise,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new HarnessStuck(`${what} did not return within ${ms / 1000} s`)),
+            ms,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   now(): Promise<number> {
@@ -207,7 +240,7 @@ export class ModelHarness {
 
   /** Server time passes (skipping timers, not running activities). */
   async sleep(ms: number): Promise<void> {
-    if (ms > 0) await this.env.sleep(ms);
+    if (ms > 0) await this.guard('letting server time pass', this.env.sleep(ms));
   }
 
   // ---- cases --------------------------------------------------------------------------------------
@@ -228,6 +261,7 @@ export class ModelHarness {
     this.ids = ids;
     this.extraWorkflows = [];
     this.tails.clear();
+    this.pendingSince.clear();
     await this.post('/__sim/reset', {
       clients: { [DEMO_CLIENT_ID]: DEMO_CLIENT_SECRET },
       systemUsers: { [DEMO_SYSTEM_USER]: DEMO_SYSTEM_PASSWORD },
@@ -279,9 +313,12 @@ export class ModelHarness {
   // ---- Deskworks events, through the API's own mapping ------------------------------------------------
 
   async deliver(event: DeskworksEvent): Promise<void> {
-    await deliver(
-      { client: this.client, taskQueue: TASK_QUEUE, setupDefaults: LEAD_LAG_DEFAULT },
-      deliveryFor(event),
+    await this.guard(
+      'a delivery',
+      deliver(
+        { client: this.client, taskQueue: TASK_QUEUE, setupDefaults: LEAD_LAG_DEFAULT },
+        deliveryFor(event),
+      ),
     );
   }
 
@@ -289,7 +326,7 @@ export class ModelHarness {
 
   private async update(run: () => Promise<unknown>): Promise<SetupAnswer> {
     try {
-      await this.whileNudging(run(), [SETUP_WORKFLOW_ID]);
+      await this.guard('a set-up update', this.whileNudging(run(), [SETUP_WORKFLOW_ID]));
       return { ok: true };
     } catch (err) {
       const cause = (err as { cause?: { message?: string } }).cause;
@@ -383,7 +420,11 @@ export class ModelHarness {
    * in describe, so an outstanding workflow task is read from the history's tail (re-read only
    * when the history grew). An activity waiting for its retry still shows as pending (STARTED).
    */
-  async snapshot(ids = this.caseWorkflowIds()): Promise<WorkflowSnapshot> {
+  snapshot(ids = this.caseWorkflowIds()): Promise<WorkflowSnapshot> {
+    return this.guard('looking at the workflows', this.look(ids));
+  }
+
+  private async look(ids: string[]): Promise<WorkflowSnapshot> {
     const out: WorkflowSnapshot = {
       lengths: new Map(),
       busy: [],
@@ -403,7 +444,10 @@ export class ModelHarness {
           const retrying = pending.length > 0 && pending.every((a) => (a.attempt ?? 1) > 1 && a.lastFailure);
           if (pending.length > 0 && !retrying) out.busy.push(id);
           else if (retrying) out.backingOff.push(id);
-          else if (await this.workflowTaskPending(id, d.runId, d.historyLength)) out.busy.push(id);
+          else if (await this.workflowTaskPending(id, d.runId, d.historyLength)) {
+            out.busy.push(id);
+            this.checkNotStuck(id, `${d.runId}:${d.historyLength}`);
+          }
           if (d.typedSearchAttributes.get(InSyncKey) === false) out.outOfSync.push(id);
         } catch (err) {
           if (!(err instanceof WorkflowNotFoundError)) throw err;
@@ -414,6 +458,18 @@ export class ModelHarness {
   }
 
   private readonly tails = new Map<string, { runId: string; length: number; pending: boolean }>();
+  private readonly pendingSince = new Map<string, { key: string; since: number }>();
+
+  /** A workflow task takes milliseconds: one outstanding for 20 s means the worker lost it. */
+  private checkNotStuck(id: string, key: string): void {
+    const seen = this.pendingSince.get(id);
+    if (!seen || seen.key !== key) {
+      this.pendingSince.set(id, { key, since: Date.now() });
+      return;
+    }
+    if (Date.now() - seen.since > 20_000)
+      throw new HarnessStuck(`the workflow task of ${id} was never completed (the worker lost it)`);
+  }
 
   private async workflowTaskPending(id: string, runId: string, length: number): Promise<boolean> {
     const cached = this.tails.get(id);

@@ -11,7 +11,7 @@ import {
   type ReservationSnapshot,
 } from '../../src/api/deskworks-events';
 import type { SimStateView } from '../../src/simulator';
-import { ModelHarness, type SeedSite, type WorkflowSnapshot } from './harness';
+import { HarnessStuck, ModelHarness, type SeedSite, type WorkflowSnapshot } from './harness';
 import { AccessModel, type Expected } from './model';
 import {
   baseItems,
@@ -46,6 +46,8 @@ export class CaseFailure extends Error {
   constructor(
     message: string,
     readonly trace: string[],
+    /** The Temporal side stopped answering: no verdict about the engine. */
+    readonly stuck = false,
   ) {
     super(message);
   }
@@ -58,7 +60,7 @@ export interface RunNotes {
   coverage: Map<string, number>;
 }
 
-function count(notes: RunNotes, label: string): void {
+export function count(notes: RunNotes, label: string): void {
   notes.coverage.set(label, (notes.coverage.get(label) ?? 0) + 1);
 }
 
@@ -99,6 +101,7 @@ export async function runCase(
     await run.play();
   } catch (err) {
     if (err instanceof CaseFailure) throw err;
+    if (err instanceof HarnessStuck) throw new CaseFailure(`harness stuck: ${err.message}`, run.trace, true);
     const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
     throw new CaseFailure(`harness error: ${message}`, run.trace);
   }
