@@ -177,7 +177,7 @@ export async function runModelTest(h: ModelHarness, cfg: ModelRunConfig): Promis
       'shrunk case:',
       ...(value ? describeCase(value, options).map((l) => `  ${l}`) : ['  (none)']),
       '',
-      "the same case as JSON (replays even after the generators change: --case '<json>' or --case file.json):",
+      `the same case as JSON (replays even after the generators change: npm run test:model -- --case '<json>'${featureArgs(cfg.features)}):`,
       `  ${value ? JSON.stringify(value) : '(none)'}`,
       '',
       'what failed:',

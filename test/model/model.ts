@@ -258,27 +258,31 @@ export class AccessModel {
   }
 
   /** Rule 1: what the person's own plans give. */
-  private planGroups(p: PersonFacts, t: number, into: Map<string, Set<string>>): void {
+  private planGroups(p: PersonFacts, t: number, into: Map<string, Set<string>>, why?: Why, via = ''): void {
     if (!this.isActive(p)) return;
     for (const b of this.billingsOf(p)) {
       const granted = this.billingGroups(b, t);
       if (granted) add(into, granted[0], granted[1]);
+      if (granted) why?.(`${via}billing ${b.id} (rule 1${via ? ', 2' : ''})`, granted[0], granted[1]);
     }
   }
 
-  /** Rules 1–4 for one person: groups per site, or 'skip' when the facts do not decide it. */
-  groupsOf(personId: string, t: number): Map<string, Set<string>> | 'skip' {
+  /**
+   * Rules 1–4 for one person: groups per site, or 'skip' when the facts do not decide it. `why`
+   * hears each reason (for the failure report only).
+   */
+  groupsOf(personId: string, t: number, why?: Why): Map<string, Set<string>> | 'skip' {
     const p = this.people.get(personId);
     const out = new Map<string, Set<string>>();
     if (!p || p.deletedAt !== undefined) return out;
-    this.planGroups(p, t, out);
+    this.planGroups(p, t, out, why);
     // Rule 2: an active co-member holds what its active master's plans give.
     const masterId = p.master?.value ?? null;
     const master = masterId === null ? undefined : this.people.get(masterId);
     if (masterId !== null && this.isActive(p) && master) {
       if (master.status === undefined && this.billingsOf(master).length > 0 && master.deletedAt === undefined)
         return 'skip';
-      this.planGroups(master, t, out);
+      this.planGroups(master, t, out, why, `master ${masterId}: `);
     }
     // Rule 3: reservations, whatever the status.
     for (const r of this.reservations.values()) {
@@ -289,7 +293,10 @@ export class AccessModel {
       if (t < opens || t >= closes) continue;
       const center = this.centers.get(s.centerId);
       const groups = center?.site ? (center.units[s.reservationUnitId] ?? []) : [];
-      if (center?.site && groups.length > 0) add(out, center.site, groups);
+      if (center?.site && groups.length > 0) {
+        add(out, center.site, groups);
+        why?.(`reservation ${s.id} (rule 3)`, center.site, groups);
+      }
     }
     return out;
   }
@@ -391,6 +398,8 @@ export class AccessModel {
     return out;
   }
 }
+
+type Why = (reason: string, site: string, groups: readonly string[]) => void;
 
 function add(into: Map<string, Set<string>>, site: string, groups: readonly string[]): void {
   let set = into.get(site);

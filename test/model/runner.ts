@@ -966,14 +966,14 @@ class CaseRun {
         if (have.join() !== w.join())
           problems.push({
             email,
-            text: `${tag} ${email}: SALTO KS holds [${have.join(', ')}], the model says [${w.join(', ')}]`,
+            text: `${tag} ${email}: SALTO KS holds [${have.join(', ')}], the model says [${w.join(', ')}]${diffText(have, w)}${users.length > 0 ? ` (the user's alias: ${users.map((u) => u.alias ?? 'none').join(', ')})` : ' (no user)'}`,
           });
         for (const u of users) {
           const g = groupsOf(u.userId);
           if (g.length > 0 && u.blocked)
             problems.push({
               email,
-              text: `${tag} ${email}: blocked although it holds ${g.join(', ')} (rule 5)`,
+              text: `${tag} ${email}: blocked although it holds ${g.join(', ')} (rule 5; the user's alias: ${u.alias ?? 'none'})`,
             });
           // Rule 5, unless the user's only groups were deleted in SALTO KS (the contract does not say).
           if (
@@ -1008,12 +1008,12 @@ class CaseRun {
     for (const id of ids) {
       const email = this.model.emailOf(id)?.toLowerCase();
       if (!email || !emails.has(email)) continue;
-      const mine = this.model.groupsOf(id, at);
+      const reasons: string[] = [];
+      const mine = this.model.groupsOf(id, at, (why, site, groups) =>
+        reasons.push(`${this.siteTag(site)}: ${groups.join(', ')} from ${why}`),
+      );
       const modelText =
-        mine === 'skip'
-          ? 'undecided'
-          : [...mine].map(([s, g]) => `${this.siteTag(s)}: ${[...g].sort().join(', ')}`).join('; ') ||
-            'nothing';
+        mine === 'skip' ? 'undecided (its master has no status yet)' : reasons.join('; ') || 'nothing';
       let engine: string;
       try {
         const v = await this.h.access(id);
@@ -1029,6 +1029,12 @@ class CaseRun {
     }
     return lines;
   }
+}
+
+function diffText(have: string[], want: string[]): string {
+  const missing = want.filter((g) => !have.includes(g));
+  const extra = have.filter((g) => !want.includes(g));
+  return ` (${[missing.length > 0 ? `missing ${missing.join(', ')}` : '', extra.length > 0 ? `no rule gives ${extra.join(', ')}` : ''].filter(Boolean).join('; ')})`;
 }
 
 function stepKind(s: Step): string {
