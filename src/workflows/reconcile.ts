@@ -1,7 +1,9 @@
-// Periodic reconciliation (run by a Temporal Schedule): each mapped SALTO KS site is read once,
-// and every managed person there hears what SALTO KS actually shows, so their own workflow —
-// the single writer — repairs any drift (a group removed or added by hand).
-import { coordination, coordinationLong } from './activity-proxies';
+// Periodic reconciliation (run by a Temporal Schedule): each SALTO KS site of the account is read
+// once (not only the sites centers map now: a site a center left may still hold groups given by
+// hand), and every managed person there hears what SALTO KS actually shows, so their own
+// workflow — the single writer — repairs any drift (a group removed or added by hand).
+import { patched } from '@temporalio/workflow';
+import { coordination, coordinationLong, salto } from './activity-proxies';
 
 export interface ReconcileResult {
   sites: number;
@@ -11,9 +13,9 @@ export interface ReconcileResult {
 
 export async function reconcileAllSitesWorkflow(): Promise<ReconcileResult> {
   const setup = await coordination.loadSetup();
-  const siteIds = [
-    ...new Set(Object.values(setup.centers).flatMap((c) => (c.saltoSiteId ? [c.saltoSiteId] : []))),
-  ].sort();
+  const mapped = Object.values(setup.centers).flatMap((c) => (c.saltoSiteId ? [c.saltoSiteId] : []));
+  const all = patched('reconcile-every-site') ? (await salto.listSaltoSites()).map((s) => s.id) : [];
+  const siteIds = [...new Set([...mapped, ...all])].sort();
   const result: ReconcileResult = { sites: siteIds.length, usersSeen: 0, peopleTold: 0 };
   for (const siteId of siteIds) {
     const r = await coordinationLong.reconcileSite({ siteId });
