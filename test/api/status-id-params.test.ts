@@ -3,11 +3,10 @@
 // and never reaches Temporal, instead of a 5xx when Temporal refuses it as a workflow id.
 // Over HTTP through createApiApp, with a fake Temporal client that knows no workflow (404).
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { createApiApp } from '../../src/api/app';
+import { serveOnFreePort, type LocalServer } from '../helpers/local-server';
 import { callAdminApi } from '../helpers/http-calls';
 
 const ADMIN_TOKEN = 'status-id-params-admin-token-0123456789';
@@ -15,7 +14,7 @@ const EMOJI = '\u{1F511}';
 
 void describe('ids in the admin API paths', () => {
   const handles: string[] = [];
-  let server: Server;
+  let local: LocalServer;
   let url: string;
 
   before(async () => {
@@ -39,15 +38,12 @@ void describe('ids in the admin API paths', () => {
       setupDefaults: { reservationLeadMinutes: 15, reservationLagMinutes: 15 },
       log: () => undefined,
     });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, () => resolve(s));
-    });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    local = await serveOnFreePort(app);
+    url = local.url;
   });
 
   after(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await local.close();
   });
 
   beforeEach(() => {

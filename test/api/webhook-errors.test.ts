@@ -5,12 +5,11 @@
 // `{"error":"internal"}` that shows nothing internal; an event whose ids Temporal could not take is
 // a 400 naming the field, and nothing is signalled.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Metadata, status, type ServiceError as GrpcServiceError } from '@grpc/grpc-js';
 import { type Client, ServiceError } from '@temporalio/client';
 import { createApiApp } from '../../src/api/app';
+import { serveOnFreePort, type LocalServer } from '../helpers/local-server';
 import { sendSignedEvent, type HttpAnswer } from '../helpers/http-calls';
 
 const WEBHOOK_SECRET = 'webhook-errors-test-secret-0123456789';
@@ -82,7 +81,7 @@ function memberUpdated(data: Record<string, unknown> = member): Record<string, u
 void describe('the event endpoint when handing the event to Temporal fails', () => {
   const fake: FakeTemporal = { failWith: null, signalled: [] };
   const logged: string[] = [];
-  let server: Server;
+  let local: LocalServer;
   let url: string;
 
   before(async () => {
@@ -94,15 +93,12 @@ void describe('the event endpoint when handing the event to Temporal fails', () 
       setupDefaults: { reservationLeadMinutes: 15, reservationLagMinutes: 15 },
       log: (line) => void logged.push(line),
     });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, () => resolve(s));
-    });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    local = await serveOnFreePort(app);
+    url = local.url;
   });
 
   after(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await local.close();
   });
 
   beforeEach(() => {
