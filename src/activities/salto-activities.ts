@@ -106,7 +106,7 @@ export function createSaltoActivities(
             role_ids: [roleId],
             alias,
           });
-          return ensureResult(input.siteId, created, false);
+          return { ...ensureResult(input.siteId, created, false), created: true };
         } catch (error) {
           if (!(error instanceof SaltoError && error.isDuplicateOrInvalidEmail)) throw error;
           // Another run created the user between our look-up and our create: adopt it.
@@ -202,7 +202,8 @@ export function createSaltoActivities(
 
     readSaltoUserGroups: (input: { siteId: SiteId; siteUserId: string; platformUserId: string }) =>
       run(async (): Promise<ReadUserGroupsResult> => {
-        if (!(await userExists(input.siteId, input.siteUserId))) return { exists: false, groupIds: [] };
+        const user = await siteUserOrNull(input.siteId, input.siteUserId);
+        if (user === null) return { exists: false, ownerId: null, groupIds: [] };
         const groups = await client.listAccessGroups(input.siteId);
         const memberships = await mapWithConcurrency(groups, concurrency, async (group) => {
           heartbeat();
@@ -211,6 +212,7 @@ export function createSaltoActivities(
         });
         return {
           exists: true,
+          ownerId: personIdOfAlias(user.alias),
           groupIds: memberships.filter((id): id is AccessGroupId => id !== null).sort(),
         };
       }),
@@ -273,14 +275,18 @@ export function createSaltoActivities(
     }
   }
 
-  async function userExists(siteId: SiteId, siteUserId: string): Promise<boolean> {
+  /** The user as SALTO KS has it now, or null when it does not exist. */
+  async function siteUserOrNull(siteId: SiteId, siteUserId: string): Promise<SiteUser | null> {
     try {
-      await client.getSiteUser(siteId, siteUserId);
-      return true;
+      return await client.getSiteUser(siteId, siteUserId);
     } catch (error) {
-      if (isNotFound(error)) return false;
+      if (isNotFound(error)) return null;
       throw error;
     }
+  }
+
+  async function userExists(siteId: SiteId, siteUserId: string): Promise<boolean> {
+    return (await siteUserOrNull(siteId, siteUserId)) !== null;
   }
 
   async function whatIsGone(
@@ -330,6 +336,7 @@ function ensureResult(
   const suspended = user.subscription_state === 'suspended';
   return {
     ownedBy,
+    created: false,
     siteId,
     siteUserId: user.id,
     platformUserId: user.user.id,

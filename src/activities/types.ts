@@ -25,8 +25,10 @@ export interface EnsureUserResult extends SaltoUserRef {
    * writer and this one contributes its groups to it instead of adopting the user.
    */
   ownedBy: string | null;
-  /** true when a user with that e-mail already existed and was adopted rather than created. */
+  /** true when a user with that e-mail had no owner and was adopted (its alias set) rather than created. */
   adopted: boolean;
+  /** true when this call created the user (SALTO KS refuses a second user per e-mail, so no one else has it). */
+  created: boolean;
   blocked: boolean;
   subscriptionState: 'subscribed' | 'suspended';
   /** Human-readable warning to surface (e.g. the site's seats are exhausted: user is "suspended"). */
@@ -63,6 +65,8 @@ export interface ApplyGroupDiffResult {
 
 export interface ReadUserGroupsResult {
   exists: boolean;
+  /** The Deskworks record the user's alias names (its owner), if any. */
+  ownerId: string | null;
   groupIds: AccessGroupId[];
 }
 

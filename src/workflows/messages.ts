@@ -24,6 +24,11 @@ export interface PersonAccessView {
   warnings: string[];
   /** Sites where another record with the same e-mail owns the SALTO KS user: its person id. */
   sharedWith: Record<string, string>;
+  /**
+   * Sites where a SALTO KS user that had no owner was just adopted: its groups are written once
+   * the claim is confirmed, at this instant (two records with one e-mail may adopt it at once).
+   */
+  claimsConfirmAt: Record<string, IsoInstant>;
   /** Why each desired group is there: which billing, master or reservation gives it. */
   reasons: Record<string, Record<string, AccessReason[]>>;
   reservations: {

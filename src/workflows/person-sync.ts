@@ -6,6 +6,9 @@
 // A user of an earlier e-mail is removed only once the user of the new one holds its groups.
 // When another Deskworks record already owns the SALTO KS user of this e-mail on a site (one
 // user per e-mail per site), this record sends its groups to that owner instead of writing.
+// A user that existed without an owner is claimed (its alias set), and only written after the
+// claim is confirmed a little later: SALTO KS has no compare-and-set, so two records that adopt
+// it at once both write the alias, and the alias that stands names the one owner.
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { SALTO_USER_MISSING, type ApplyGroupDiffResult } from '../activities/types';
 import type { Profile, SharedGroupsEvent } from '../core/person-events';
@@ -35,6 +38,23 @@ export interface SharedUserLink {
   sentKey: string | null;
 }
 
+/** A user found without an owner and given this record's alias, not yet written to. */
+export interface PendingClaim {
+  siteUserId: string;
+  platformUserId: string;
+  email: string;
+  blocked: boolean;
+  /** When to read the alias back (epoch ms): after any concurrent adopter's write has landed. */
+  confirmAt: number;
+}
+
+/**
+ * How long a claim waits before its alias is read back. Longer than any write a concurrent
+ * adopter can still make after reading the user without an owner: an activity attempt lasts at
+ * most 45 s (and each of its requests 15 s), so 2 minutes leaves a wide margin.
+ */
+export const CLAIM_CONFIRM_MS = 2 * 60_000;
+
 /** What another record with this person's e-mail asks this owner to hold for it on a site. */
 export interface Contribution {
   email: string;
@@ -48,6 +68,8 @@ export interface SyncState {
   applied: SiteGroups;
   retiring: Record<string, RetiringUser>;
   sharedWith: Record<string, SharedUserLink>;
+  /** Per site: a user adopted and waiting for its claim to be confirmed. */
+  claims: Record<string, PendingClaim>;
   /** Per site, per contributing person id. */
   contributions: Record<string, Record<string, Contribution>>;
   sharedSeq: number;
@@ -66,6 +88,7 @@ export function newSyncState(): SyncState {
     applied: {},
     retiring: {},
     sharedWith: {},
+    claims: {},
     contributions: {},
     sharedSeq: 0,
     inSync: true,
@@ -146,6 +169,7 @@ export async function syncPersonToSalto(state: SyncState, input: SyncInput): Pro
     ...Object.keys(state.users),
     ...Object.keys(state.retiring),
     ...Object.keys(state.sharedWith),
+    ...Object.keys(state.claims),
     ...Object.keys(state.contributions),
   ]);
   const onSite = async (siteId: string, step: () => Promise<void>): Promise<void> => {
@@ -157,6 +181,12 @@ export async function syncPersonToSalto(state: SyncState, input: SyncInput): Pro
     }
   };
   const want = (siteId: string): string[] => hold[siteId] ?? [];
+  // 0. Claims that are due: the user becomes this record's, or another's to which it contributes.
+  for (const siteId of sites) {
+    const claim = state.claims[siteId];
+    if (claim && claim.confirmAt <= Date.now())
+      await onSite(siteId, () => confirmClaim(state, input, siteId, claim));
+  }
   // 1. Revocations everywhere first: a door that must close never waits on one that must open.
   for (const siteId of sites)
     await onSite(siteId, () => revokeOnSite(state, input, siteId, want(siteId), problems));
@@ -255,13 +285,14 @@ async function grantOnSite(
     throw ApplicationFailure.nonRetryable('no name and e-mail known for this person yet', 'NoProfile');
   retireIfEmailChanged(state, siteId, profile);
   for (let attempt = 0; attempt < 2; attempt++) {
+    if (state.claims[siteId]) return; // nothing is written to a claimed user before it is confirmed
     const link = state.sharedWith[siteId];
     if (link) {
       await contribute(state, input, siteId, link, input.desired[siteId] ?? []);
       return;
     }
     const user = state.users[siteId] ?? (await ensureUser(state, input, siteId, profile));
-    if (!user) continue; // another record owns this e-mail's user: contribute to it
+    if (!user) continue; // claimed, or another record owns this e-mail's user: contribute to it
     if (user.blocked) {
       await salto.setSaltoUserBlocked({ siteId, siteUserId: user.siteUserId, blocked: false });
       user.blocked = false;
@@ -294,7 +325,10 @@ function retireIfEmailChanged(state: SyncState, siteId: string, profile: Profile
   forgetUser(state, siteId);
 }
 
-/** Finds (adopting) or creates the user of this e-mail; null when another record owns it. */
+/**
+ * Finds or creates the user of this e-mail. Null when another record owns it (this one then
+ * contributes), or when it was just claimed (it is confirmed on a later pass).
+ */
 async function ensureUser(
   state: SyncState,
   input: SyncInput,
@@ -306,26 +340,65 @@ async function ensureUser(
     state.sharedWith[siteId] = { ownerId: ensured.ownedBy, email: profile.email, sentKey: null };
     return null;
   }
+  if (ensured.warning) state.warnings = sortedUnique([...state.warnings, `${siteId}: ${ensured.warning}`]);
+  if (ensured.adopted) {
+    state.claims[siteId] = {
+      siteUserId: ensured.siteUserId,
+      platformUserId: ensured.platformUserId,
+      email: profile.email,
+      blocked: ensured.blocked,
+      confirmAt: Date.now() + CLAIM_CONFIRM_MS,
+    };
+    return null;
+  }
   const user: SaltoUserRecord = {
     siteUserId: ensured.siteUserId,
     platformUserId: ensured.platformUserId,
     email: profile.email,
     blocked: ensured.blocked,
-    profileKey: ensured.adopted ? '' : profileKey(profile),
+    profileKey: ensured.created ? profileKey(profile) : '',
   };
   state.users[siteId] = user;
-  if (ensured.warning) state.warnings = sortedUnique([...state.warnings, `${siteId}: ${ensured.warning}`]);
-  // An adopted user may already hold groups: start from what SALTO KS shows.
-  state.applied[siteId] = ensured.adopted
-    ? (
+  // A user found with this record's alias may hold groups: start from what SALTO KS shows.
+  state.applied[siteId] = ensured.created
+    ? []
+    : (
         await salto.readSaltoUserGroups({
           siteId,
           siteUserId: ensured.siteUserId,
           platformUserId: ensured.platformUserId,
         })
-      ).groupIds
-    : [];
+      ).groupIds;
   return user;
+}
+
+/** Reads a claimed user's alias back: the claim stands, or the user is another record's. */
+async function confirmClaim(
+  state: SyncState,
+  input: SyncInput,
+  siteId: string,
+  claim: PendingClaim,
+): Promise<void> {
+  const seen = await salto.readSaltoUserGroups({
+    siteId,
+    siteUserId: claim.siteUserId,
+    platformUserId: claim.platformUserId,
+  });
+  delete state.claims[siteId];
+  if (!seen.exists || seen.ownerId === null) return; // gone or unclaimed: found or created again
+  if (seen.ownerId !== input.personId) {
+    // Another record adopted it at the same time and its alias stands: it is the one writer.
+    state.sharedWith[siteId] = { ownerId: seen.ownerId, email: claim.email, sentKey: null };
+    return;
+  }
+  state.users[siteId] = {
+    siteUserId: claim.siteUserId,
+    platformUserId: claim.platformUserId,
+    email: claim.email,
+    blocked: claim.blocked,
+    profileKey: '',
+  };
+  state.applied[siteId] = seen.groupIds; // groups it held before: the diff keeps only what rules give
 }
 
 /** Sends this record's groups on a site to the owner of the shared user (only when they changed). */
@@ -360,7 +433,8 @@ async function settleSite(state: SyncState, input: SyncInput, siteId: string, wa
     // An e-mail change on a site where the person holds nothing: a kept or blocked user follows
     // it too, and the new user exists before the old one goes (or is handed over).
     retireIfEmailChanged(state, siteId, profile);
-    if (want.length === 0 && input.policy !== 'delete') await ensureUser(state, input, siteId, profile);
+    if (want.length === 0 && input.policy !== 'delete' && !state.claims[siteId])
+      await ensureUser(state, input, siteId, profile);
   }
   const retiring = state.retiring[siteId];
   const newHomeReady =

@@ -101,7 +101,8 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       });
       sync.lastSyncAt = new Date(Date.now()).toISOString();
       if (problems.length > 0) throw new Error(problems.join('; '));
-      sync.inSync = true;
+      // A claimed user waits for its confirmation: not in sync yet, but nothing failed.
+      sync.inSync = Object.keys(sync.claims).length === 0;
       sync.lastError = null;
       sync.failedAttempts = 0;
       sync.failingSince = null;
@@ -161,7 +162,8 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
 function nextWake(desired: DesiredAccess | null, sync: SyncState): number | null {
   const candidates: number[] = [];
   if (desired?.nextChangeAt) candidates.push(Date.parse(desired.nextChangeAt));
-  if (!sync.inSync) {
+  for (const claim of Object.values(sync.claims)) candidates.push(claim.confirmAt);
+  if (!sync.inSync && sync.lastError !== null) {
     const failingFor = sync.failingSince === null ? 0 : Date.now() - Date.parse(sync.failingSince);
     // Math.random is seeded in a workflow: the jitter is the same on replay.
     candidates.push(Date.now() + retryDelayMs(sync.failedAttempts, failingFor, Math.random()));
@@ -309,6 +311,9 @@ function view(
     reasons: withSharedReasons(desired?.reasons ?? {}, sync, facts.profile?.email ?? null),
     sharedWith: Object.fromEntries(
       Object.entries(sync.sharedWith).map(([site, link]) => [site, link.ownerId]),
+    ),
+    claimsConfirmAt: Object.fromEntries(
+      Object.entries(sync.claims).map(([site, c]) => [site, new Date(c.confirmAt).toISOString()]),
     ),
     reservations: Object.values(facts.reservations)
       .sort((a, b) => a.start.localeCompare(b.start))

@@ -86,3 +86,47 @@ export async function deleteUserInSalto(
   if (!user) throw new Error(`no SALTO KS user of ${personId} on ${siteId}`);
   await changeSaltoByHand(sim.url, 'DELETE', `/v1.2/sites/${siteId}/users/${user.id}`);
 }
+
+/**
+ * Creates a user in the SALTO KS app, with no alias (before the integration knew it), holding
+ * these groups. Returns its site user id.
+ */
+export async function createUserInSalto(
+  sim: RunningSimulator,
+  siteId: string,
+  user: { firstName: string; lastName: string; email: string; groups: string[] },
+): Promise<string> {
+  const rolesRes = await fetch(`${sim.url}/v1.2/sites/${siteId}/roles`, {
+    headers: { Authorization: `Bearer ${await accessToken(sim.url)}` },
+  });
+  if (!rolesRes.ok) throw new Error(`roles of ${siteId}: ${rolesRes.status} ${await rolesRes.text()}`);
+  const roles = ((await rolesRes.json()) as { items: { id: string; code: string }[] }).items;
+  const role = roles.find((r) => r.code === 'user') ?? roles[0];
+  if (!role) throw new Error(`no role on site ${siteId}`);
+  await changeSaltoByHand(sim.url, 'POST', `/v1.2/sites/${siteId}/users`, {
+    first_name: user.firstName,
+    last_name: user.lastName,
+    email: user.email,
+    role_ids: [role.id],
+  });
+  const created = sim.simulator
+    .state()
+    .sites.find((s) => s.id === siteId)
+    ?.users.find((u) => u.email === user.email);
+  if (!created) throw new Error(`the user ${user.email} was not created on ${siteId}`);
+  for (const groupId of user.groups)
+    await changeSaltoByHand(sim.url, 'POST', `/v1.2/sites/${siteId}/access_groups/${groupId}/users`, {
+      user_id: created.userId,
+    });
+  return created.id;
+}
+
+/** Sets (or clears) a user's alias in the SALTO KS app. */
+export async function setAliasInSalto(
+  sim: RunningSimulator,
+  siteId: string,
+  siteUserId: string,
+  alias: string | null,
+): Promise<void> {
+  await changeSaltoByHand(sim.url, 'PATCH', `/v1.2/sites/${siteId}/users/${siteUserId}`, { alias });
+}

@@ -533,16 +533,20 @@ export class ModelHarness {
 
   /**
    * Any Connect API call made by hand, as someone in the SALTO KS app would; retried like a person
-   * would when SALTO KS answers 429 or 5xx (the injected faults do not spare the app).
+   * would when SALTO KS answers 429 or 5xx (the injected faults do not spare the app). While the
+   * eventual-consistency fault is on (`settling`), a 404 on a user just created is retried too, as
+   * the app would show that user a moment later.
    */
-  async byHand(method: string, path: string, body?: unknown): Promise<void> {
+  async byHand(method: string, path: string, body?: unknown, settling = false): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await changeSaltoByHand(this.sim.url, method, path, body);
         return;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        if (attempt >= 8 || !/: (429|5\d\d) /.test(message)) throw err;
+        const notYetVisible = settling && /: 404 /.test(message);
+        if (attempt >= 8 || !(notYetVisible || /: (429|5\d\d) /.test(message))) throw err;
+        if (notYetVisible) await new Promise((r) => setTimeout(r, 150));
       }
     }
   }

@@ -739,7 +739,7 @@ class CaseRun {
     if (s.op === 'deleteUser') {
       if (users.length === 0) return this.skip('no users');
       const u = users[s.user % users.length]!;
-      await this.h.byHand('DELETE', `${base}/users/${u.id}`);
+      await this.h.byHand('DELETE', `${base}/users/${u.id}`, undefined, this.consistencyFault);
       this.log(`   deleted ${u.email} (groups ${groupsOf(u.userId).join(', ') || '–'})`);
     } else if (s.op === 'removeGroup') {
       const holding = managed.filter((u) => groupsOf(u.userId).length > 0);
@@ -747,7 +747,12 @@ class CaseRun {
       const u = holding[s.user % holding.length]!;
       const groups = groupsOf(u.userId);
       const g = groups[s.group % groups.length]!;
-      await this.h.byHand('DELETE', `${base}/access_groups/${g}/users/${u.userId}`);
+      await this.h.byHand(
+        'DELETE',
+        `${base}/access_groups/${g}/users/${u.userId}`,
+        undefined,
+        this.consistencyFault,
+      );
       this.log(`   removed ${u.email} from ${g}`);
     } else {
       if (managed.length === 0) return this.skip('no users of ours');
@@ -756,7 +761,12 @@ class CaseRun {
       const free = state.access_groups.map((g) => g.id).filter((g) => !held.includes(g));
       if (free.length === 0) return this.skip(`${u.email} holds every group`);
       const g = free[s.group % free.length]!;
-      await this.h.byHand('POST', `${base}/access_groups/${g}/users`, { user_id: u.userId });
+      await this.h.byHand(
+        'POST',
+        `${base}/access_groups/${g}/users`,
+        { user_id: u.userId },
+        this.consistencyFault,
+      );
       this.log(`   added ${u.email} to ${g}`);
     }
     this.handEdited = true;

@@ -69,13 +69,15 @@ describe('SALTO KS activities', () => {
       const again = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
       assert.deepEqual(await sim.apiRequests(), [`GET ${USERS}`]);
       assert.deepEqual(await sim.state(), before);
-      assert.deepEqual(again, { ...first, adopted: false });
+      assert.equal(first.created, true);
+      assert.deepEqual(again, { ...first, adopted: false, created: false });
     });
 
     it('creates a new user with the site_user role and the deskworks alias: 3 requests, then 2 with the role cached', async () => {
       const created = await runner.run('ensureSaltoUser', ensureInput('p-1', 'ada@example.com'));
       assert.deepEqual(await sim.apiRequests(), [`GET ${USERS}`, `GET ${ROLES}`, `POST ${USERS}`]);
       assert.equal(created.adopted, false);
+      assert.equal(created.created, true);
       assert.equal(created.subscriptionState, 'subscribed');
       assert.equal(created.warning, null);
       assert.notEqual(created.siteUserId, created.platformUserId);
@@ -305,7 +307,11 @@ describe('SALTO KS activities', () => {
       assert.equal(patch.type, 'SaltoUserMissing');
       assert.equal(patch.nonRetryable, true);
 
-      assert.deepEqual(await runner.run('readSaltoUserGroups', ref), { exists: false, groupIds: [] });
+      assert.deepEqual(await runner.run('readSaltoUserGroups', ref), {
+        exists: false,
+        ownerId: null,
+        groupIds: [],
+      });
     });
 
     it('never takes over a user that another Deskworks record owns: it names the owner instead', async () => {
@@ -395,7 +401,7 @@ describe('SALTO KS activities', () => {
           siteUserId: ada.siteUserId,
           platformUserId: ada.platformUserId,
         }),
-        { exists: true, groupIds: ['ag-a-entrance', 'ag-a-office'] },
+        { exists: true, ownerId: 'p-1', groupIds: ['ag-a-entrance', 'ag-a-office'] },
       );
       assert.equal((await sim.apiRequests()).length, 5, 'the user, the group list and three member lists');
 

@@ -18,7 +18,13 @@ import {
   nextEventId,
   reservationSnapshot,
 } from '../helpers/events';
-import { deleteGroupInSalto, deleteUserInSalto } from '../helpers/salto-by-hand';
+import { CLAIM_CONFIRM_MS } from '../../src/workflows/person-sync';
+import {
+  createUserInSalto,
+  deleteGroupInSalto,
+  deleteUserInSalto,
+  setAliasInSalto,
+} from '../helpers/salto-by-hand';
 
 const FLEX = ['ag-berlin-coworking-floor', 'ag-berlin-main-entrance'];
 const OFFICE = 'ag-berlin-private-offices';
@@ -290,6 +296,61 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     const heir = await e.access('nm-heir');
     assert.deepEqual(heir.sharedWith, {});
     assert.deepEqual(heir.applied[BERLIN_SITE], [SPREE]);
+  });
+
+  it('item 6: two records that adopt one pre-existing user at once agree on one owner, which holds the union', async () => {
+    const now = await e.now();
+    const shared = 'adopted-twice@example.com';
+    // Made in the SALTO KS app before the integration: no alias, and a group no rule gives.
+    const siteUserId = await createUserInSalto(e.sim, BERLIN_SITE, {
+      firstName: 'Ada',
+      lastName: 'Twice',
+      email: shared,
+      groups: [SPREE],
+    });
+    const aliasNow = async (): Promise<string | null | undefined> =>
+      (await e.saltoUser(BERLIN_SITE, shared))?.alias;
+    await e.tellPerson(
+      'm-adopt-a',
+      memberSnapshot('m-adopt-a', {
+        updatedAt: iso(now),
+        profile: { firstName: 'Ada', lastName: 'Twice', email: shared },
+        billings: [billing({ id: 'b-adopt-a', productId: 'flex', centerId: 'berlin' })],
+      }),
+    );
+    await e.eventually(async () => (await aliasNow()) === 'deskworks:m-adopt-a', 'the first claim');
+    await e.settled('person-m-adopt-a');
+    assert.deepEqual(await groupsOf(BERLIN_SITE, shared), [SPREE], 'nothing written before the claim stands');
+    assert.ok((await e.access('m-adopt-a')).claimsConfirmAt[BERLIN_SITE], 'the claim is shown as pending');
+    // The second record read the user before the first one's alias landed (no compare-and-set in
+    // SALTO KS): the race, made deterministic by clearing the alias it did not see.
+    await setAliasInSalto(e.sim, BERLIN_SITE, siteUserId, null);
+    await e.tellPerson(
+      'm-adopt-b',
+      memberSnapshot('m-adopt-b', {
+        updatedAt: iso(now),
+        profile: { firstName: 'Ada', lastName: 'Twice', email: shared },
+        billings: [billing({ id: 'b-adopt-b', productId: 'office', centerId: 'berlin' })],
+      }),
+    );
+    await e.eventually(async () => (await aliasNow()) === 'deskworks:m-adopt-b', 'the second claim');
+    await e.settled('person-m-adopt-b');
+    await e.advance(CLAIM_CONFIRM_MS + MINUTE);
+    await holds(
+      BERLIN_SITE,
+      shared,
+      [...FLEX, OFFICE],
+      'one owner holds the union, and not the hand-given room',
+    );
+    const users = (await e.saltoUsers(BERLIN_SITE)).filter((u) => u.email === shared);
+    assert.equal(users.length, 1, 'one SALTO KS user per e-mail');
+    assert.equal(users[0]!.alias, 'deskworks:m-adopt-b', 'the alias that stood names the owner');
+    await e.settled('person-m-adopt-a');
+    const loser = await e.access('m-adopt-a');
+    assert.deepEqual(loser.sharedWith, { [BERLIN_SITE]: 'm-adopt-b' });
+    assert.deepEqual(loser.saltoUsers, {}, 'the other record keeps no user of its own');
+    assert.equal(loser.inSync, true);
+    assert.equal((await e.access('m-adopt-b')).inSync, true);
   });
 
   it('item 7: an e-mail change gives the new user its groups before the old user goes, also where nothing is held', async () => {

@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { addDays, localDateAt, startOfLocalDay } from '../../src/core/dates';
 import { BERLIN_SITE, BROOKLYN_SITE, startEngine, type Engine } from '../helpers/engine';
 import { billing, billingEvent, iso, memberSnapshot, MINUTE, statusEvent, DAY } from '../helpers/events';
+import { createUserInSalto } from '../helpers/salto-by-hand';
+import { CLAIM_CONFIRM_MS } from '../../src/workflows/person-sync';
 
 describe('member access (rule 1, 5, 6)', { timeout: 120_000 }, () => {
   let e: Engine;
@@ -181,10 +183,12 @@ describe('member access (rule 1, 5, 6)', { timeout: 120_000 }, () => {
   it('adopts a SALTO KS user that already had the e-mail, instead of creating a second one', async () => {
     const now = await e.now();
     // Created by hand in SALTO KS before the integration, with another case in the e-mail.
-    const created = await fetch(`${e.sim.url}/__sim/state`).then(
-      (r) => r.json() as Promise<{ sites: { id: string; users: unknown[] }[] }>,
-    );
-    assert.ok(created.sites.length > 0);
+    await createUserInSalto(e.sim, BERLIN_SITE, {
+      firstName: 'Pre',
+      lastName: 'Existing',
+      email: 'pre.existing@example.com',
+      groups: [],
+    });
     await e.tellPerson(
       'pre-existing',
       memberSnapshot('pre-existing', {
@@ -193,6 +197,13 @@ describe('member access (rule 1, 5, 6)', { timeout: 120_000 }, () => {
         billings: [billing({ id: 'b-pre', productId: 'office', centerId: 'berlin' })],
       }),
     );
+    await e.eventually(
+      async () =>
+        (await e.saltoUser(BERLIN_SITE, 'pre.existing@example.com'))?.alias === 'deskworks:pre-existing',
+      'claimed',
+    );
+    await e.settled('person-pre-existing');
+    await e.advance(CLAIM_CONFIRM_MS + MINUTE); // the claim is confirmed before anything is written
     await e.eventually(
       async () => (await e.saltoUser(BERLIN_SITE, 'pre.existing@example.com'))?.groups.length === 1,
       'granted',
