@@ -1,6 +1,10 @@
 // `npm run api`: the API alone (run any number) against TEMPORAL_ADDRESS. It connects to Temporal
 // lazily, so it starts — and answers 503 — while Temporal is down.
 import { Client, Connection } from '@temporalio/client';
+import { payloadKeysFromEnv, UNENCRYPTED_WARNING } from './runtime/payload-keys-from-env';
+import { clientConnectionOptions, temporalConnectionSettings } from './runtime/temporal-connection';
+import { dataConverterFor } from './shared/data-converter';
+import { EncryptionCodec } from './shared/payload-encryption';
 import { createApiApp } from './api/app';
 import { saltoAdminRouter, saltoCallbackRouter } from './api/salto-routes';
 import { saltoSetupCheck } from './api/setup-routes';
@@ -12,13 +16,20 @@ const log = (line: string): void => void process.stdout.write(`${line}\n`);
 function main(): void {
   const config = loadConfig();
   requireSet(config, 'DESKWORKS_WEBHOOK_SECRET', 'ADMIN_TOKEN');
+  const temporal = temporalConnectionSettings();
+  const keys = payloadKeysFromEnv();
+  if (keys === null) process.stderr.write(`${UNENCRYPTED_WARNING}\n`);
   const salto = saltoFromConfig(config);
   // Short reconnect back-off: after an outage the API accepts events again within seconds.
   const connection = Connection.lazy({
-    address: config.TEMPORAL_ADDRESS,
+    ...clientConnectionOptions(temporal),
     channelArgs: { 'grpc.initial_reconnect_backoff_ms': 500, 'grpc.max_reconnect_backoff_ms': 3000 },
   });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({
+    connection,
+    namespace: temporal.namespace,
+    dataConverter: dataConverterFor(keys),
+  });
   const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const saltoRoutes = {
     auth: salto.auth,
@@ -43,9 +54,10 @@ function main(): void {
     publicUrl,
     temporalUiUrl: config.TEMPORAL_UI_URL.replace(/\/+$/, ''),
     saltoCheck: saltoSetupCheck(salto),
+    payloadCodec: keys ? new EncryptionCodec(keys) : null,
   });
   const server = app.listen(config.PORT, () => {
-    log(`API listening on ${publicUrl} (Temporal ${config.TEMPORAL_ADDRESS})`);
+    log(`API listening on ${publicUrl} (Temporal ${temporal.description})`);
     log(`Set-up page: ${publicUrl}/ (sign in with ADMIN_TOKEN)`);
   });
   const stop = (): void => {

@@ -10,6 +10,7 @@ import { isListening, waitForPort } from './runtime/wait-for-port';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from './shared/search-attributes';
 import { DEMO_SALTO } from './demo/demo-salto-account';
 import { loadDemoOnce } from './demo/load-demo';
+import { newPayloadKeyText } from './shared/payload-encryption';
 
 const root = join(__dirname, '..', '..');
 const dataDir = join(root, 'data');
@@ -22,16 +23,28 @@ interface Manifest {
   cli?: { path: string | null };
 }
 
-/** The demo's webhook secret and admin token, made once and kept in data/ so restarts reuse them. */
-function demoSecrets(): { webhookSecret: string; adminToken: string; connectionKey: string } {
+interface DemoSecrets {
+  webhookSecret: string;
+  adminToken: string;
+  connectionKey: string;
+  /** kid:base64 (PAYLOAD_ENCRYPTION_KEYS): histories in data/ stay readable across restarts. */
+  payloadKeys: string;
+}
+
+/** The demo's secrets and keys, made once and kept in data/ so restarts reuse them. */
+function demoSecrets(): DemoSecrets {
   const file = join(dataDir, 'demo-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ReturnType<typeof demoSecrets>;
-  const secrets = {
-    webhookSecret: randomBytes(24).toString('hex'),
-    adminToken: randomBytes(24).toString('hex'),
-    connectionKey: randomBytes(32).toString('hex'),
+  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoSecrets>) : {};
+  const secrets: DemoSecrets = {
+    webhookSecret: kept.webhookSecret ?? randomBytes(24).toString('hex'),
+    adminToken: kept.adminToken ?? randomBytes(24).toString('hex'),
+    connectionKey: kept.connectionKey ?? randomBytes(32).toString('hex'),
+    // A data/ from before payload encryption keeps its plaintext histories readable: decoding
+    // passes unencrypted payloads through.
+    payloadKeys: kept.payloadKeys ?? newPayloadKeyText('demo-1'),
   };
-  writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  if (JSON.stringify(kept) !== JSON.stringify(secrets))
+    writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
   return secrets;
 }
 
@@ -93,6 +106,9 @@ async function startTemporal(config: Config, parts: Part[]): Promise<void> {
     String(uiPort),
     '--namespace',
     config.TEMPORAL_NAMESPACE,
+    // The Web UI decrypts histories through the API's codec server (admin sign-in needed).
+    '--ui-codec-endpoint',
+    `http://localhost:${config.PORT}/codec`,
     '--log-level',
     'warn',
     ...SEARCH_ATTRIBUTE_DEFINITIONS.flatMap((k) => [
@@ -139,6 +155,7 @@ async function main(): Promise<void> {
     DESKWORKS_WEBHOOK_SECRET: process.env.DESKWORKS_WEBHOOK_SECRET || secrets.webhookSecret,
     ADMIN_TOKEN: process.env.ADMIN_TOKEN || secrets.adminToken,
     SALTO_KS_CONNECTION_KEY: process.env.SALTO_KS_CONNECTION_KEY || secrets.connectionKey,
+    PAYLOAD_ENCRYPTION_KEYS: process.env.PAYLOAD_ENCRYPTION_KEYS || secrets.payloadKeys,
     SALTO_KS_CONNECTION_FILE: process.env.SALTO_KS_CONNECTION_FILE || join(dataDir, 'salto-connection.enc'),
     ...(useSimulator
       ? {

@@ -1,38 +1,38 @@
-// `npm run worker`: one worker (run any number) against TEMPORAL_ADDRESS. It starts nothing else;
-// it registers missing search attributes and makes sure the set-up workflow and the reconcile
-// schedule exist, all idempotently.
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+// `npm run worker`: one worker (run any number) against the Temporal of TEMPORAL_ADDRESS (plain,
+// TLS, mTLS or API key: src/runtime/temporal-connection.ts). It starts nothing else; it registers
+// missing search attributes and makes sure the set-up workflow and the reconcile schedule exist,
+// all idempotently.
+import { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { ConfigError, loadConfig } from './config';
 import { ensureReconcileSchedule, ensureSetupWorkflow } from './runtime/long-lived-workflows';
+import { payloadKeysFromEnv, UNENCRYPTED_WARNING } from './runtime/payload-keys-from-env';
 import { saltoFromConfig } from './runtime/salto-from-env';
-import { registerSearchAttributes } from './runtime/search-attributes-registration';
+import { ensureSearchAttributes } from './runtime/search-attributes-registration';
+import {
+  connectClientWithRetry,
+  connectWorker,
+  temporalConnectionSettings,
+} from './runtime/temporal-connection';
+import { dataConverterFor } from './shared/data-converter';
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
-async function connectWithRetry(address: string): Promise<Connection> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await Connection.connect({ address });
-    } catch (err) {
-      if (attempt >= 30) throw err;
-      log(`Temporal at ${address} not reachable yet (${(err as Error).message}); retrying in 2 s`);
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  }
-}
-
 async function main(): Promise<void> {
   const config = loadConfig();
+  const temporal = temporalConnectionSettings();
+  const keys = payloadKeysFromEnv();
+  if (keys === null) process.stderr.write(`${UNENCRYPTED_WARNING}\n`);
+  const dataConverter = dataConverterFor(keys);
   const { client: saltoClient } = saltoFromConfig(config);
-  const namespace = config.TEMPORAL_NAMESPACE;
+  const { namespace } = temporal;
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
 
-  const connection = await connectWithRetry(config.TEMPORAL_ADDRESS);
-  const added = await registerSearchAttributes(connection, namespace);
+  const connection = await connectClientWithRetry(temporal, log);
+  const added = await ensureSearchAttributes(connection, namespace, log);
   if (added.length > 0) log(`registered search attributes: ${added.join(', ')}`);
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter });
 
   const activities = createActivities({
     client,
@@ -43,11 +43,12 @@ async function main(): Promise<void> {
   });
 
   const worker = await Worker.create({
-    connection: await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
+    connection: await connectWorker(temporal),
     namespace,
     taskQueue,
     workflowsPath: require.resolve('./workflows'),
     activities,
+    dataConverter,
   });
 
   const defaults = {
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   await ensureSetupWorkflow(client, taskQueue, defaults);
   await ensureReconcileSchedule(client, taskQueue, config.RECONCILE_INTERVAL_MINUTES);
   log(
-    `worker polling task queue ${taskQueue} on ${config.TEMPORAL_ADDRESS} (namespace ${namespace}); reconcile every ${config.RECONCILE_INTERVAL_MINUTES} min`,
+    `worker polling task queue ${taskQueue} on ${temporal.description}; payloads ${keys ? `encrypted (key ${keys[0]!.id})` : 'NOT encrypted'}; reconcile every ${config.RECONCILE_INTERVAL_MINUTES} min`,
   );
   await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks finished
   await connection.close();

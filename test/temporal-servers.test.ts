@@ -6,6 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv, createTimeSkippingEnv } from './helpers/temporal-env';
 import { longSleep } from './fixtures/long-sleep-workflow';
 import { InSyncKey, PersonIdKey } from '../src/shared/search-attributes';
+import { testDataConverter } from './helpers/test-data-converter';
 
 const workflowsPath = require.resolve('./fixtures/long-sleep-workflow');
 
@@ -23,6 +24,7 @@ describe('time-skipping test server', () => {
       connection: env.nativeConnection,
       taskQueue: 'servers-test',
       workflowsPath,
+      dataConverter: testDataConverter,
     });
     const wallStart = Date.now();
     const result = await worker.runUntil(
@@ -52,6 +54,7 @@ describe('dev server (Temporal CLI)', () => {
       connection: env.nativeConnection,
       taskQueue: 'servers-test',
       workflowsPath,
+      dataConverter: testDataConverter,
     });
     await worker.runUntil(async () => {
       const handle = await env.client.workflow.start(longSleep, {

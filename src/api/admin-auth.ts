@@ -26,7 +26,12 @@ export function requireAdminToken(expected: string): RequestHandler {
  * the session's CSRF token in X-CSRF-Token — on top of SameSite=Strict, which older or
  * misconfigured browsers may not honour.
  */
-export function requireAdmin(options: { adminToken: string; sessions?: SessionSigner }): RequestHandler {
+export function requireAdmin(options: {
+  adminToken: string;
+  sessions?: SessionSigner;
+  /** false for endpoints that change nothing (the codec server): no CSRF token asked of a session. */
+  csrf?: boolean;
+}): RequestHandler {
   return (req, res, next) => {
     const header = req.get('Authorization');
     if (header !== undefined) {
@@ -36,7 +41,8 @@ export function requireAdmin(options: { adminToken: string; sessions?: SessionSi
     }
     const session = options.sessions?.verify(readCookie(req, SESSION_COOKIE));
     if (!session) return unauthorized(res);
-    if (!isSafeMethod(req.method) && !options.sessions!.csrfMatches(session, req.get(CSRF_HEADER))) {
+    const csrfNeeded = options.csrf !== false && !isSafeMethod(req.method);
+    if (csrfNeeded && !options.sessions!.csrfMatches(session, req.get(CSRF_HEADER))) {
       res.status(403).json({
         error: 'csrf_token_invalid',
         message: `a change made with the session cookie needs the session's CSRF token in the ${CSRF_HEADER} header`,

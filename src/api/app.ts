@@ -1,9 +1,11 @@
 // The API process's HTTP surface: the Deskworks webhook, the admin API, health.
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { SaltoError } from '../salto';
 import { describeErrorForLog, isTemporalUnreachable } from './temporal-errors';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { requireAdmin } from './admin-auth';
+import { codecRouter } from './codec-routes';
 import { pageRouter } from './page/page-routes';
 import { peopleRouter } from './people-routes';
 import { SessionSigner } from './session';
@@ -33,6 +35,11 @@ export interface ApiOptions {
   sessionTtlMs?: number;
   /** GET /api/setup marks mapped groups SALTO KS no longer has (none when absent). */
   saltoCheck?: SetupSaltoCheck;
+  /**
+   * The payload codec, for the codec server (/codec/encode, /codec/decode) that the Temporal Web
+   * UI at `temporalUiUrl` calls; null or absent: payloads are not encrypted and pass unchanged.
+   */
+  payloadCodec?: PayloadCodec | null;
 }
 
 export function createApiApp(options: ApiOptions): Express {
@@ -77,6 +84,14 @@ export function createApiApp(options: ApiOptions): Express {
     }),
   );
 
+  app.use(
+    codecRouter({
+      codec: options.payloadCodec ?? null,
+      adminToken: options.adminToken,
+      sessions,
+      webUiOrigin: options.temporalUiUrl ? new URL(options.temporalUiUrl).origin : null,
+    }),
+  );
   app.use('/api', requireAdmin({ adminToken: options.adminToken, sessions }));
   app.use('/api', express.json({ limit: '64kb' }));
   app.get('/api/page-config', (_req, res) => {

@@ -23,6 +23,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/serve
 import { answerOf, callAdminApi, sendSignedEvent, type HttpAnswer } from '../helpers/http-calls';
 import { ADMIN_TOKEN, WEBHOOK_SECRET, workflowBundle, type Stack } from '../helpers/stack';
 import { temporalCliPath } from '../helpers/temporal-env';
+import { testDataConverter } from '../helpers/test-data-converter';
 
 export type { HttpAnswer };
 
@@ -91,7 +92,7 @@ export async function startOutageHarness(): Promise<OutageHarness> {
     address: temporalAddress,
     channelArgs: { 'grpc.use_local_subchannel_pool': 1 },
   });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: testDataConverter });
   const app = createApiApp({
     client,
     taskQueue,
@@ -123,6 +124,7 @@ export async function startOutageHarness(): Promise<OutageHarness> {
     async startTemporal() {
       const cli = temporalCliPath();
       env = await TestWorkflowEnvironment.createLocal({
+        client: { dataConverter: testDataConverter },
         server: {
           ...(cli ? { executable: { type: 'existing-path' as const, path: cli } } : {}),
           ip: '127.0.0.1',
@@ -135,6 +137,7 @@ export async function startOutageHarness(): Promise<OutageHarness> {
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: await workflowBundle(),
+        dataConverter: testDataConverter,
         activities: createActivities({
           client: env.client,
           saltoClient: salto.client,

@@ -41,6 +41,7 @@ import {
 } from '../../src/workflows/messages';
 import { workflowBundle } from './stack';
 import { createTimeSkippingEnv } from './temporal-env';
+import { testDataConverter } from './test-data-converter';
 
 export {
   DEMO_SITE_BERLIN_ID as BERLIN_SITE,
@@ -128,6 +129,7 @@ export async function startEngine(): Promise<Engine> {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
+    dataConverter: testDataConverter,
     activities: createActivities({
       client: client,
       saltoClient: salto.client,

@@ -22,6 +22,8 @@ import {
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { callAdminApi, sendSignedEvent } from './http-calls';
 import { createDevServerEnv } from './temporal-env';
+import { FAILURE_CONVERTER_PATH } from '../../src/shared/data-converter';
+import { testDataConverter, testPayloadCodec } from './test-data-converter';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
@@ -33,6 +35,7 @@ let bundle: Promise<WorkflowBundle> | null = null;
 export function workflowBundle(): Promise<WorkflowBundle> {
   bundle ??= bundleWorkflowCode({
     workflowsPath: require.resolve('../../src/workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: {
       log: () => undefined,
       trace: () => undefined,
@@ -85,7 +88,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (options.connectSalto !== false) {
     await salto.auth.connectWithPassword({ username: DEMO_SYSTEM_USER, password: DEMO_SYSTEM_PASSWORD });
   }
-  const client = new Client({ connection: env.connection });
+  const client = new Client({ connection: env.connection, dataConverter: testDataConverter });
   const defaults = {
     reservationLeadMinutes: options.reservationLeadMinutes ?? 15,
     reservationLagMinutes: options.reservationLagMinutes ?? 15,
@@ -94,6 +97,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
+    dataConverter: testDataConverter,
     activities: createActivities({
       client,
       saltoClient: salto.client,
@@ -124,6 +128,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     log: () => undefined,
     temporalUiUrl: TEMPORAL_UI_URL,
     saltoCheck: saltoSetupCheck(salto),
+    payloadCodec: testPayloadCodec,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, () => resolve(s));

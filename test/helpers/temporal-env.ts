@@ -6,6 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../src/shared/search-attributes';
 import { registerSearchAttributes } from '../../src/runtime/search-attributes-registration';
+import { testDataConverter } from './test-data-converter';
 
 interface Manifest {
   cli?: { path: string | null };
@@ -32,9 +33,10 @@ export function temporalCliPath(): string | undefined {
 
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const path = manifest().testServer?.path;
-  const env = await TestWorkflowEnvironment.createTimeSkipping(
-    path ? { server: { executable: { type: 'existing-path', path } } } : undefined,
-  );
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    ...(path ? { server: { executable: { type: 'existing-path', path } } } : {}),
+    client: { dataConverter: testDataConverter },
+  });
   // Like any Temporal server, the test server refuses undeclared search attributes.
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
@@ -44,6 +46,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
   const path = temporalCliPath();
   return TestWorkflowEnvironment.createLocal({
+    client: { dataConverter: testDataConverter },
     server: {
       ...(path ? { executable: { type: 'existing-path' as const, path } } : {}),
       searchAttributes: SEARCH_ATTRIBUTE_DEFINITIONS,

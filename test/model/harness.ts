@@ -46,6 +46,7 @@ import {
 import { workflowBundle } from '../helpers/stack';
 import { changeSaltoByHand } from '../helpers/salto-by-hand';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
+import { testDataConverter } from '../helpers/test-data-converter';
 
 export const TASK_QUEUE = 'model-test';
 const PROJECT_ROOT = join(__dirname, '..', '..', '..');
@@ -163,6 +164,7 @@ export class ModelHarness {
     this.env = launcher
       ? await TestWorkflowEnvironment.createTimeSkipping({
           server: { executable: { type: 'existing-path', path: launcher } },
+          client: { dataConverter: testDataConverter },
         })
       : await createTimeSkippingEnv();
     if (launcher) await registerSearchAttributes(this.env.connection, this.env.namespace ?? 'default');
@@ -175,6 +177,7 @@ export class ModelHarness {
       connection: this.env.nativeConnection,
       taskQueue: TASK_QUEUE,
       workflowBundle: await workflowBundle(),
+      dataConverter: testDataConverter,
       activities: createActivities({
         client: this.env.client,
         saltoClient: this.saltoClient,

@@ -13,6 +13,7 @@ import { countGroupsWithRetries, countSitesWithRetries } from './fixtures/salto-
 import type { SaltoClient } from '../../src/salto/client';
 import { makeClient } from './helpers/client';
 import { TestSimulator } from './helpers/simulator';
+import { testDataConverter } from '../helpers/test-data-converter';
 
 const TASK_QUEUE = 'salto-retry-test';
 
@@ -31,6 +32,7 @@ describe('SALTO KS activities under Temporal retries', () => {
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUE,
       workflowsPath: require.resolve('./fixtures/salto-retry-workflows'),
+      dataConverter: testDataConverter,
       activities: createSaltoActivities(client),
     });
     running = worker.run();

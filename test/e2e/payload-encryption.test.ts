@@ -1,0 +1,144 @@
+// Names and e-mails never sit in plain text in Temporal: the raw histories of a member, a
+// non-member with a reservation and that reservation, read through the Temporal client with no
+// codec, hold none of them in any byte — yet decrypting their payloads with the key finds them,
+// so they were there, encrypted. Dev server, real worker and API, SALTO KS simulator.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Payload } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import {
+  billing,
+  memberCreated,
+  memberSnapshot,
+  reservationCreated,
+  reservationSnapshot,
+} from '../../src/demo/event-builders';
+import { personWorkflowId, reservationWorkflowId } from '../../src/shared/ids';
+import { ENCRYPTED_ENCODING } from '../../src/shared/payload-encryption';
+import { startStack, type Stack } from '../helpers/stack';
+import { testPayloadCodec } from '../helpers/test-data-converter';
+import {
+  BERLIN,
+  emailOf,
+  GROUPS,
+  localDay,
+  mapTestSetup,
+  PRODUCT_DESK,
+  uniqueId,
+  UNIT_SPREE,
+  waitForSaltoGroups,
+} from './e2e-support';
+
+/** Every Payload inside a decoded protobuf message (objects with metadata and data). */
+function payloadsIn(value: unknown, out: Payload[] = []): Payload[] {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return out;
+  const o = value as Record<string, unknown>;
+  if ('metadata' in o && 'data' in o && ArrayBuffer.isView(o.data)) out.push(o);
+  for (const v of Object.values(o)) payloadsIn(v, out);
+  return out;
+}
+
+const text = (b: Uint8Array | null | undefined): string => (b ? Buffer.from(b).toString('utf8') : '');
+
+describe('personal data in Temporal histories', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+    await mapTestSetup(stack);
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  async function rawHistory(workflowId: string): Promise<temporal.api.history.v1.IHistoryEvent[]> {
+    const events: temporal.api.history.v1.IHistoryEvent[] = [];
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await stack.client.workflowService.getWorkflowExecutionHistory({
+        namespace: stack.client.options.namespace,
+        execution: { workflowId },
+        ...(nextPageToken ? { nextPageToken } : {}),
+      });
+      events.push(...(page.history?.events ?? []));
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+    return events;
+  }
+
+  it('holds no name or e-mail in any byte of a person or reservation history, only encrypted payloads', async () => {
+    const memberId = uniqueId('m');
+    const member = memberSnapshot({
+      id: memberId,
+      centerId: BERLIN.centerId,
+      firstName: 'Zenobia',
+      lastName: `Quillfeather-${memberId}`,
+      email: emailOf(memberId),
+      recurringBillings: [
+        billing({
+          id: `b-${memberId}`,
+          productId: PRODUCT_DESK,
+          centerId: BERLIN.centerId,
+          startDate: localDay(BERLIN.timeZone, -1),
+        }),
+      ],
+    });
+    const guestId = uniqueId('nm');
+    const startMs = Date.now() - 60_000;
+    const reservation = reservationSnapshot({
+      id: uniqueId('r'),
+      reservationUnitId: UNIT_SPREE,
+      centerId: BERLIN.centerId,
+      startMs,
+      endMs: startMs + 60 * 60_000,
+      customer: {
+        type: 'nonmember',
+        id: guestId,
+        firstName: 'Wilhelmina',
+        lastName: `Vantablack-${guestId}`,
+        email: emailOf(guestId),
+      },
+    });
+    for (const event of [memberCreated(member), reservationCreated(reservation)]) {
+      const answer = await stack.sendEvent(event);
+      assert.equal(answer.status, 202, JSON.stringify(answer.body));
+    }
+    await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin);
+    await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(guestId), GROUPS.spreeRoom);
+
+    const secrets = [
+      member.email,
+      member.firstName,
+      member.lastName,
+      emailOf(guestId),
+      'Wilhelmina',
+      `Vantablack-${guestId}`,
+    ];
+    const histories = {
+      [personWorkflowId(memberId)]: [member.email, member.lastName],
+      [personWorkflowId(guestId)]: [emailOf(guestId), `Vantablack-${guestId}`],
+      [reservationWorkflowId(reservation.id)]: [emailOf(guestId)],
+    };
+    for (const [workflowId, expectedInside] of Object.entries(histories)) {
+      const events = await rawHistory(workflowId);
+      assert.ok(events.length > 3, `${workflowId} has a history`);
+      const raw = Buffer.from(temporal.api.history.v1.History.encode({ events }).finish());
+      for (const secret of secrets) {
+        for (const form of [secret, secret.toLowerCase(), secret.toUpperCase()])
+          assert.ok(!raw.includes(Buffer.from(form, 'utf8')), `${workflowId}: "${form}" in plain text`);
+      }
+      const payloads = payloadsIn(temporal.api.history.v1.History.decode(raw));
+      assert.ok(payloads.length > 0, `${workflowId} has payloads`);
+      const plain = payloads.filter((p) => text(p.metadata?.encoding) !== ENCRYPTED_ENCODING);
+      // Search attributes are indexed by the server, so they cannot be encrypted: they hold ids only.
+      for (const p of plain)
+        assert.match(text(p.metadata?.encoding), /^json\/plain$/, `${workflowId}: an unencrypted payload`);
+      // The control: with the key, the same history does hold them.
+      const decoded = await testPayloadCodec.decode(
+        payloads.filter((p) => text(p.metadata?.encoding) === ENCRYPTED_ENCODING),
+      );
+      const opened = decoded.map((p) => text(p.data)).join('\n');
+      for (const secret of expectedInside)
+        assert.ok(opened.includes(secret), `${workflowId}: "${secret}" is in the encrypted payloads`);
+    }
+  });
+});
