@@ -144,9 +144,17 @@ export class SaltoOAuth {
   }
 
   private load(): Promise<void> {
-    this.loading ??= this.options.tokenStore.load().then((stored) => {
-      this.connection ??= stored;
-    });
+    // A failed load (wrong key, a file being replaced, a passing I/O error) is tried again on
+    // the next call rather than remembered for the life of the process.
+    this.loading ??= this.options.tokenStore.load().then(
+      (stored) => {
+        this.connection ??= stored;
+      },
+      (error: unknown) => {
+        this.loading = null;
+        throw error;
+      },
+    );
     return this.loading;
   }
 

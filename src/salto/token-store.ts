@@ -1,7 +1,7 @@
 // Where the signed-in SALTO KS connection lives between calls and across restarts.
 // The service keeps it encrypted on disk, so a restart needs no new sign-in.
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export interface SaltoConnection {
@@ -50,6 +50,7 @@ export class InMemoryTokenStore implements TokenStore {
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
+const TAG_BYTES = 16;
 const FORMAT_VERSION = 1;
 
 interface EncryptedFile {
@@ -87,8 +88,13 @@ export class EncryptedFileTokenStore implements TokenStore {
     const file = JSON.parse(text) as EncryptedFile;
     if (file.v !== FORMAT_VERSION)
       throw new Error(`token store ${this.filePath}: unknown format ${String(file.v)}`);
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(file.iv, 'base64'));
-    decipher.setAuthTag(Buffer.from(file.tag, 'base64'));
+    const tag = Buffer.from(String(file.tag), 'base64');
+    const iv = Buffer.from(String(file.iv), 'base64');
+    // A shorter tag would let a forger try far fewer guesses: only a full 16-byte tag is accepted.
+    if (tag.length !== TAG_BYTES || iv.length !== IV_BYTES)
+      throw new Error(`token store ${this.filePath}: damaged file (bad IV or authentication tag length)`);
+    const decipher = createDecipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
+    decipher.setAuthTag(tag);
     let plain: Buffer;
     try {
       plain = Buffer.concat([decipher.update(Buffer.from(file.data, 'base64')), decipher.final()]);
@@ -108,12 +114,25 @@ export class EncryptedFileTokenStore implements TokenStore {
       tag: cipher.getAuthTag().toString('base64'),
       data: data.toString('base64'),
     };
-    await mkdir(dirname(this.filePath), { recursive: true });
+    const directory = dirname(this.filePath);
+    await mkdir(directory, { recursive: true });
     const temporary = `${this.filePath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temporary, JSON.stringify(file), { mode: 0o600 });
-    // The mode given to writeFile is masked by umask; set it explicitly.
-    await chmod(temporary, 0o600);
-    await rename(temporary, this.filePath);
+    try {
+      const handle = await open(temporary, 'wx', 0o600);
+      try {
+        // The mode given to open is masked by umask; set it explicitly.
+        await handle.chmod(0o600);
+        await handle.writeFile(JSON.stringify(file));
+        await handle.sync(); // on disk before it replaces the old file: a crash leaves one or the other
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, this.filePath);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    await syncDirectory(directory);
   }
 
   async clear(): Promise<void> {
@@ -128,4 +147,17 @@ export class EncryptedFileTokenStore implements TokenStore {
 export function deriveTokenStoreKey(secret: string): Buffer {
   if (secret.length < 16) throw new Error('the token store secret needs at least 16 characters');
   return scryptSync(secret, 'deskworks-salto-access-sync/token-store/v1', KEY_BYTES);
+}
+
+/** Makes a rename in this directory durable (best effort where directories cannot be opened). */
+async function syncDirectory(directory: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(directory, 'r');
+    await handle.sync();
+  } catch {
+    // Some platforms and file systems refuse fsync on a directory: the rename still happened.
+  } finally {
+    await handle?.close();
+  }
 }

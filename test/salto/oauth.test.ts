@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SaltoError } from '../../src/salto/errors';
 import { createPkcePair } from '../../src/salto/pkce';
-import { InMemoryTokenStore } from '../../src/salto/token-store';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EncryptedFileTokenStore, InMemoryTokenStore } from '../../src/salto/token-store';
 import { makeClient, rejection, sleep, type TestClient } from './helpers/client';
 import {
   baseSeed,
@@ -239,6 +243,23 @@ describe('SALTO KS sign-in', () => {
     assert.equal(error.retryable, false);
     assert.match(error.message, /SALTO_KS_CLIENT_SECRET/);
     assert.doesNotMatch(error.message + String(error.stack), /a-wrong-secret-value-123/);
+  });
+
+  it('tries the token store again after a failed load instead of remembering the failure', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'salto-load-'));
+    try {
+      const file = join(dir, 'salto-connection.enc');
+      const key = randomBytes(32);
+      await writeFile(file, '{"v":1,"iv":"trunc'); // caught half-written by another process
+      const t = makeClient(sim.url, { store: new EncryptedFileTokenStore(file, key), password: false });
+      await assert.rejects(t.auth.accessToken());
+      // The other process finishes its write: the next call reads it.
+      const other = makeClient(sim.url, { store: new EncryptedFileTokenStore(file, key) });
+      await other.auth.connectWithPassword({ username: TEST_USERNAME, password: TEST_PASSWORD });
+      assert.equal(await t.auth.accessToken(), await other.auth.accessToken());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('picks up a renewal another process saved instead of renewing again (shared token store)', async () => {

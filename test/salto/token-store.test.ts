@@ -1,7 +1,7 @@
 // The encrypted token store: survives a restart, readable by the owner only, useless without the key.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -62,6 +62,27 @@ describe('EncryptedFileTokenStore', () => {
     await store.save(connection);
     await store.clear();
     assert.equal(await store.load(), null);
+  });
+
+  it('refuses a file whose authentication tag was cut short (only 16-byte tags count)', async () => {
+    const key = randomBytes(32);
+    const file = join(dir, 'short-tag.json');
+    await new EncryptedFileTokenStore(file, key).save(connection);
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { tag: string };
+    // A 4-byte prefix of the right tag: GCM would check only those 4 bytes if it were accepted.
+    saved.tag = Buffer.from(saved.tag, 'base64').subarray(0, 4).toString('base64');
+    await writeFile(file, JSON.stringify(saved));
+    await assert.rejects(new EncryptedFileTokenStore(file, key).load(), /damaged file/);
+  });
+
+  it('a write that fails leaves no temporary file behind, and the old file as it was', async () => {
+    const key = randomBytes(32);
+    const parent = join(dir, 'failing-write');
+    const target = join(parent, 'salto-connection.json');
+    await mkdir(join(target, 'in-the-way'), { recursive: true }); // a directory where the file goes
+    await assert.rejects(new EncryptedFileTokenStore(target, key).save(connection));
+    assert.deepEqual((await readdir(parent)).sort(), ['salto-connection.json']);
+    assert.ok((await stat(target)).isDirectory());
   });
 
   it('insists on a 32-byte key', () => {
