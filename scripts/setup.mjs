@@ -3,6 +3,7 @@
 //   1. npm dependencies (npm ci when node_modules is missing or older than package-lock.json)
 //   2. the TypeScript build (incremental)
 //   3. the Temporal binaries (scripts/temporal-binaries.mjs), unless --no-binaries
+//   4. with --cluster: the Temporal server, schema tool and Web UI server (scripts/temporal-cluster.mjs)
 // Uses Node built-ins only: it must run before any dependency is installed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -42,4 +43,10 @@ run(process.execPath, [
 if (!process.argv.includes('--no-binaries')) {
   const { ensureTemporalBinaries } = await import('./temporal-binaries.mjs');
   await ensureTemporalBinaries();
+}
+
+// `npm test` also runs end-to-end tests on a real Temporal cluster (scripts/temporal-cluster.mjs).
+if (process.argv.includes('--cluster')) {
+  const { buildClusterBinaries } = await import('./temporal-cluster.mjs');
+  buildClusterBinaries();
 }
