@@ -109,12 +109,12 @@ func main() {
 GO
 
 load="$cache/compose-load/compose-load"
-placeholder_secrets=(DESKWORKS_WEBHOOK_SECRET=validate-compose-secret ADMIN_TOKEN=validate-compose-token PAYLOAD_ENCRYPTION_KEYS=validate-compose-key)
+placeholder_secrets=(DESKWORKS_WEBHOOK_SECRET=validate-compose-secret ADMIN_TOKEN=validate-compose-token PAYLOAD_ENCRYPTION_KEYS=validate-compose-key SALTO_KS_CONNECTION_KEY=validate-compose-connection-key-0123456789)
 
 echo '2. Compose project (compose-go), default profile and profile "simulator"'
 env "${placeholder_secrets[@]}" "$load" "$root/docker-compose.yml"
 env "${placeholder_secrets[@]}" "$load" "$root/docker-compose.yml" simulator
-for required in DESKWORKS_WEBHOOK_SECRET ADMIN_TOKEN PAYLOAD_ENCRYPTION_KEYS; do
+for required in DESKWORKS_WEBHOOK_SECRET ADMIN_TOKEN PAYLOAD_ENCRYPTION_KEYS SALTO_KS_CONNECTION_KEY; do
   if env "${placeholder_secrets[@]}" "$required=" "$load" "$root/docker-compose.yml" 2>/dev/null; then
     echo "   $required is not required, but should be" >&2
     exit 1
