@@ -1,7 +1,15 @@
-// `npm test`: every compiled test file under dist/test, with node's test runner.
+// `npm test`: every compiled test file under dist/test, with node's test runner; then the
+// end-to-end and browser suites again against a real Temporal cluster (PostgreSQL, Temporal
+// server v1.32: scripts/temporal-cluster.mjs) with two workers and two API servers.
 // The spec reporter ends with `ℹ pass N` / `ℹ fail N`; we add one summary line CI can grep.
-import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+//
+//   npm test                  everything, both runs
+//   npm test -- <part>…       only files whose path contains a part (dev server only)
+//   SKIP_CLUSTER_E2E=1        skip the cluster run
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,31 +25,104 @@ function findTests(dir) {
   });
 }
 
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
+/** Runs test files in one node --test process; adds its counts to the totals; answers its exit code. */
+function runFiles(files, env = process.env) {
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  return new Promise((resolvePromise) => {
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env },
+    );
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      for (const m of chunk.toString().matchAll(/^ℹ (pass|fail|skipped) (\d+)$/gm)) {
+        if (m[1] === 'pass') counts.passed = Number(m[2]);
+        if (m[1] === 'fail') counts.failed = Number(m[2]);
+        if (m[1] === 'skipped') counts.skipped = Number(m[2]);
+      }
+    });
+    child.on('exit', (code) => {
+      for (const k of Object.keys(totals)) totals[k] += counts[k];
+      resolvePromise(code ?? 1);
+    });
+  });
+}
+
+function portFree(port) {
+  return new Promise((resolvePromise) => {
+    const server = createServer();
+    server.once('error', () => resolvePromise(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolvePromise(true)));
+  });
+}
+
+async function freePorts(offsets) {
+  for (;;) {
+    const base = 41_000 + Math.floor(Math.random() * 8_000);
+    if ((await Promise.all(offsets.map((d) => portFree(base + d)))).every(Boolean)) return base;
+  }
+}
+
+/** The e2e and browser suites on a fresh cluster; the mTLS test starts a cluster of its own. */
+async function clusterRun() {
+  const files = findTests(testRoot)
+    .filter((f) => /[/\\](e2e|browser)[/\\]/.test(f) && !f.endsWith('secured-temporal.test.js'))
+    .sort();
+  const dir = mkdtempSync(join(tmpdir(), 'npm-test-cluster-'));
+  chmodSync(dir, 0o755); // PostgreSQL runs as its own user and must reach its data directory
+  const base = await freePorts([0, 1, 2, 3, 10, 100, 101, 102, 103, 500, 501]);
+  const script = join(root, 'scripts', 'temporal-cluster.mjs');
+  const started = Date.now();
+  const start = spawnSync(
+    process.execPath,
+    [
+      script,
+      'start',
+      '--dir',
+      dir,
+      '--port',
+      String(base),
+      '--pg-port',
+      String(base + 500),
+      '--ui-port',
+      String(base + 501),
+      '--json',
+    ],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    if (start.status !== 0) {
+      process.stdout.write('\nThe Temporal cluster did not start: the cluster run counts as failed.\n');
+      totals.failed += 1;
+      return 1;
+    }
+    const { address } = JSON.parse(start.stdout.trim().split('\n').pop());
+    process.stdout.write(
+      `\nEnd-to-end and browser suites on a Temporal cluster at ${address} (PostgreSQL), two workers and two APIs (cluster up in ${Math.round((Date.now() - started) / 1000)} s): ${files.map((f) => relative(testRoot, f)).join(', ')}\n`,
+    );
+    return await runFiles(files, { ...process.env, E2E_TEMPORAL_ADDRESS: address, E2E_REPLICAS: '2' });
+  } finally {
+    spawnSync(process.execPath, [script, 'stop', '--dir', dir], { cwd: root, stdio: 'inherit' });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const files = findTests(testRoot)
   .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
   .sort();
 process.stdout.write(
   `Running ${files.length} test files: ${files.map((f) => relative(testRoot, f)).join(', ')}\n`,
 );
-
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-const child = spawn(
-  process.execPath,
-  ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
-  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+const wallStart = Date.now();
+let code = await runFiles(files);
+if (filter.length === 0 && process.env.SKIP_CLUSTER_E2E !== '1') {
+  const clusterCode = await clusterRun();
+  if (code === 0) code = clusterCode;
+}
+process.stdout.write(
+  `\nSummary: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped (${Math.round((Date.now() - wallStart) / 1000)} s)\n`,
 );
-child.stdout.on('data', (chunk) => {
-  process.stdout.write(chunk);
-  const text = chunk.toString();
-  for (const m of text.matchAll(/^ℹ (pass|fail|skipped) (\d+)$/gm)) {
-    if (m[1] === 'pass') passed = Number(m[2]);
-    if (m[1] === 'fail') failed = Number(m[2]);
-    if (m[1] === 'skipped') skipped = Number(m[2]);
-  }
-});
-child.on('exit', (code) => {
-  process.stdout.write(`\nSummary: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
-  process.exit(code ?? 1);
-});
+process.exit(code);

@@ -303,7 +303,7 @@ void describe('the set-up page', { skip: skipWithoutChromium, timeout: 240_000 }
     }
     assert.equal(
       await page.locator('#person-workflow-link').getAttribute('href'),
-      `${TEMPORAL_UI_URL}/namespaces/default/workflows/person-m-ada`,
+      `${TEMPORAL_UI_URL}/namespaces/${stack.namespace}/workflows/person-m-ada`,
     );
     await screenshot(page.locator('#person'), '07-person');
     await screenshot(page, '09-laptop-whole-page');

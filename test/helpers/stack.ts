@@ -3,14 +3,16 @@
 // activities, and the real API on an ephemeral port. Nothing is mocked.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createApiApp } from '../../src/api/app';
 import { saltoAdminRouter, saltoCallbackRouter } from '../../src/api/salto-routes';
 import { saltoSetupCheck } from '../../src/api/setup-routes';
 import { ensureSetupWorkflow } from '../../src/runtime/long-lived-workflows';
+import { registerSearchAttributes } from '../../src/runtime/search-attributes-registration';
 import { createSaltoConnection, InMemoryTokenStore, silentSaltoLogger } from '../../src/salto';
 import {
   DEMO_CLIENT_ID,
@@ -53,11 +55,23 @@ export interface StackOptions {
   connectSalto?: boolean;
   reservationLeadMinutes?: number;
   reservationLagMinutes?: number;
+  /**
+   * A Temporal server that already runs (the test cluster, scripts/temporal-cluster.mjs) instead
+   * of a fresh dev server; E2E_TEMPORAL_ADDRESS sets it for a whole run.
+   */
+  temporalAddress?: string;
+  /** Workers and API servers side by side (default E2E_REPLICAS, else 1): events and admin calls alternate between the APIs. */
+  replicas?: number;
+  /** A fixed port for the first API (the Web UI's codec endpoint must name it before it starts). */
+  apiPort?: number;
+  temporalUiUrl?: string;
 }
 
 export interface Stack {
   env: TestWorkflowEnvironment;
   client: Client;
+  /** `default` on a fresh dev server; a namespace of its own on a shared cluster. */
+  namespace: string;
   apiUrl: string;
   sim: RunningSimulator;
   taskQueue: string;
@@ -73,8 +87,44 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** Registers a new namespace on a running server and waits until it answers. */
+async function freshNamespace(address: string): Promise<string> {
+  const namespace = `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const connection = await Connection.connect({ address });
+  try {
+    await connection.workflowService.registerNamespace({
+      namespace,
+      workflowExecutionRetentionPeriod: msToTs(24 * 3600 * 1000),
+    });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        await connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 });
+        return namespace;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const env = await createDevServerEnv();
+  const temporalAddress = options.temporalAddress ?? process.env.E2E_TEMPORAL_ADDRESS;
+  const replicas = options.replicas ?? Number(process.env.E2E_REPLICAS ?? 1);
+  // On a shared server, each stack gets a namespace of its own: its `setup` workflow and people
+  // never meet another test file's.
+  const namespace = temporalAddress ? await freshNamespace(temporalAddress) : 'default';
+  const env = temporalAddress
+    ? await TestWorkflowEnvironment.createFromExistingServer({
+        address: temporalAddress,
+        namespace,
+        client: { dataConverter: testDataConverter },
+      })
+    : await createDevServerEnv();
+  if (temporalAddress) await registerSearchAttributes(env.connection, namespace);
   const sim = await startSimulator({ port: 0, seed: DEMO_SEED });
   const taskQueue = `e2e-${Date.now()}`;
   const account = {
@@ -88,25 +138,38 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (options.connectSalto !== false) {
     await salto.auth.connectWithPassword({ username: DEMO_SYSTEM_USER, password: DEMO_SYSTEM_PASSWORD });
   }
-  const client = new Client({ connection: env.connection, dataConverter: testDataConverter });
+  const client = new Client({ connection: env.connection, namespace, dataConverter: testDataConverter });
   const defaults = {
     reservationLeadMinutes: options.reservationLeadMinutes ?? 15,
     reservationLagMinutes: options.reservationLagMinutes ?? 15,
   };
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    dataConverter: testDataConverter,
-    activities: createActivities({
-      client,
-      saltoClient: salto.client,
-      taskQueue,
-      defaultLeadMinutes: defaults.reservationLeadMinutes,
-      defaultLagMinutes: defaults.reservationLagMinutes,
-    }),
-  });
-  const workerRun = worker.run();
+  const extraConnections: NativeConnection[] = [];
+  const extraConnection = async (): Promise<NativeConnection> => {
+    const connection = await NativeConnection.connect({ address: env.address });
+    extraConnections.push(connection);
+    return connection;
+  };
+  const workers: Worker[] = [];
+  for (let i = 0; i < replicas; i++) {
+    workers.push(
+      await Worker.create({
+        // One worker per connection, like separate processes (the SDK allows one per queue and connection).
+        connection: i === 0 ? env.nativeConnection : await extraConnection(),
+        namespace,
+        taskQueue,
+        workflowBundle: await workflowBundle(),
+        dataConverter: testDataConverter,
+        activities: createActivities({
+          client,
+          saltoClient: salto.client,
+          taskQueue,
+          defaultLeadMinutes: defaults.reservationLeadMinutes,
+          defaultLagMinutes: defaults.reservationLagMinutes,
+        }),
+      }),
+    );
+  }
+  const workerRuns = workers.map((w) => w.run());
   await ensureSetupWorkflow(client, taskQueue, defaults);
 
   const routes = {
@@ -117,34 +180,46 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     publicUrl: 'http://localhost',
     cookieKey: ADMIN_TOKEN,
   };
-  const app = createApiApp({
-    client,
-    taskQueue,
-    webhookSecrets: [WEBHOOK_SECRET],
-    adminToken: ADMIN_TOKEN,
-    setupDefaults: defaults,
-    publicRouters: [saltoCallbackRouter(routes)],
-    adminRouters: [saltoAdminRouter(routes)],
-    log: () => undefined,
-    temporalUiUrl: TEMPORAL_UI_URL,
-    saltoCheck: saltoSetupCheck(salto),
-    payloadCodec: testPayloadCodec,
-  });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, () => resolve(s));
-  });
-  const apiUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
+  const makeApp = () =>
+    createApiApp({
+      client,
+      taskQueue,
+      webhookSecrets: [WEBHOOK_SECRET],
+      adminToken: ADMIN_TOKEN,
+      setupDefaults: defaults,
+      publicRouters: [saltoCallbackRouter(routes)],
+      adminRouters: [saltoAdminRouter(routes)],
+      log: () => undefined,
+      temporalUiUrl: options.temporalUiUrl ?? TEMPORAL_UI_URL,
+      saltoCheck: saltoSetupCheck(salto),
+      payloadCodec: testPayloadCodec,
+    });
+  const servers: Server[] = [];
+  for (let i = 0; i < replicas; i++) {
+    const app = makeApp();
+    servers.push(
+      await new Promise((resolve) => {
+        const s = app.listen(i === 0 ? (options.apiPort ?? 0) : 0, () => resolve(s));
+      }),
+    );
+  }
+  const apiUrls = servers.map((s) => `http://localhost:${(s.address() as AddressInfo).port}`);
+  const apiUrl = apiUrls[0]!;
   routes.publicUrl = apiUrl;
+  let turn = 0;
+  /** The next API in turn: with replicas, consecutive calls reach different API servers. */
+  const nextApi = (): string => apiUrls[turn++ % apiUrls.length]!;
 
   return {
     env,
     client,
+    namespace,
     apiUrl,
     sim,
     taskQueue,
     sendEvent: (event, opts = {}) =>
-      sendSignedEvent(apiUrl, event, opts.secret ?? WEBHOOK_SECRET, opts.tSeconds),
-    api: (method, path, body) => callAdminApi(apiUrl, ADMIN_TOKEN, method, path, body),
+      sendSignedEvent(nextApi(), event, opts.secret ?? WEBHOOK_SECRET, opts.tSeconds),
+    api: (method, path, body) => callAdminApi(nextApi(), ADMIN_TOKEN, method, path, body),
     async eventually(check, timeoutMs = 20_000, what = 'condition') {
       const deadline = Date.now() + timeoutMs;
       let last: unknown;
@@ -163,10 +238,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }
     },
     async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      worker.shutdown();
-      await workerRun;
+      for (const server of servers) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      for (const worker of workers) worker.shutdown();
+      await Promise.all(workerRuns);
+      for (const connection of extraConnections) await connection.close();
       await sim.close();
       await env.teardown();
     },
