@@ -47,6 +47,13 @@ export function createApiApp(options: ApiOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  if (options.publicUrl?.startsWith('https:')) {
+    // Browsers reach the API over https only: tell them never to try plain http (HSTS).
+    app.use((_req, res, next) => {
+      res.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+      next();
+    });
+  }
 
   app.get('/healthz', async (_req, res) => {
     try {

@@ -293,7 +293,26 @@ function headers(token: string, hasBody: boolean): Record<string, string> {
   };
 }
 
+/**
+ * One path segment from an id. "." and ".." would be resolved away by URL parsing (another
+ * resource than the one named), and a "/" or "\\" would split the segment: such ids are refused
+ * before any request, as final (no retry makes them valid).
+ */
 function seg(id: string): string {
+  if (id === '' || id === '.' || id === '..' || /[/\\]/.test(id))
+    throw new SaltoError(
+      {
+        method: '-',
+        path: '-',
+        status: null,
+        errorCode: null,
+        kind: 'bad_request',
+        retryable: false,
+        retryAfterMs: null,
+        mayBeEventualConsistency: false,
+      },
+      `refused the id ${JSON.stringify(id)} before sending: ids must not be empty, "." or "..", or contain "/" or "\\"`,
+    );
   return encodeURIComponent(id);
 }
 

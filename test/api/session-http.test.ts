@@ -204,4 +204,25 @@ void describe('the page session behind https', () => {
       await new Promise((resolve) => api.server.close(resolve));
     }
   });
+
+  void it('sends HSTS on every answer when the public URL is https, and not on plain http', async () => {
+    const secure = await startApi({ publicUrl: 'https://access.example.com' });
+    const plain = await startApi();
+    try {
+      for (const path of ['/', '/healthz', '/api/setup', '/session']) {
+        const answer = await call(`${secure.url}${path}`);
+        assert.match(
+          answer.headers.get('strict-transport-security') ?? '',
+          /^max-age=31536000; includeSubDomains$/,
+          path,
+        );
+      }
+      assert.equal((await call(`${plain.url}/`)).headers.get('strict-transport-security'), null);
+    } finally {
+      for (const api of [secure, plain]) {
+        api.server.closeAllConnections();
+        await new Promise((resolve) => api.server.close(resolve));
+      }
+    }
+  });
 });

@@ -172,6 +172,25 @@ describe('SALTO KS client', () => {
     assert.equal(unknown.errorCode, '2202');
   });
 
+  it('refuses ".", ".." and ids with a slash before any request: they would name another resource', async () => {
+    await t.client.listSites(); // signed in, so any request would show in the log
+    await sim.clearRequests();
+    for (const id of ['.', '..', '', 'a/b', '..\\x']) {
+      for (const call of [
+        () => t.client.getSiteUser(SITE_A, id),
+        () => t.client.listAccessGroups(id),
+        () => t.client.deleteSiteUser(SITE_A, id),
+        () => t.client.removeAccessGroupMember(SITE_A, id, 'p-1'),
+      ]) {
+        const error = await rejection(call());
+        assert.ok(error instanceof SaltoError, `${id}: ${String(error)}`);
+        assert.equal(error.retryable, false);
+        assert.match(error.message, /refused the id/);
+      }
+    }
+    assert.deepEqual(await sim.apiRequests(), [], 'nothing reached SALTO KS');
+  });
+
   it('turns 429 with Retry-After: 2 into a retryable error that says 2000 ms', async () => {
     await t.client.listSites();
     await sim.faults({ errors: [{ status: 429, count: 1, retryAfterSeconds: 2 }] });
