@@ -12,6 +12,7 @@ import { ConfigError, loadConfig, requireSet } from './config';
 import { saltoFromConfig } from './runtime/salto-from-env';
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
+const API_SHUTDOWN_GRACE_MS = 10_000;
 
 function main(): void {
   const config = loadConfig();
@@ -60,12 +61,17 @@ function main(): void {
     log(`API listening on ${publicUrl} (Temporal ${temporal.description})`);
     log(`Set-up page: ${publicUrl}/ (sign in with ADMIN_TOKEN)`);
   });
+  // On SIGTERM: stop accepting, let requests in flight finish (Deskworks gets its 202), then exit;
+  // whatever is still open after the grace time is cut.
   const stop = (): void => {
-    log('API stopping');
-    server.close(() => {
-      void connection.close().finally(() => process.exit(0));
-    });
-    server.closeAllConnections();
+    log('API stopping: draining requests in flight');
+    const exit = (): void => void connection.close().finally(() => process.exit(0));
+    server.close(exit);
+    server.closeIdleConnections();
+    setTimeout(() => {
+      log('API stopping: grace time over, closing what is left');
+      server.closeAllConnections();
+    }, API_SHUTDOWN_GRACE_MS).unref();
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

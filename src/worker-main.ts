@@ -49,6 +49,9 @@ async function main(): Promise<void> {
     workflowsPath: require.resolve('./workflows'),
     activities,
     dataConverter,
+    // On SIGTERM: in-flight activities get this long to finish, then are cancelled, which aborts
+    // their SALTO KS calls (nothing is lost: the person retries the pass).
+    shutdownGraceTime: '10 seconds',
   });
 
   const defaults = {

@@ -3,7 +3,7 @@
 // nonRetryable from the client's classification, with Retry-After as nextRetryDelay, so
 // Temporal's retry policy does the waiting.
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { AccessGroupId, SiteId } from '../core/types';
 import { deskworksAlias, personIdOfAlias } from '../shared/ids';
 import type { SaltoClient } from '../salto/client';
@@ -59,6 +59,9 @@ export function createSaltoActivities(
     try {
       return await body();
     } catch (error) {
+      // Cancelled (worker shutdown, heartbeat timeout): report the cancellation itself, so
+      // Temporal does not take it for a SALTO KS failure.
+      if (error instanceof CancelledFailure) throw error;
       const settling =
         error instanceof SaltoError &&
         error.mayBeEventualConsistency &&

@@ -1,6 +1,7 @@
 // The SALTO KS connection of a process (worker or API), from configuration: one encrypted token
 // store shared by both, so a sign-in on the set-up page reaches the worker too.
 import { resolve } from 'node:path';
+import { currentActivityCancellation } from '../activities/activity-cancellation';
 import { ConfigError, type Config } from '../config';
 import {
   consoleSaltoLogger,
@@ -41,6 +42,7 @@ export function saltoFromConfig(config: Config): SaltoConnectionParts & { accoun
       tokenStore,
       timeoutMs: config.SALTO_KS_REQUEST_TIMEOUT_MS,
       logger: consoleSaltoLogger,
+      abortSignal: currentActivityCancellation,
     }),
   };
 }

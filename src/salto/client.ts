@@ -35,6 +35,8 @@ export interface SaltoClientOptions {
   /** Per request; default 15 000 ms (SALTO_KS_REQUEST_TIMEOUT_MS). */
   timeoutMs?: number;
   logger?: SaltoLogger;
+  /** The signal that cancels the current call, if any (the running activity's cancellation). */
+  abortSignal?: () => AbortSignal | undefined;
 }
 
 /** A safety net against a server whose next_page_link never ends. */
@@ -261,6 +263,7 @@ export class SaltoClient {
         headers: headers(token, payload !== undefined),
         body: payload,
         timeoutMs: this.timeoutMs,
+        signal: this.options.abortSignal?.(),
       });
 
     let token = await this.options.auth.accessToken();

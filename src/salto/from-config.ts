@@ -38,7 +38,12 @@ export interface SaltoConnectionParts {
 
 export function createSaltoConnection(
   account: SaltoAccount,
-  options: { tokenStore: TokenStore; timeoutMs: number; logger?: SaltoLogger },
+  options: {
+    tokenStore: TokenStore;
+    timeoutMs: number;
+    logger?: SaltoLogger;
+    abortSignal?: () => AbortSignal | undefined;
+  },
 ): SaltoConnectionParts {
   const auth = new SaltoOAuth({
     identityUrl: account.identityUrl,
@@ -54,6 +59,7 @@ export function createSaltoConnection(
     auth,
     timeoutMs: options.timeoutMs,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
   });
   return { auth, client };
 }

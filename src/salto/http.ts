@@ -10,6 +10,8 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body?: string;
   timeoutMs: number;
+  /** Aborts the request early (an activity cancelled at worker shutdown): its reason is thrown. */
+  signal?: AbortSignal;
 }
 
 export interface HttpAnswer {
@@ -27,11 +29,15 @@ export async function exchange(request: HttpRequest): Promise<HttpAnswer> {
       method: request.method,
       headers: request.headers,
       body: request.body,
-      signal: AbortSignal.timeout(request.timeoutMs),
+      signal: request.signal
+        ? AbortSignal.any([AbortSignal.timeout(request.timeoutMs), request.signal])
+        : AbortSignal.timeout(request.timeoutMs),
       redirect: 'manual',
     });
     text = await response.text();
   } catch (error) {
+    // Cancelled from outside: say so as the canceller does (a Temporal CancelledFailure), not as a timeout.
+    if (request.signal?.aborted) throw request.signal.reason;
     if (isTimeout(error)) throw timeoutError(request.method, request.path, request.timeoutMs);
     throw networkError(request.method, request.path, error);
   }

@@ -30,6 +30,7 @@ export function makeClient(
     store?: TokenStore;
     timeoutMs?: number;
     oauth?: Partial<SaltoOAuthOptions>;
+    abortSignal?: () => AbortSignal | undefined;
   } = {},
 ): TestClient {
   const logger = capturingLogger();
@@ -51,6 +52,7 @@ export function makeClient(
     auth,
     logger,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
   });
   return { client, auth, store, logger };
 }
