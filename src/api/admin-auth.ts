@@ -3,12 +3,27 @@
 // token's length nor its prefix leaks through timing.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
+import { clientAddress, type AuthThrottle } from './auth-throttle';
 import { CSRF_HEADER, isSafeMethod, readCookie, SESSION_COOKIE, type SessionSigner } from './session';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
 export function tokenMatches(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** Answers 429 with Retry-After when this address must still wait; true when it did. */
+export function tooSoon(throttle: AuthThrottle, address: string, res: Response): boolean {
+  const waitMs = throttle.waitMs(address);
+  if (waitMs === 0) return false;
+  res
+    .status(429)
+    .set('Retry-After', String(Math.ceil(waitMs / 1000)))
+    .json({
+      error: 'too_many_attempts',
+      message: 'Too many wrong admin tokens from this address: wait and try again.',
+    });
+  return true;
 }
 
 function unauthorized(res: Response): void {
@@ -31,12 +46,20 @@ export function requireAdmin(options: {
   sessions?: SessionSigner;
   /** false for endpoints that change nothing (the codec server): no CSRF token asked of a session. */
   csrf?: boolean;
+  /** Slows down guessing of the bearer token per client address. */
+  throttle?: AuthThrottle;
 }): RequestHandler {
   return (req, res, next) => {
     const header = req.get('Authorization');
     if (header !== undefined) {
+      const address = clientAddress(req);
+      if (options.throttle && tooSoon(options.throttle, address, res)) return;
       const match = /^Bearer (.+)$/.exec(header);
-      if (!match || !tokenMatches(match[1]!, options.adminToken)) return unauthorized(res);
+      if (!match || !tokenMatches(match[1]!, options.adminToken)) {
+        options.throttle?.failed(address, 'wrong bearer token');
+        return unauthorized(res);
+      }
+      options.throttle?.succeeded(address);
       return next();
     }
     const session = options.sessions?.verify(readCookie(req, SESSION_COOKIE));

@@ -5,6 +5,7 @@ import { SaltoError } from '../salto';
 import { describeErrorForLog, isTemporalUnreachable } from './temporal-errors';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { requireAdmin } from './admin-auth';
+import { AuthThrottle } from './auth-throttle';
 import { codecRouter } from './codec-routes';
 import { pageRouter } from './page/page-routes';
 import { peopleRouter } from './people-routes';
@@ -83,10 +84,12 @@ export function createApiApp(options: ApiOptions): Express {
     ...(options.now ? { now: options.now } : {}),
   });
   app.use(pageRouter());
+  const throttle = new AuthThrottle({ log, ...(options.now ? { now: options.now } : {}) });
   app.use(
     sessionRouter({
       adminToken: options.adminToken,
       sessions,
+      throttle,
       secureCookies: options.publicUrl?.startsWith('https:') ?? false,
     }),
   );
@@ -96,10 +99,11 @@ export function createApiApp(options: ApiOptions): Express {
       codec: options.payloadCodec ?? null,
       adminToken: options.adminToken,
       sessions,
+      throttle,
       webUiOrigin: options.temporalUiUrl ? new URL(options.temporalUiUrl).origin : null,
     }),
   );
-  app.use('/api', requireAdmin({ adminToken: options.adminToken, sessions }));
+  app.use('/api', requireAdmin({ adminToken: options.adminToken, sessions, throttle }));
   app.use('/api', express.json({ limit: '64kb' }));
   app.get('/api/page-config', (_req, res) => {
     res.json({ temporalUiUrl: options.temporalUiUrl ?? null, namespace: options.client.options.namespace });

@@ -6,6 +6,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { requireAdmin } from './admin-auth';
+import type { AuthThrottle } from './auth-throttle';
 import type { SessionSigner } from './session';
 
 export interface CodecRouteOptions {
@@ -13,6 +14,7 @@ export interface CodecRouteOptions {
   codec: PayloadCodec | null;
   adminToken: string;
   sessions: SessionSigner;
+  throttle?: AuthThrottle;
   /** The Web UI's origin (scheme://host:port); no other origin gets CORS headers. */
   webUiOrigin: string | null;
 }
@@ -77,7 +79,12 @@ export function codecRouter(options: CodecRouteOptions): Router {
       .end();
   });
 
-  const guard = requireAdmin({ adminToken: options.adminToken, sessions: options.sessions, csrf: false });
+  const guard = requireAdmin({
+    adminToken: options.adminToken,
+    sessions: options.sessions,
+    csrf: false,
+    ...(options.throttle ? { throttle: options.throttle } : {}),
+  });
   for (const op of ['encode', 'decode'] as const) {
     router.post(
       `/codec/${op}`,

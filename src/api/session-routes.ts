@@ -3,7 +3,8 @@
 // reloaded page whether it is signed in and hands it the CSRF token again; DELETE signs out.
 import express, { type Response, type Router } from 'express';
 import { z } from 'zod';
-import { tokenMatches } from './admin-auth';
+import { tokenMatches, tooSoon } from './admin-auth';
+import { clientAddress, type AuthThrottle } from './auth-throttle';
 import { CSRF_HEADER, readCookie, SESSION_COOKIE, type Session, type SessionSigner } from './session';
 import { parseOr400 } from './validation';
 
@@ -12,6 +13,8 @@ export interface SessionRoutesOptions {
   sessions: SessionSigner;
   /** Secure cookies when the page is served over https. */
   secureCookies: boolean;
+  /** Slows down guessing of the admin token per client address. */
+  throttle?: AuthThrottle;
 }
 
 const signInBody = z.object({ token: z.string().min(1, 'type the admin token').max(1024) });
@@ -42,12 +45,16 @@ export function sessionRouter(options: SessionRoutesOptions): Router {
 
   router.post('/session', express.json({ limit: '4kb' }), (req, res) => {
     noStore(res);
+    const address = clientAddress(req);
+    if (options.throttle && tooSoon(options.throttle, address, res)) return;
     const body = parseOr400(signInBody, req.body, res);
     if (!body) return;
     if (!tokenMatches(body.token, options.adminToken)) {
+      options.throttle?.failed(address, 'wrong token at sign-in');
       res.status(401).json({ error: 'unauthorized', message: 'That is not the admin token (ADMIN_TOKEN).' });
       return;
     }
+    options.throttle?.succeeded(address);
     const session = options.sessions.issue();
     res.cookie(SESSION_COOKIE, session.cookieValue, { ...cookieOptions, maxAge: options.sessions.maxAgeMs });
     res.json(sessionAnswer(session));

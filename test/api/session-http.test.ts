@@ -25,7 +25,9 @@ function echoRouter(): express.Router {
   return router;
 }
 
-function startApi(options: { publicUrl?: string } = {}): Promise<{ url: string; server: Server }> {
+function startApi(
+  options: { publicUrl?: string; now?: () => number; log?: (line: string) => void } = {},
+): Promise<{ url: string; server: Server }> {
   const app = createApiApp({
     // Nothing here reaches Temporal; the page config reads only the namespace.
     client: { options: { namespace: 'test-namespace' } } as unknown as Client,
@@ -223,6 +225,47 @@ void describe('the page session behind https', () => {
         api.server.closeAllConnections();
         await new Promise((resolve) => api.server.close(resolve));
       }
+    }
+  });
+});
+
+void describe('guessing the admin token', () => {
+  void it('is slowed per address after 5 wrong tries (sign-in and bearer alike), logged without the token', async () => {
+    let clock = 1_000_000;
+    const lines: string[] = [];
+    const api = await startApi({ now: () => clock, log: (line) => lines.push(line) });
+    const signIn = (token: string) => call(`${api.url}/session`, { method: 'POST', body: { token } });
+    const bearer = (token: string) =>
+      call(`${api.url}/api/echo`, { headers: { Authorization: `Bearer ${token}` } });
+    try {
+      for (let i = 0; i < 3; i++) assert.equal((await signIn(`guess-number-${i}`)).status, 401);
+      for (let i = 3; i < 5; i++) assert.equal((await bearer(`guess-number-${i}`)).status, 401);
+      // The sixth wrong try is judged, then the address waits 1 s, then 2 s: even the right token.
+      assert.equal((await signIn('guess-number-5')).status, 401);
+      const held = await signIn(ADMIN_TOKEN);
+      assert.equal(held.status, 429);
+      assert.equal(held.headers.get('retry-after'), '1');
+      assert.equal((await bearer(ADMIN_TOKEN)).status, 429);
+      clock += 1_000;
+      assert.equal((await bearer('guess-number-6')).status, 401);
+      const longer = await signIn(ADMIN_TOKEN);
+      assert.equal(longer.status, 429);
+      assert.equal(longer.headers.get('retry-after'), '2');
+      clock += 2_000;
+      // The right token passes and forgives the past.
+      assert.equal((await signIn(ADMIN_TOKEN)).status, 200);
+      assert.equal((await bearer('guess-number-7')).status, 401);
+      assert.equal((await bearer(ADMIN_TOKEN)).status, 200);
+      const failures = lines.filter((l) => l.startsWith('admin authentication failed'));
+      assert.equal(failures.length, 8);
+      assert.match(failures[0]!, /wrong token at sign-in\) from \S+: 1 in a row/);
+      assert.ok(
+        lines.every((l) => !l.includes('guess-number') && !l.includes(ADMIN_TOKEN)),
+        lines.join('\n'),
+      );
+    } finally {
+      api.server.closeAllConnections();
+      await new Promise((resolve) => api.server.close(resolve));
     }
   });
 });
