@@ -162,7 +162,7 @@ export function groupsToHold(state: SyncState, input: SyncInput): SiteGroups {
  */
 export async function syncPersonToSalto(state: SyncState, input: SyncInput): Promise<string[]> {
   const hold = groupsToHold(state, input);
-  const problems: string[] = [];
+  const pass: Pass = { problems: [], refusedAdds: {} };
   const sites = sortedUnique([
     ...Object.keys(hold),
     ...Object.keys(state.applied),
@@ -177,7 +177,7 @@ export async function syncPersonToSalto(state: SyncState, input: SyncInput): Pro
       await step();
     } catch (err) {
       if (isUserMissing(err)) forgetUser(state, siteId);
-      problems.push(`site ${siteId}: ${describeFailure(err)}`);
+      pass.problems.push(`site ${siteId}: ${describeFailure(err)}`);
     }
   };
   const want = (siteId: string): string[] => hold[siteId] ?? [];
@@ -189,15 +189,24 @@ export async function syncPersonToSalto(state: SyncState, input: SyncInput): Pro
   }
   // 1. Revocations everywhere first: a door that must close never waits on one that must open.
   for (const siteId of sites)
-    await onSite(siteId, () => revokeOnSite(state, input, siteId, want(siteId), problems));
+    await onSite(siteId, () => revokeOnSite(state, input, siteId, want(siteId), pass));
   // 2. Grants.
   for (const siteId of sites) {
     if (want(siteId).length > 0)
-      await onSite(siteId, () => grantOnSite(state, input, siteId, want(siteId), problems));
+      await onSite(siteId, () => grantOnSite(state, input, siteId, want(siteId), pass));
   }
   // 3. Users left: the old e-mail's users, the no-access policy, name edits.
-  for (const siteId of sites) await onSite(siteId, () => settleSite(state, input, siteId, want(siteId)));
-  return problems;
+  for (const siteId of sites)
+    await onSite(siteId, () =>
+      settleSite(state, input, siteId, want(siteId), pass.refusedAdds[siteId] ?? []),
+    );
+  return pass.problems;
+}
+
+/** What one pass met: problems in words, and the groups SALTO KS refused to give, per site. */
+interface Pass {
+  problems: string[];
+  refusedAdds: Record<string, string[]>;
 }
 
 function forgetUser(state: SyncState, siteId: string): void {
@@ -210,7 +219,7 @@ async function applyDiff(
   user: SaltoUserRecord,
   add: string[],
   remove: string[],
-  problems: string[],
+  pass: Pass,
 ): Promise<ApplyGroupDiffResult | null> {
   if (add.length === 0 && remove.length === 0) return null;
   const result = await salto.applySaltoGroupDiff({
@@ -220,7 +229,10 @@ async function applyDiff(
     add,
     remove,
   });
-  for (const r of result.refused) problems.push(`site ${siteId} group ${r.groupId}: ${r.message}`);
+  for (const r of result.refused) {
+    pass.problems.push(`site ${siteId} group ${r.groupId}: ${r.message}`);
+    if (r.action === 'add') (pass.refusedAdds[siteId] ??= []).push(r.groupId);
+  }
   return result;
 }
 
@@ -236,7 +248,7 @@ async function revokeOnSite(
   input: SyncInput,
   siteId: string,
   want: string[],
-  problems: string[],
+  pass: Pass,
 ): Promise<void> {
   const keep = new Set(want);
   const user = state.users[siteId];
@@ -247,7 +259,7 @@ async function revokeOnSite(
       user,
       [],
       have.filter((g) => !keep.has(g)),
-      problems,
+      pass,
     );
     if (result?.userMissing) forgetUser(state, siteId);
     else state.applied[siteId] = afterDiff(have, result);
@@ -261,7 +273,7 @@ async function revokeOnSite(
       retiring,
       [],
       retiring.groups.filter((g) => !keep.has(g)),
-      problems,
+      pass,
     );
     if (result?.userMissing) delete state.retiring[siteId];
     else retiring.groups = afterDiff(retiring.groups, result);
@@ -278,7 +290,7 @@ async function grantOnSite(
   input: SyncInput,
   siteId: string,
   want: string[],
-  problems: string[],
+  pass: Pass,
 ): Promise<void> {
   const profile = input.profile;
   if (!profile)
@@ -305,7 +317,7 @@ async function grantOnSite(
       user,
       want.filter((g) => !have.includes(g)),
       have.filter((g) => !want.includes(g)),
-      problems,
+      pass,
     );
     if (result?.userMissing) {
       forgetUser(state, siteId); // deleted by hand: find or create it again, with its groups
@@ -314,7 +326,9 @@ async function grantOnSite(
     state.applied[siteId] = afterDiff(have, result);
     return;
   }
-  problems.push(`site ${siteId}: the SALTO KS user vanished twice while its groups were given; trying again`);
+  pass.problems.push(
+    `site ${siteId}: the SALTO KS user vanished twice while its groups were given; trying again`,
+  );
 }
 
 function retireIfEmailChanged(state: SyncState, siteId: string, profile: Profile): void {
@@ -426,7 +440,13 @@ async function contribute(
   link.sentKey = key;
 }
 
-async function settleSite(state: SyncState, input: SyncInput, siteId: string, want: string[]): Promise<void> {
+async function settleSite(
+  state: SyncState,
+  input: SyncInput,
+  siteId: string,
+  want: string[],
+  refused: string[],
+): Promise<void> {
   const profile = input.profile;
   const current = state.users[siteId];
   if (profile && current && !sameEmail(current.email, profile.email)) {
@@ -437,10 +457,12 @@ async function settleSite(state: SyncState, input: SyncInput, siteId: string, wa
       await ensureUser(state, input, siteId, profile);
   }
   const retiring = state.retiring[siteId];
+  // The new user holds what it can: a group SALTO KS refused for good (deleted by hand) will not
+  // come, and must not keep the old user, and the groups it holds, forever.
   const newHomeReady =
     want.length === 0 ||
     state.sharedWith[siteId] !== undefined ||
-    want.every((g) => (state.applied[siteId] ?? []).includes(g));
+    want.filter((g) => !refused.includes(g)).every((g) => (state.applied[siteId] ?? []).includes(g));
   if (retiring && newHomeReady) await retire(state, siteId, retiring);
   await handOverOrphanContributions(state, input, siteId);
 

@@ -937,7 +937,7 @@ class CaseRun {
         );
         return;
       }
-      const detail = await this.diagnose(problems, before);
+      const detail = await this.diagnose(problems, before, stuck);
       this.fail(
         [
           `checkpoint "${label}" at ${this.clock(before)} ${iso(before)}: SALTO KS differs from the model`,
@@ -1009,7 +1009,8 @@ class CaseRun {
   }
 
   /** What the model and the engine think of each person behind the e-mails that differ. */
-  private async diagnose(problems: { email: string }[], at: number): Promise<string[]> {
+  /** The model's and the engine's view of each person concerned: by e-mail, or still retrying (`stuck`). */
+  private async diagnose(problems: { email: string }[], at: number, stuck: string[] = []): Promise<string[]> {
     const emails = new Set(problems.map((p) => p.email));
     const lines: string[] = [];
     const ids = [...this.members.values()]
@@ -1017,7 +1018,7 @@ class CaseRun {
       .concat([...this.nonmembers.values()].map((n) => n.id));
     for (const id of ids) {
       const email = this.model.emailOf(id)?.toLowerCase();
-      if (!email || !emails.has(email)) continue;
+      if (!email || !(emails.has(email) || stuck.includes(`person-${id}`))) continue;
       const reasons: string[] = [];
       const mine = this.model.groupsOf(id, at, (why, site, groups) =>
         reasons.push(`${this.siteTag(site)}: ${groups.join(', ')} from ${why}`),

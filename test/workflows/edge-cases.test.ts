@@ -546,4 +546,38 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     assert.equal(view.inSync, false);
     assert.match(view.lastError ?? '', new RegExp(`group ${OFFICE}`));
   });
+
+  // After item 3 (the office group is gone). Found by the model-based test (seed 20261203, case 1437).
+  it('item 7 with item 3: an e-mail change retires the old user although a group it should get is gone', async () => {
+    const now = await e.now();
+    const plans = [
+      billing({ id: 'b-gone-flex', productId: 'flex', centerId: 'berlin' }),
+      billing({ id: 'b-gone-office', productId: 'office', centerId: 'berlin' }),
+    ];
+    const profile = (address: string) => ({ firstName: 'Gus', lastName: 'Gone', email: address });
+    await e.tellPerson(
+      'm-gone',
+      memberSnapshot('m-gone', {
+        updatedAt: iso(now - HOUR),
+        profile: profile('gone-old@example.com'),
+        billings: plans,
+      }),
+    );
+    await holds(BERLIN_SITE, 'gone-old@example.com', FLEX, 'what SALTO KS can give');
+    await e.tellPerson(
+      'm-gone',
+      memberSnapshot('m-gone', {
+        updatedAt: iso(now),
+        profile: profile('gone-new@example.com'),
+        billings: plans,
+      }),
+    );
+    await holds(BERLIN_SITE, 'gone-new@example.com', FLEX, 'the new user holds what it can');
+    await e.eventually(
+      async () => ((await e.saltoUser(BERLIN_SITE, 'gone-old@example.com')) === null ? true : undefined),
+      'the old user is deleted, not kept with its groups until the deleted group comes back',
+    );
+    await e.settled('person-m-gone');
+    assert.match((await e.access('m-gone')).lastError ?? '', new RegExp(`group ${OFFICE}`));
+  });
 });
