@@ -83,7 +83,8 @@ async function ensureCli() {
   return { path: built, source };
 }
 
-function waitForPort(port, timeoutMs) {
+/** Resolves once something listens on 127.0.0.1:port; rejects after timeoutMs, naming `what`. */
+export function waitForPort(port, timeoutMs, what = 'nothing') {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolvePromise, reject) => {
     const attempt = () => {
@@ -95,7 +96,7 @@ function waitForPort(port, timeoutMs) {
       socket.once('error', () => {
         socket.destroy();
         if (Date.now() > deadline)
-          reject(new Error(`nothing listened on port ${port} within ${timeoutMs} ms`));
+          reject(new Error(`${what} listened on port ${port} within ${timeoutMs} ms`));
         else setTimeout(attempt, 50);
       });
     };

@@ -25,9 +25,9 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createConnection } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitForPort } from './temporal-binaries.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TEMPORAL_SERVER_VERSION = 'v1.32.0';
@@ -102,26 +102,6 @@ function args(argv) {
     } else out._.push(a);
   }
   return out;
-}
-
-function waitForPort(port, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolvePromise, reject) => {
-    const attempt = () => {
-      const socket = createConnection({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolvePromise();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline)
-          reject(new Error(`${what} did not listen on port ${port} within ${timeoutMs} ms`));
-        else setTimeout(attempt, 100);
-      });
-    };
-    attempt();
-  });
 }
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -367,7 +347,7 @@ export async function startCluster(options) {
     join(dir, 'server.log'),
     join(dir, 'server.pid'),
   );
-  await waitForPort(port, 120_000, 'the Temporal frontend');
+  await waitForPort(port, 120_000, 'the Temporal frontend never');
   await registerNamespace(`localhost:${port}`, tlsDir, options.namespace ?? 'default');
   mkdirSync(join(dir, 'ui'), { recursive: true });
   writeFileSync(
@@ -381,7 +361,7 @@ export async function startCluster(options) {
     join(dir, 'ui.log'),
     join(dir, 'ui.pid'),
   );
-  await waitForPort(uiPort, 60_000, 'the Temporal Web UI');
+  await waitForPort(uiPort, 60_000, 'the Temporal Web UI never');
   const info = {
     address: `localhost:${port}`,
     uiUrl: `http://127.0.0.1:${uiPort}`,

@@ -6,17 +6,16 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
-import { billing, memberCreated, memberSnapshot } from '../../src/demo/event-builders';
+import { memberCreated } from '../../src/demo/event-builders';
 import { personWorkflowId } from '../../src/shared/ids';
 import { ADMIN_TOKEN, startStack, type Stack } from '../helpers/stack';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster';
 import {
   BERLIN,
+  berlinDeskMember,
   emailOf,
   GROUPS,
-  localDay,
   mapTestSetup,
-  PRODUCT_DESK,
   uniqueId,
   waitForSaltoGroups,
 } from '../e2e/e2e-support';
@@ -61,21 +60,7 @@ void describe(
         replicas: 1,
       });
       await mapTestSetup(stack);
-      const member = memberSnapshot({
-        id: memberId,
-        centerId: BERLIN.centerId,
-        firstName: 'Cora',
-        lastName: 'Codec',
-        email,
-        recurringBillings: [
-          billing({
-            id: `b-${memberId}`,
-            productId: PRODUCT_DESK,
-            centerId: BERLIN.centerId,
-            startDate: localDay(BERLIN.timeZone, -1),
-          }),
-        ],
-      });
+      const member = berlinDeskMember(memberId, 'Cora', 'Codec');
       assert.equal((await stack.sendEvent(memberCreated(member))).status, 202);
       await waitForSaltoGroups(stack, BERLIN.siteId, email, GROUPS.deskBerlin);
       browser = await launchChromium();

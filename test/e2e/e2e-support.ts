@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { localDateAt, addDays } from '../../src/core/dates';
+import { billing, memberSnapshot } from '../../src/demo/event-builders';
 import { DEMO_SITE_BERLIN_ID, DEMO_SITE_BROOKLYN_ID } from '../../src/simulator/demo-seed';
 import { personWorkflowId } from '../../src/shared/ids';
 import type { LoggedRequest, SimStateView } from '../../src/simulator';
@@ -70,6 +71,25 @@ export function emailOf(id: string): string {
 /** A calendar date `days` from today in that center's zone. */
 export function localDay(timeZone: string, days = 0): string {
   return addDays(localDateAt(Date.now(), timeZone), days);
+}
+
+/** A member at Berlin with a hot desk since yesterday (GROUPS.deskBerlin), named as given. */
+export function berlinDeskMember(id: string, firstName: string, lastName: string) {
+  return memberSnapshot({
+    id,
+    centerId: BERLIN.centerId,
+    firstName,
+    lastName,
+    email: emailOf(id),
+    recurringBillings: [
+      billing({
+        id: `b-${id}`,
+        productId: PRODUCT_DESK,
+        centerId: BERLIN.centerId,
+        startDate: localDay(BERLIN.timeZone, -1),
+      }),
+    ],
+  });
 }
 
 export type SaltoSite = SimStateView['sites'][number];

@@ -6,24 +6,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import {
-  billing,
-  memberCreated,
-  memberSnapshot,
-  reservationCreated,
-  reservationSnapshot,
-} from '../../src/demo/event-builders';
+import { memberCreated, reservationCreated, reservationSnapshot } from '../../src/demo/event-builders';
 import { personWorkflowId, reservationWorkflowId } from '../../src/shared/ids';
 import { ENCRYPTED_ENCODING } from '../../src/shared/payload-encryption';
 import { startStack, type Stack } from '../helpers/stack';
 import { testPayloadCodec } from '../helpers/test-data-converter';
 import {
   BERLIN,
+  berlinDeskMember,
   emailOf,
   GROUPS,
-  localDay,
   mapTestSetup,
-  PRODUCT_DESK,
   uniqueId,
   UNIT_SPREE,
   waitForSaltoGroups,
@@ -67,21 +60,7 @@ describe('personal data in Temporal histories', () => {
 
   it('holds no name or e-mail in any byte of a person or reservation history, only encrypted payloads', async () => {
     const memberId = uniqueId('m');
-    const member = memberSnapshot({
-      id: memberId,
-      centerId: BERLIN.centerId,
-      firstName: 'Zenobia',
-      lastName: `Quillfeather-${memberId}`,
-      email: emailOf(memberId),
-      recurringBillings: [
-        billing({
-          id: `b-${memberId}`,
-          productId: PRODUCT_DESK,
-          centerId: BERLIN.centerId,
-          startDate: localDay(BERLIN.timeZone, -1),
-        }),
-      ],
-    });
+    const member = berlinDeskMember(memberId, 'Zenobia', `Quillfeather-${memberId}`);
     const guestId = uniqueId('nm');
     const startMs = Date.now() - 60_000;
     const reservation = reservationSnapshot({

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Connection } from '@temporalio/client';
-import { billing, memberCreated, memberSnapshot } from '../../src/demo/event-builders';
+import { memberCreated } from '../../src/demo/event-builders';
 import { clientConnectionOptions, temporalConnectionSettings } from '../../src/runtime/temporal-connection';
 import { waitForPort } from '../../src/runtime/wait-for-port';
 import {
@@ -27,11 +27,9 @@ import { startTestCluster, type TestCluster } from '../helpers/test-cluster';
 import { TEST_PAYLOAD_KEYS_TEXT } from '../helpers/test-data-converter';
 import {
   BERLIN,
-  emailOf,
+  berlinDeskMember,
   GROUPS,
-  localDay,
   mapTestSetup,
-  PRODUCT_DESK,
   uniqueId,
   waitForSaltoGroups,
   type ProductUnderTest,
@@ -151,21 +149,7 @@ describe('a Temporal that requires mTLS', { timeout: 600_000 }, () => {
     );
     await mapTestSetup(product);
     const id = uniqueId('m');
-    const member = memberSnapshot({
-      id,
-      centerId: BERLIN.centerId,
-      firstName: 'Mia',
-      lastName: 'Mutual',
-      email: emailOf(id),
-      recurringBillings: [
-        billing({
-          id: `b-${id}`,
-          productId: PRODUCT_DESK,
-          centerId: BERLIN.centerId,
-          startDate: localDay(BERLIN.timeZone, -1),
-        }),
-      ],
-    });
+    const member = berlinDeskMember(id, 'Mia', 'Mutual');
     const answer = await sendSignedEvent(apiUrl, memberCreated(member), WEBHOOK_SECRET);
     assert.equal(answer.status, 202, JSON.stringify(answer.body));
     await waitForSaltoGroups(product, BERLIN.siteId, member.email, GROUPS.deskBerlin, 60_000);
