@@ -14,7 +14,6 @@
 // .temporal-bin/cluster/ like the CLI; state lives in --dir (default .temporal-cluster/).
 import { spawn, spawnSync } from 'node:child_process';
 import {
-  chmodSync,
   chownSync,
   cpSync,
   existsSync,
