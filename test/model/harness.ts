@@ -153,6 +153,7 @@ export class ModelHarness {
 
   /** A fresh test server and worker (the simulator stays): the test server keeps every history in memory. */
   async restartTemporal(): Promise<void> {
+    ignoreCallsOnClosedChannels();
     await this.endCase(this.lastCaseQuiet).catch(() => undefined);
     this.ids = { people: [], reservations: [] };
     await this.stopTemporal();
@@ -567,4 +568,22 @@ export class ModelHarness {
     await this.stopTemporal();
     await this.sim.close();
   }
+}
+
+let ignoringClosedChannels = false;
+
+/**
+ * A server restarted because it stopped answering leaves the old client's retry timers behind
+ * (grpc-retry in @temporalio/client): when one fires on the closed connection it throws
+ * "Channel has been shut down" from a timer, which would end the whole run. Only that error is
+ * ignored; anything else still ends the process as before.
+ */
+function ignoreCallsOnClosedChannels(): void {
+  if (ignoringClosedChannels) return;
+  ignoringClosedChannels = true;
+  process.on('uncaughtException', (err) => {
+    if (err instanceof Error && err.message === 'Channel has been shut down') return;
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
 }
