@@ -61,7 +61,8 @@ function portFree(port) {
 
 async function freePorts(offsets) {
   for (;;) {
-    const base = 41_000 + Math.floor(Math.random() * 8_000);
+    // Below 32768: the cluster's membership ports (base + 100…103) go into a smallint column.
+    const base = 21_000 + Math.floor(Math.random() * 8_000);
     if ((await Promise.all(offsets.map((d) => portFree(base + d)))).every(Boolean)) return base;
   }
 }

@@ -330,6 +330,11 @@ export async function startCluster(options) {
   const pgPort = Number(options.pgPort ?? 5433);
   const uiPort = Number(options.uiPort ?? 8233);
   const tlsDir = options.tlsDir ? resolve(options.tlsDir) : null;
+  // Temporal keeps membership ports (port + 100…103) in a PostgreSQL smallint column.
+  if (!Number.isInteger(port) || port < 1 || port + 103 > 32_767)
+    throw new Error(
+      `--port ${options.port}: must be 1–32664 (the membership ports, port + 100…103, must stay below 32768)`,
+    );
   buildClusterBinaries();
   mkdirSync(dir, { recursive: true });
   startPostgres(dir, pgPort);

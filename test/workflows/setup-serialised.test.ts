@@ -8,16 +8,21 @@ import { SETUP_WORKFLOW_ID } from '../../src/shared/ids';
 import { catalogEventSignal } from '../../src/workflows/messages';
 import { BERLIN_SITE, startEngine, type Engine } from '../helpers/engine';
 import { nextEventId } from '../helpers/events';
+import { testPayloadCodec } from '../helpers/test-data-converter';
 
 /** The inputs of every notifyPeopleOfSetupChange the set-up workflow scheduled, in order. */
 async function fanOutsOf(e: Engine): Promise<SetupFanOut[]> {
   const history = await e.client.workflow.getHandle(SETUP_WORKFLOW_ID).fetchHistory();
-  return (history.events ?? []).flatMap((event) => {
+  const inputs = (history.events ?? []).flatMap((event) => {
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled?.activityType?.name !== 'notifyPeopleOfSetupChange') return [];
-    const data = scheduled.input?.payloads?.[0]?.data;
-    return data ? [JSON.parse(Buffer.from(data).toString('utf8')) as SetupFanOut] : [];
+    const payload = scheduled.input?.payloads?.[0];
+    return payload ? [payload] : [];
   });
+  // Histories hold encrypted payloads: decrypt with the tests' key, then read the JSON.
+  return (await testPayloadCodec.decode(inputs)).map(
+    (p) => JSON.parse(Buffer.from(p.data ?? new Uint8Array()).toString('utf8')) as SetupFanOut,
+  );
 }
 
 async function simFaults(e: Engine, settings: { latencyMs?: number }): Promise<void> {
