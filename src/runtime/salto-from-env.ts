@@ -35,6 +35,9 @@ export function saltoFromConfig(config: Config): SaltoConnectionParts & { accoun
   const tokenStore = new EncryptedFileTokenStore(
     resolve(config.SALTO_KS_CONNECTION_FILE),
     deriveTokenStoreKey(config.SALTO_KS_CONNECTION_KEY),
+    // A renewal makes at most two identity calls under the lock: a lock older than three of
+    // them belongs to a process that died.
+    { lockStaleMs: Math.max(60_000, 3 * config.SALTO_KS_REQUEST_TIMEOUT_MS) },
   );
   return {
     account,

@@ -1,6 +1,7 @@
 // The SALTO KS connection of this process: hands out a valid access token, renews it about
 // 60 s before it runs out (or after a 401), and makes sure only one renewal is in flight
-// however many calls wait for it — refresh tokens rotate, so two renewals would race.
+// however many calls wait for it, in this process and (through the store's lock) in every
+// process sharing the store — refresh tokens rotate, so two renewals would race.
 import { reconnectRequiredError, SaltoError } from './errors';
 import { silentSaltoLogger, type SaltoLogger } from './logger';
 import { buildAuthorizeUrl } from './pkce';
@@ -92,7 +93,8 @@ export class SaltoOAuth {
       password: credentials.password,
       scope: PASSWORD_SCOPE,
     });
-    await this.adopt(this.fromAnswer(answer, 'password', null, remember ? credentials : null), 'password');
+    const connection = this.fromAnswer(answer, 'password', null, remember ? credentials : null);
+    await this.options.tokenStore.exclusive(() => this.adopt(connection, 'password'));
   }
 
   /** Finishes the authorization-code flow: the code from the redirect plus the PKCE verifier kept since. */
@@ -107,7 +109,9 @@ export class SaltoOAuth {
       redirect_uri: params.redirectUri,
       code_verifier: params.codeVerifier,
     });
-    await this.adopt(this.fromAnswer(answer, 'authorization_code', null, null), 'authorization_code');
+    const connection = this.fromAnswer(answer, 'authorization_code', null, null);
+    // Under the lock, so a renewal of the old sign-in in another process cannot overwrite it.
+    await this.options.tokenStore.exclusive(() => this.adopt(connection, 'authorization_code'));
   }
 
   /** Where to send the operator to sign in (see pkce.ts for the verifier/challenge and state). */
@@ -128,7 +132,7 @@ export class SaltoOAuth {
     await this.load();
     this.connection = null;
     this.refused = false;
-    await this.options.tokenStore.clear();
+    await this.options.tokenStore.exclusive(() => this.options.tokenStore.clear());
   }
 
   async status(): Promise<SaltoConnectionStatus> {
@@ -171,27 +175,44 @@ export class SaltoOAuth {
     return this.renewal;
   }
 
-  private async performRenewal(rejectedToken: string | null): Promise<SaltoConnection> {
-    // Another process sharing the store may have renewed already; with rotating refresh
-    // tokens, renewing again from our stale copy would be refused.
-    const stored = await this.options.tokenStore.load();
-    if (
+  private performRenewal(rejectedToken: string | null): Promise<SaltoConnection> {
+    // One renewal at a time across every process that shares the store (the API and all
+    // workers): refresh tokens rotate, so a second process spending the same one is refused.
+    return this.options.tokenStore.exclusive(async () => {
+      // Another process may have renewed while we waited for the lock.
+      const stored = await this.options.tokenStore.load();
+      if (this.renewedElsewhere(stored, rejectedToken)) {
+        this.connection = stored;
+        this.refused = false;
+        return stored;
+      }
+      const { connection, grantUsed } = await this.obtainFresh(stored ?? this.connection);
+      if (grantUsed === 'stored') {
+        this.connection = connection;
+        this.refused = false;
+      } else {
+        await this.adopt(connection, grantUsed);
+      }
+      return connection;
+    });
+  }
+
+  /** The stored connection is newer than ours (and than the one SALTO KS refused) and still good. */
+  private renewedElsewhere(
+    stored: SaltoConnection | null,
+    rejectedToken: string | null,
+  ): stored is SaltoConnection {
+    return (
       stored !== null &&
       stored.accessToken !== this.connection?.accessToken &&
       stored.accessToken !== rejectedToken &&
       !this.isDue(stored)
-    ) {
-      this.connection = stored;
-      return stored;
-    }
-    const { connection, grantUsed } = await this.obtainFresh(stored ?? this.connection);
-    await this.adopt(connection, grantUsed);
-    return connection;
+    );
   }
 
   private async obtainFresh(
     current: SaltoConnection | null,
-  ): Promise<{ connection: SaltoConnection; grantUsed: 'refresh_token' | 'password' }> {
+  ): Promise<{ connection: SaltoConnection; grantUsed: 'refresh_token' | 'password' | 'stored' }> {
     const password = current?.passwordCredentials ?? this.options.passwordCredentials ?? null;
     if (current?.refreshToken) {
       try {
@@ -208,6 +229,15 @@ export class SaltoOAuth {
         );
         return { connection, grantUsed: 'refresh_token' };
       } catch (error) {
+        if (error instanceof SaltoError && error.kind === 'reconnect_required') {
+          // A lost race, not a lost sign-in: a process that took over a stale lock (or does not
+          // share the lock) spent this refresh token first and stored what it got for it.
+          const stored = await this.renewalSavedElsewhere(current.refreshToken);
+          if (stored !== null) {
+            this.logger.info('SALTO KS refresh token already spent by another process; using its renewal');
+            return { connection: stored, grantUsed: 'stored' };
+          }
+        }
         if (!(error instanceof SaltoError && error.kind === 'reconnect_required') || password === null) {
           this.noteRefusal(error);
           throw error;
@@ -232,6 +262,19 @@ export class SaltoOAuth {
     }
     this.refused = true;
     throw reconnectRequiredError('POST', TOKEN_PATH, null, 'SALTO KS is not connected (no stored sign-in)');
+  }
+
+  /**
+   * After SALTO KS refused `spentRefreshToken`: the renewal another process got for it, if one
+   * is (or within a second becomes) stored. The winner of a race may still be saving its answer.
+   */
+  private async renewalSavedElsewhere(spentRefreshToken: string): Promise<SaltoConnection | null> {
+    for (let look = 0; look < 5; look++) {
+      if (look > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      const stored = await this.options.tokenStore.load();
+      if (stored !== null && stored.refreshToken !== spentRefreshToken && !this.isDue(stored)) return stored;
+    }
+    return null;
   }
 
   private noteRefusal(error: unknown): void {

@@ -1,8 +1,9 @@
 // Where the signed-in SALTO KS connection lives between calls and across restarts.
 // The service keeps it encrypted on disk, so a restart needs no new sign-in.
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { writeFileAtomically } from '../storage/atomic-file';
+import { withFileLock } from '../storage/file-lock';
 
 export interface SaltoConnection {
   accessToken: string;
@@ -24,6 +25,11 @@ export interface TokenStore {
   load(): Promise<SaltoConnection | null>;
   save(connection: SaltoConnection): Promise<void>;
   clear(): Promise<void>;
+  /**
+   * Runs `work` while no other holder of this store (in any process sharing it) runs its own:
+   * refresh tokens rotate, so only one process at a time may spend the stored one.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export class InMemoryTokenStore implements TokenStore {
@@ -46,6 +52,15 @@ export class InMemoryTokenStore implements TokenStore {
     this.connection = null;
     return Promise.resolve();
   }
+
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** In one process, a queue: each holder waits for the previous one to finish. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.queue.then(work, work);
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
 }
 
 const KEY_BYTES = 32;
@@ -61,17 +76,22 @@ interface EncryptedFile {
 }
 
 /**
- * AES-256-GCM encrypted JSON file, mode 0600, replaced atomically (write, then rename).
+ * AES-256-GCM encrypted JSON file, mode 0600, replaced atomically (see writeFileAtomically).
  * GCM authenticates as well as hides: a tampered file or a wrong key fails to load
  * instead of yielding garbage tokens.
  */
 export class EncryptedFileTokenStore implements TokenStore {
   private readonly key: Buffer;
 
+  private readonly lockStaleMs: number;
+
+  /** `lockStaleMs`: a renewal lock older than this belongs to a process that died (default 60 s). */
   constructor(
     private readonly filePath: string,
     key: Buffer,
+    options: { lockStaleMs?: number } = {},
   ) {
+    this.lockStaleMs = options.lockStaleMs ?? 60_000;
     if (key.length !== KEY_BYTES)
       throw new Error(`token store key must be ${KEY_BYTES} bytes, got ${key.length}`);
     this.key = Buffer.from(key);
@@ -114,29 +134,16 @@ export class EncryptedFileTokenStore implements TokenStore {
       tag: cipher.getAuthTag().toString('base64'),
       data: data.toString('base64'),
     };
-    const directory = dirname(this.filePath);
-    await mkdir(directory, { recursive: true });
-    const temporary = `${this.filePath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      const handle = await open(temporary, 'wx', 0o600);
-      try {
-        // The mode given to open is masked by umask; set it explicitly.
-        await handle.chmod(0o600);
-        await handle.writeFile(JSON.stringify(file));
-        await handle.sync(); // on disk before it replaces the old file: a crash leaves one or the other
-      } finally {
-        await handle.close();
-      }
-      await rename(temporary, this.filePath);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
-    await syncDirectory(directory);
+    await writeFileAtomically(this.filePath, JSON.stringify(file));
   }
 
   async clear(): Promise<void> {
     await rm(this.filePath, { force: true });
+  }
+
+  /** A lock file beside the store (`<file>.lock`), so every process sharing the file takes turns. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return withFileLock(`${this.filePath}.lock`, work, { staleMs: this.lockStaleMs });
   }
 }
 
@@ -147,17 +154,4 @@ export class EncryptedFileTokenStore implements TokenStore {
 export function deriveTokenStoreKey(secret: string): Buffer {
   if (secret.length < 16) throw new Error('the token store secret needs at least 16 characters');
   return scryptSync(secret, 'deskworks-salto-access-sync/token-store/v1', KEY_BYTES);
-}
-
-/** Makes a rename in this directory durable (best effort where directories cannot be opened). */
-async function syncDirectory(directory: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(directory, 'r');
-    await handle.sync();
-  } catch {
-    // Some platforms and file systems refuse fsync on a directory: the rename still happened.
-  } finally {
-    await handle?.close();
-  }
 }
