@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1
 # One image for the API, the worker and the SALTO KS simulator; docker-compose.yml picks the
-# command. Build: compile TypeScript with every dependency; runtime: production dependencies
-# and dist/ only, run as the unprivileged `node` user.
+# command. Build: compile TypeScript with every dependency and bundle the workflow code once;
+# runtime: production dependencies and dist/ only, run as the unprivileged `node` user.
+# Node 24 is a supported LTS line (to April 2028); the code needs Node 20.3 or later.
 
-FROM node:20-bookworm-slim AS base
+FROM node:24-bookworm-slim AS base
 WORKDIR /app
 
 # Production dependencies in their own stage, so they are cached until package-lock.json changes.
@@ -20,9 +21,13 @@ COPY tsconfig.json ./
 # assets are files tsc does not emit; the directory is made so that copying it never fails.
 COPY src ./src
 RUN npx tsc -p tsconfig.json && mkdir -p src/api/page/assets
+# Workers load this file (WORKFLOW_BUNDLE_PATH below) instead of running webpack at every start.
+RUN node dist/src/build-workflow-bundle.js dist/workflow-bundle.js
 
 FROM base AS runtime
-ENV NODE_ENV=production
+ENV NODE_ENV=production \
+    WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js \
+    WORKER_HEALTH_PORT=8081
 COPY package.json ./
 COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -31,5 +36,8 @@ COPY --from=build /app/src/api/page/assets ./src/api/page/assets
 # named volume mounted on it inherits this ownership. The code stays root-owned and read-only.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
-EXPOSE 3000 8090
+EXPOSE 3000 8081 8090
+# The API's /healthz by default (docker-compose.yml sets the worker's and the simulator's own).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "dist/src/healthcheck.js"]
 CMD ["node", "dist/src/api-main.js"]

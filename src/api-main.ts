@@ -8,6 +8,8 @@ import { EncryptionCodec } from './shared/payload-encryption';
 import { createApiApp } from './api/app';
 import { saltoAdminRouter, saltoCallbackRouter } from './api/salto-routes';
 import { saltoSetupCheck } from './api/setup-routes';
+import { FileSignedOutSessions } from './api/signed-out-sessions';
+import { resolve } from 'node:path';
 import { ConfigError, loadConfig, requireSet } from './config';
 import { saltoFromConfig } from './runtime/salto-from-env';
 
@@ -56,6 +58,7 @@ function main(): void {
     temporalUiUrl: config.TEMPORAL_UI_URL.replace(/\/+$/, ''),
     saltoCheck: saltoSetupCheck(salto),
     payloadCodec: keys ? new EncryptionCodec(keys) : null,
+    signedOutSessions: new FileSignedOutSessions(resolve(config.ADMIN_SIGNED_OUT_SESSIONS_FILE)),
   });
   const server = app.listen(config.PORT, () => {
     log(`API listening on ${publicUrl} (Temporal ${temporal.description})`);

@@ -41,6 +41,7 @@ const envSchema = z.object({
   SALTO_KS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   DESKWORKS_WEBHOOK_SECRET: secretList.optional(),
   ADMIN_TOKEN: z.string().min(16, 'needs at least 16 characters').optional(),
+  ADMIN_SIGNED_OUT_SESSIONS_FILE: nonEmpty.default('data/signed-out-sessions.json'),
   RESERVATION_LEAD_MINUTES: minutes.default(15),
   RESERVATION_LAG_MINUTES: minutes.default(15),
   RECONCILE_INTERVAL_MINUTES: z.coerce
@@ -50,6 +51,8 @@ const envSchema = z.object({
     .max(7 * 24 * 60)
     .default(15),
   SALTO_SIMULATOR_PORT: port.default(8090),
+  /** The worker's GET /healthz; unset: none (two workers on one host would collide). */
+  WORKER_HEALTH_PORT: port.optional(),
   SALTO_SIMULATOR_STATE_FILE: nonEmpty.optional(),
   PUBLIC_URL: z
     .string()

@@ -6,6 +6,7 @@ import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { ConfigError, loadConfig } from './config';
+import { startHealthServer } from './runtime/health-server';
 import { ensureReconcileSchedule, ensureSetupWorkflow } from './runtime/long-lived-workflows';
 import { payloadKeysFromEnv, UNENCRYPTED_WARNING } from './runtime/payload-keys-from-env';
 import { saltoFromConfig } from './runtime/salto-from-env';
@@ -15,12 +16,14 @@ import {
   connectWorker,
   temporalConnectionSettings,
 } from './runtime/temporal-connection';
+import { workflowCodeFromEnv } from './runtime/workflow-code';
 import { dataConverterFor } from './shared/data-converter';
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const workflowCode = workflowCodeFromEnv();
   const temporal = temporalConnectionSettings();
   const keys = payloadKeysFromEnv();
   if (keys === null) process.stderr.write(`${UNENCRYPTED_WARNING}\n`);
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
     connection: await connectWorker(temporal),
     namespace,
     taskQueue,
-    workflowsPath: require.resolve('./workflows'),
+    ...workflowCode.option,
     activities,
     dataConverter,
     // On SIGTERM: in-flight activities get this long to finish, then are cancelled, which aborts
@@ -63,7 +66,35 @@ async function main(): Promise<void> {
   log(
     `worker polling task queue ${taskQueue} on ${temporal.description}; payloads ${keys ? `encrypted (key ${keys[0]!.id})` : 'NOT encrypted'}; reconcile every ${config.RECONCILE_INTERVAL_MINUTES} min`,
   );
+  log(
+    `workflow code ${workflowCode.kind === 'pre-bundled' ? `pre-bundled: ${workflowCode.path}` : 'bundled at start'}`,
+  );
+  const health =
+    config.WORKER_HEALTH_PORT === undefined
+      ? null
+      : await startHealthServer(
+          config.WORKER_HEALTH_PORT,
+          async () => {
+            const state = worker.getState();
+            const temporalReachable = await connection
+              .withDeadline(Date.now() + 3000, () => connection.workflowService.getSystemInfo({}))
+              .then(
+                () => true,
+                () => false,
+              );
+            // Healthy while polling: a Temporal outage is waited out (the worker reconnects),
+            // so it is reported, not held against the worker.
+            return {
+              healthy: state === 'RUNNING',
+              state,
+              temporal: temporalReachable ? 'reachable' : 'unreachable',
+            };
+          },
+          log,
+        );
+  if (health) log(`worker health on http://0.0.0.0:${config.WORKER_HEALTH_PORT}/healthz`);
   await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks finished
+  health?.close();
   await connection.close();
   log('worker stopped');
 }

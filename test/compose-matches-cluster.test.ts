@@ -47,3 +47,44 @@ describe('docker-compose.yml and the tested cluster', () => {
     assert.equal(normal(fromCompose), normal(fromScript));
   });
 });
+
+describe('the production image and its services', () => {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+
+  it('bundles the workflow code at build time into the file its workers load', () => {
+    const built = /RUN node dist\/src\/build-workflow-bundle\.js (\S+)/.exec(dockerfile)?.[1];
+    const loaded = /WORKFLOW_BUNDLE_PATH=(\S+)/.exec(dockerfile)?.[1];
+    assert.ok(built && loaded);
+    assert.equal(loaded, `/app/${built}`, 'WORKDIR is /app');
+    assert.match(dockerfile, /WORKDIR \/app/);
+  });
+
+  it('runs on a Node LTS line the code supports', () => {
+    const major = Number(/FROM node:(\d+)-/.exec(dockerfile)?.[1]);
+    const engines = (
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }
+    ).engines.node;
+    assert.ok(major >= Number(/>=(\d+)/.exec(engines)?.[1]), `Node ${major} meets engines ${engines}`);
+    assert.equal(major % 2, 0, 'even Node majors are the LTS lines');
+  });
+
+  it('checks the health of the API, the worker and the simulator on the ports they listen on', () => {
+    const service = (name: string): string => {
+      const match = new RegExp(`\\n  ${name}:\\n((?:    .*\\n|\\n)+)`).exec(compose);
+      assert.ok(match, `service ${name}`);
+      return match[1]!;
+    };
+    const checks: [string, RegExp][] = [
+      ['api', /PORT: '(\d+)'/],
+      ['worker', /WORKER_HEALTH_PORT: '(\d+)'/],
+      ['salto-simulator', /SALTO_SIMULATOR_PORT: '(\d+)'/],
+    ];
+    for (const [name, portVariable] of checks) {
+      const text = service(name);
+      const port = portVariable.exec(text)?.[1];
+      const checked = /healthcheck\.js', 'http:\/\/127\.0\.0\.1:(\d+)\//.exec(text)?.[1];
+      assert.ok(port, `${name} sets its port`);
+      assert.equal(checked, port, `${name}'s health check calls its own port`);
+    }
+  });
+});

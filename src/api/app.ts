@@ -10,6 +10,7 @@ import { codecRouter } from './codec-routes';
 import { pageRouter } from './page/page-routes';
 import { peopleRouter } from './people-routes';
 import { SessionSigner } from './session';
+import type { SignedOutSessions } from './signed-out-sessions';
 import { sessionRouter } from './session-routes';
 import { setupRouter, type SetupSaltoCheck } from './setup-routes';
 import { statusRouter } from './status-routes';
@@ -34,6 +35,11 @@ export interface ApiOptions {
   temporalUiUrl?: string;
   /** How long a set-up page sign-in lasts (default 12 hours). */
   sessionTtlMs?: number;
+  /**
+   * Signed-out sessions, shared by every API process and kept across restarts (a file in
+   * production: ADMIN_SIGNED_OUT_SESSIONS_FILE); default: this process only.
+   */
+  signedOutSessions?: SignedOutSessions;
   /** GET /api/setup marks mapped groups SALTO KS no longer has (none when absent). */
   saltoCheck?: SetupSaltoCheck;
   /**
@@ -82,6 +88,7 @@ export function createApiApp(options: ApiOptions): Express {
   const sessions = new SessionSigner(options.adminToken, {
     ...(options.sessionTtlMs ? { ttlMs: options.sessionTtlMs } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.signedOutSessions ? { signedOut: options.signedOutSessions } : {}),
   });
   app.use(pageRouter());
   const throttle = new AuthThrottle({ log, ...(options.now ? { now: options.now } : {}) });

@@ -68,10 +68,10 @@ export function sessionRouter(options: SessionRoutesOptions): Router {
 
   // Signing out needs no CSRF token: the worst another site could do is sign the operator out,
   // and SameSite=Strict keeps the cookie off its requests anyway.
-  router.delete('/session', (req, res) => {
+  router.delete('/session', async (req, res) => {
     noStore(res);
     const session = options.sessions.verify(readCookie(req, SESSION_COOKIE));
-    if (session) options.sessions.revoke(session);
+    if (session) await options.sessions.revoke(session);
     res.clearCookie(SESSION_COOKIE, cookieOptions);
     res.status(204).end();
   });

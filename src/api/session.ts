@@ -1,9 +1,11 @@
 // The set-up page's sign-in: the admin token, typed once, is exchanged for a session cookie, so
 // it never sits in the browser's storage, in URLs or in logs. Sessions are stateless — an HMAC
 // of the session id and its expiry, keyed from the admin token — so any number of API
-// processes accept them, and changing ADMIN_TOKEN signs everyone out.
+// processes accept them, and changing ADMIN_TOKEN signs everyone out. A sign-out is kept in a
+// list every API process reads (see signed-out-sessions.ts) until the cookie would expire.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
+import { InMemorySignedOutSessions, type SignedOutSessions } from './signed-out-sessions';
 
 export const SESSION_COOKIE = 'access_sync_session';
 export const CSRF_HEADER = 'X-CSRF-Token';
@@ -24,6 +26,8 @@ export interface IssuedSession extends Session {
 export interface SessionSignerOptions {
   ttlMs?: number;
   now?: () => number;
+  /** Shared by every API process (a file in production); default: this process only. */
+  signedOut?: SignedOutSessions;
 }
 
 function mac(key: Buffer, text: string): string {
@@ -41,18 +45,14 @@ export class SessionSigner {
   private readonly key: Buffer;
   private readonly ttlMs: number;
   private readonly now: () => number;
-  /**
-   * Signed-out sessions of this process until they expire. Another API process would still
-   * accept such a cookie until its expiry; the browser has deleted it, so only a copy stolen
-   * before sign-out could use it.
-   */
-  private readonly revoked = new Map<string, number>();
+  private readonly signedOut: SignedOutSessions;
 
   constructor(adminToken: string, options: SessionSignerOptions = {}) {
     // A key of its own: the raw admin token also signs other cookies (the SALTO KS PKCE one).
     this.key = createHmac('sha256', adminToken).update('set-up page session v1').digest();
     this.ttlMs = options.ttlMs ?? DEFAULT_SESSION_TTL_MS;
     this.now = options.now ?? Date.now;
+    this.signedOut = options.signedOut ?? new InMemorySignedOutSessions(this.now);
   }
 
   /** A key of its own for another purpose (e.g. sealing page tokens), derived from the same secret. */
@@ -83,7 +83,7 @@ export class SessionSigner {
     const [id = '', expires = '', signature = ''] = parts;
     if (!/^\d{1,15}$/.test(expires) || !sameSecret(signature, mac(this.key, `${id}.${expires}`))) return null;
     const expiresAt = Number(expires);
-    if (expiresAt <= this.now() || this.revoked.has(id)) return null;
+    if (expiresAt <= this.now() || this.signedOut.has(id)) return null;
     return { id, expiresAt, csrfToken: this.csrfTokenOf(id) };
   }
 
@@ -91,10 +91,9 @@ export class SessionSigner {
     return given !== undefined && given.length > 0 && sameSecret(given, session.csrfToken);
   }
 
-  revoke(session: Session): void {
-    const now = this.now();
-    for (const [id, expiresAt] of this.revoked) if (expiresAt <= now) this.revoked.delete(id);
-    this.revoked.set(session.id, session.expiresAt);
+  /** Signs the session out on every API process that shares the list, until it would expire. */
+  revoke(session: Session): Promise<void> {
+    return this.signedOut.add(session.id, session.expiresAt);
   }
 
   private csrfTokenOf(sessionId: string): string {

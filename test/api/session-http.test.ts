@@ -2,11 +2,15 @@
 // the /api guard). No Temporal is needed: the one admin route here is the test's own.
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import { createApiApp } from '../../src/api/app';
+import { FileSignedOutSessions, type SignedOutSessions } from '../../src/api/signed-out-sessions';
 
 const ADMIN_TOKEN = 'session-test-admin-token-0123456789';
 
@@ -26,7 +30,12 @@ function echoRouter(): express.Router {
 }
 
 function startApi(
-  options: { publicUrl?: string; now?: () => number; log?: (line: string) => void } = {},
+  options: {
+    publicUrl?: string;
+    now?: () => number;
+    log?: (line: string) => void;
+    signedOutSessions?: SignedOutSessions;
+  } = {},
 ): Promise<{ url: string; server: Server }> {
   const app = createApiApp({
     // Nothing here reaches Temporal; the page config reads only the namespace.
@@ -266,6 +275,112 @@ void describe('guessing the admin token', () => {
     } finally {
       api.server.closeAllConnections();
       await new Promise((resolve) => api.server.close(resolve));
+    }
+  });
+});
+
+void describe('sign-out across API processes and restarts', () => {
+  const stop = async (api: { server: Server }): Promise<void> => {
+    api.server.closeAllConnections();
+    await new Promise((resolve) => api.server.close(resolve));
+  };
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'signed-out-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  void it('a cookie signed out on one API process is refused by the others and after a restart', async () => {
+    // Two API processes: each has its own list object over the one shared file.
+    const file = join(dir, 'signed-out-sessions.json');
+    const first = await startApi({ signedOutSessions: new FileSignedOutSessions(file) });
+    const second = await startApi({ signedOutSessions: new FileSignedOutSessions(file) });
+    try {
+      const signIn = await call(`${first.url}/session`, { method: 'POST', body: { token: ADMIN_TOKEN } });
+      const stolen = cookiePair(signIn.headers.get('set-cookie') ?? '');
+      const other = cookiePair(
+        (await call(`${first.url}/session`, { method: 'POST', body: { token: ADMIN_TOKEN } })).headers.get(
+          'set-cookie',
+        ) ?? '',
+      );
+      assert.equal((await call(`${second.url}/api/echo`, { headers: { Cookie: stolen } })).status, 200);
+      assert.equal(
+        (await call(`${first.url}/session`, { method: 'DELETE', headers: { Cookie: stolen } })).status,
+        204,
+      );
+      // A copy of the cookie taken before the sign-out no longer works anywhere.
+      assert.equal((await call(`${second.url}/api/echo`, { headers: { Cookie: stolen } })).status, 401);
+      assert.equal((await call(`${first.url}/api/echo`, { headers: { Cookie: stolen } })).status, 401);
+      assert.deepEqual((await call(`${second.url}/session`, { headers: { Cookie: stolen } })).body, {
+        signedIn: false,
+      });
+      assert.equal((await call(`${second.url}/api/echo`, { headers: { Cookie: other } })).status, 200);
+      await stop(second);
+      const restarted = await startApi({ signedOutSessions: new FileSignedOutSessions(file) });
+      try {
+        assert.equal((await call(`${restarted.url}/api/echo`, { headers: { Cookie: stolen } })).status, 401);
+        assert.equal((await call(`${restarted.url}/api/echo`, { headers: { Cookie: other } })).status, 200);
+      } finally {
+        await stop(restarted);
+      }
+    } finally {
+      await stop(first);
+      if (second.server.listening) await stop(second);
+    }
+  });
+
+  void it('keeps only hashes of the signed-out ids, and forgets them once the cookie would have expired', async () => {
+    const file = join(dir, 'expiry.json');
+    let clock = Date.UTC(2026, 11, 1, 9);
+    const api = await startApi({
+      now: () => clock,
+      signedOutSessions: new FileSignedOutSessions(file, () => clock),
+    });
+    try {
+      const signOut = async (): Promise<string> => {
+        const signIn = await call(`${api.url}/session`, { method: 'POST', body: { token: ADMIN_TOKEN } });
+        const pair = cookiePair(signIn.headers.get('set-cookie') ?? '');
+        await call(`${api.url}/session`, { method: 'DELETE', headers: { Cookie: pair } });
+        return pair;
+      };
+      const early = await signOut();
+      const sessionId = early.split('=')[1]!.split('.')[0]!;
+      const text = await readFile(file, 'utf8');
+      assert.ok(!text.includes(sessionId), 'the file holds no session id');
+      assert.equal(Object.keys((JSON.parse(text) as { sessions: object }).sessions).length, 1);
+      clock += 13 * 60 * 60_000; // past the 12-hour lifetime of the first cookie
+      await signOut();
+      const after = JSON.parse(await readFile(file, 'utf8')) as { sessions: object };
+      assert.equal(Object.keys(after.sessions).length, 1, 'the expired entry was dropped');
+    } finally {
+      await stop(api);
+    }
+  });
+
+  void it('a damaged list trusts no cookie (and says which file), until it is mended', async () => {
+    const file = join(dir, 'damaged.json');
+    const lines: string[] = [];
+    const api = await startApi({
+      signedOutSessions: new FileSignedOutSessions(file),
+      log: (l) => lines.push(l),
+    });
+    try {
+      const signIn = await call(`${api.url}/session`, { method: 'POST', body: { token: ADMIN_TOKEN } });
+      const pair = cookiePair(signIn.headers.get('set-cookie') ?? '');
+      await writeFile(file, '{"v":1,"sess');
+      const refused = await call(`${api.url}/api/echo`, { headers: { Cookie: pair } });
+      assert.equal(refused.status, 500);
+      assert.deepEqual(refused.body, { error: 'internal' });
+      assert.ok(
+        lines.some((l) => l.includes(`${file} is damaged`)),
+        lines.join('\n'),
+      );
+      await rm(file);
+      assert.equal((await call(`${api.url}/api/echo`, { headers: { Cookie: pair } })).status, 200);
+    } finally {
+      await stop(api);
     }
   });
 });

@@ -84,12 +84,12 @@ void describe('SessionSigner', () => {
     assert.equal(signer.csrfMatches(session, `${mine.csrfToken}x`), false);
   });
 
-  void it('refuses a signed-out session and keeps the others', () => {
+  void it('refuses a signed-out session and keeps the others', async () => {
     const time = clock();
     const signer = new SessionSigner(TOKEN, { now: time.now, ttlMs: 60_000 });
     const out = signer.issue();
     const stays = signer.issue();
-    signer.revoke(signer.verify(out.cookieValue)!);
+    await signer.revoke(signer.verify(out.cookieValue)!);
     assert.equal(signer.verify(out.cookieValue), null);
     assert.ok(signer.verify(stays.cookieValue));
   });

@@ -1,10 +1,11 @@
 // The product against a Temporal that requires mTLS: a real cluster (PostgreSQL + Temporal server
 // v1.32, scripts/temporal-cluster.mjs) whose frontend asks for a client certificate signed by a
 // CA the test makes. `npm run worker` and `npm run api` run as separate processes configured only
-// through TEMPORAL_* variables, in production mode (payload key required), and a member's doors
-// reach SALTO KS. Clients without the right certificate are refused.
+// through TEMPORAL_* variables, in production mode (payload key required), as the production image
+// runs them (workflow code bundled beforehand, health checks), and a member's doors reach SALTO KS.
+// Clients without the right certificate are refused.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,7 +102,11 @@ describe('a Temporal that requires mTLS', { timeout: 600_000 }, () => {
 
   it('runs the worker and the API on it: a member created through the webhook gets its doors', async () => {
     const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const workerHealthPort = port + 1;
     const dataDir = mkdtempSync(join(tmpdir(), 'mtls-app-'));
+    // As the image's build does: the workflow code bundled once, before any worker starts.
+    const bundlePath = join(dataDir, 'workflow-bundle.js');
+    execFileSync(process.execPath, [join(dist, 'build-workflow-bundle.js'), bundlePath], { stdio: 'pipe' });
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
@@ -119,6 +124,9 @@ describe('a Temporal that requires mTLS', { timeout: 600_000 }, () => {
       SALTO_KS_PASSWORD: DEMO_SYSTEM_PASSWORD,
       SALTO_KS_CONNECTION_FILE: join(dataDir, 'salto-connection.enc'),
       SALTO_KS_CONNECTION_KEY: 'mtls-test-connection-key-0123456789abcdef',
+      ADMIN_SIGNED_OUT_SESSIONS_FILE: join(dataDir, 'signed-out-sessions.json'),
+      WORKFLOW_BUNDLE_PATH: bundlePath,
+      WORKER_HEALTH_PORT: String(workerHealthPort),
     };
     for (const main of ['worker-main.js', 'api-main.js']) {
       const child = spawn(process.execPath, [join(dist, main)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -157,5 +165,18 @@ describe('a Temporal that requires mTLS', { timeout: 600_000 }, () => {
       output.some((line) => /worker polling .* mTLS; payloads encrypted \(key test-1\)/.test(line)),
       `the worker says how it connected:\n${output.join('')}`,
     );
+    assert.ok(
+      output.some((line) => line.includes(`workflow code pre-bundled: ${bundlePath}`)),
+      `the worker ran the pre-built bundle:\n${output.join('')}`,
+    );
+    // The image's health check, against the API and the worker.
+    const healthcheck = (url: string): string =>
+      execFileSync(process.execPath, [join(dist, 'healthcheck.js'), url], { encoding: 'utf8' });
+    assert.match(healthcheck(`${apiUrl}/healthz`), /^200 .*"temporal":"reachable"/);
+    assert.match(
+      healthcheck(`http://127.0.0.1:${workerHealthPort}/healthz`),
+      /^200 \{"healthy":true,"state":"RUNNING","temporal":"reachable"\}/,
+    );
+    assert.throws(() => healthcheck(`http://127.0.0.1:${workerHealthPort}/nothing`), 'a 404 fails the check');
   });
 });
