@@ -9,7 +9,7 @@
 // A user that existed without an owner is claimed (its alias set), and only written after the
 // claim is confirmed a little later: SALTO KS has no compare-and-set, so two records that adopt
 // it at once both write the alias, and the alias that stands names the one owner.
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
 import { SALTO_USER_MISSING, type ApplyGroupDiffResult } from '../activities/types';
 import type { Profile, SharedGroupsEvent } from '../core/person-events';
 import type { NoAccessPolicy, SiteGroups } from '../core/types';
@@ -355,6 +355,9 @@ async function ensureUser(
     return null;
   }
   if (ensured.warning) state.warnings = sortedUnique([...state.warnings, `${siteId}: ${ensured.warning}`]);
+  // Person workflows run for years: a history written by release 0.1.0 must replay as it ran
+  // (docs/workflow-upgrades.md). Histories that passed here without the marker keep that path.
+  if (!patched(ADOPTION_CLAIMS_PATCH)) return ensureUserAsInRelease010(state, siteId, profile, ensured);
   if (ensured.adopted) {
     state.claims[siteId] = {
       siteUserId: ensured.siteUserId,
@@ -383,6 +386,41 @@ async function ensureUser(
           platformUserId: ensured.platformUserId,
         })
       ).groupIds;
+  return user;
+}
+
+/**
+ * Since 0.2.0 an adopted user is claimed and confirmed two minutes later (two records adopting
+ * one user at once could both win before), and a user found by this record's alias starts from
+ * its SALTO KS groups. Until every 0.1.0 history has continued-as-new past this point, the old
+ * path stays; then `deprecatePatch` replaces `patched`, and a release later both go.
+ */
+export const ADOPTION_CLAIMS_PATCH = 'adoption-claims';
+
+/** Release 0.1.0: an adopted user was taken at once with its groups; any other started empty. */
+async function ensureUserAsInRelease010(
+  state: SyncState,
+  siteId: string,
+  profile: Profile,
+  ensured: { siteUserId: string; platformUserId: string; blocked: boolean; adopted: boolean },
+): Promise<SaltoUserRecord> {
+  const user: SaltoUserRecord = {
+    siteUserId: ensured.siteUserId,
+    platformUserId: ensured.platformUserId,
+    email: profile.email,
+    blocked: ensured.blocked,
+    profileKey: ensured.adopted ? '' : profileKey(profile),
+  };
+  state.users[siteId] = user;
+  state.applied[siteId] = ensured.adopted
+    ? (
+        await salto.readSaltoUserGroups({
+          siteId,
+          siteUserId: ensured.siteUserId,
+          platformUserId: ensured.platformUserId,
+        })
+      ).groupIds
+    : [];
   return user;
 }
 

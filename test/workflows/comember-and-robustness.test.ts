@@ -2,12 +2,10 @@
 // and out-of-order events, SALTO KS failing for a while, continue-as-new under a stream of
 // signals. Time-skipping server, SALTO KS simulator over real HTTP.
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { temporal } from '@temporalio/proto';
 import type { ComemberRemovedEvent } from '../../src/core/person-events';
 import { BERLIN_SITE, startEngine, type Engine } from '../helpers/engine';
+import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
 import {
   billing,
   billingEvent,
@@ -37,18 +35,14 @@ describe('co-members and robustness', { timeout: 180_000 }, () => {
   });
   after(async () => {
     try {
-      if (process.env.RECORD_HISTORIES && e) {
-        // Histories for the replay test: a later change that breaks determinism fails CI.
-        const dir = join(__dirname, '..', '..', '..', 'test', 'workflows', 'histories');
-        mkdirSync(dir, { recursive: true });
-        for (const id of ['person-master', 'person-comember', 'person-stream', 'setup']) {
-          const history = await e.client.workflow.getHandle(id).fetchHistory();
-          writeFileSync(
-            join(dir, `${id}.history.bin`),
-            temporal.api.history.v1.History.encode(history).finish(),
-          );
-        }
-      }
+      // Histories for the replay test: a later change that breaks determinism fails CI.
+      if (e)
+        await recordHistoriesIfAsked(e.client, [
+          'person-master',
+          'person-comember',
+          'person-stream',
+          'setup',
+        ]);
     } finally {
       await e?.stop();
     }

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { addDays, localDateAt, startOfLocalDay } from '../../src/core/dates';
 import { BERLIN_SITE, BROOKLYN_SITE, startEngine, type Engine } from '../helpers/engine';
 import { billing, billingEvent, iso, memberSnapshot, MINUTE, statusEvent, DAY } from '../helpers/events';
+import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
 import { createUserInSalto } from '../helpers/salto-by-hand';
 import { CLAIM_CONFIRM_MS } from '../../src/workflows/person-sync';
 
@@ -20,7 +21,12 @@ describe('member access (rule 1, 5, 6)', { timeout: 120_000 }, () => {
     await e.mapProduct('brooklyn', 'flex', ['ag-brooklyn-open-desks']);
   });
   after(async () => {
-    await e?.stop();
+    try {
+      // The adoption claim (patch 'adoption-claims') in the replay test's histories.
+      if (e) await recordHistoriesIfAsked(e.client, ['person-pre-existing']);
+    } finally {
+      await e?.stop();
+    }
   });
 
   it('gives a member with two plans at two centers the groups of both sites', async () => {

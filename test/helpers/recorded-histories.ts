@@ -1,0 +1,26 @@
+// Histories recorded per release, for the replay test: every release's person and set-up
+// workflows must replay on the code of every later release (they run for years).
+// `npm run histories:record` records this code's under test/workflows/histories/<version>/.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+
+const repoRoot = join(__dirname, '..', '..', '..');
+export const HISTORIES_DIR = join(repoRoot, 'test', 'workflows', 'histories');
+
+/** The release this code is: package.json's version. */
+export function releaseOfThisCode(): string {
+  return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** With RECORD_HISTORIES=1 (set by `npm run histories:record`): saves these workflows' histories. */
+export async function recordHistoriesIfAsked(client: Client, workflowIds: string[]): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const dir = join(HISTORIES_DIR, releaseOfThisCode());
+  mkdirSync(dir, { recursive: true });
+  for (const id of workflowIds) {
+    const history = await client.workflow.getHandle(id).fetchHistory();
+    writeFileSync(join(dir, `${id}.history.bin`), temporal.api.history.v1.History.encode(history).finish());
+  }
+}
