@@ -19,6 +19,7 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -105,9 +106,29 @@ function args(argv) {
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
+/**
+ * Where initdb and pg_ctl are: on PATH, or where Debian's postgresql packages put them
+ * (/usr/lib/postgresql/<major>/bin, not on PATH); the newest major wins.
+ */
+function postgresBin(cmd) {
+  const onPath = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim();
+  if (onPath) return onPath;
+  const root = '/usr/lib/postgresql';
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((m) => existsSync(join(root, m, 'bin', cmd)))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (majors.length === 0) {
+    throw new Error(`${cmd} not found: install PostgreSQL 15 (Debian: apt-get install postgresql-15)`);
+  }
+  return join(root, majors[0], 'bin', cmd);
+}
+
 /** PostgreSQL refuses to run as root: as root, its commands run as the `postgres` user. */
 function pg(cmd, cmdArgs, opts = {}) {
-  return isRoot ? run('runuser', ['-u', 'postgres', '--', cmd, ...cmdArgs], opts) : run(cmd, cmdArgs, opts);
+  const path = postgresBin(cmd);
+  return isRoot ? run('runuser', ['-u', 'postgres', '--', path, ...cmdArgs], opts) : run(path, cmdArgs, opts);
 }
 
 function startPostgres(dir, pgPort) {
