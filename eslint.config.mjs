@@ -74,6 +74,7 @@ export default tseslint.config(
                 '**/activities/**',
                 '!**/activities/types',
                 '!**/activities/coordination-types',
+                '!**/activities/import-types',
                 '**/salto/*',
                 '**/api/*',
                 '**/simulator/*',

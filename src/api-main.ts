@@ -9,6 +9,7 @@ import { createApiApp } from './api/app';
 import { saltoAdminRouter, saltoCallbackRouter } from './api/salto-routes';
 import { saltoSetupCheck } from './api/setup-routes';
 import { FileSignedOutSessions } from './api/signed-out-sessions';
+import { ImportStaging } from './import/import-staging';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig, requireSet } from './config';
 import { saltoFromConfig } from './runtime/salto-from-env';
@@ -23,6 +24,7 @@ function main(): void {
   const keys = payloadKeysFromEnv();
   if (keys === null) process.stderr.write(`${UNENCRYPTED_WARNING}\n`);
   const salto = saltoFromConfig(config);
+  const codec = keys ? new EncryptionCodec(keys) : null;
   // Short reconnect back-off: after an outage the API accepts events again within seconds.
   const connection = Connection.lazy({
     ...clientConnectionOptions(temporal),
@@ -57,8 +59,12 @@ function main(): void {
     publicUrl,
     temporalUiUrl: config.TEMPORAL_UI_URL.replace(/\/+$/, ''),
     saltoCheck: saltoSetupCheck(salto),
-    payloadCodec: keys ? new EncryptionCodec(keys) : null,
+    payloadCodec: codec,
     signedOutSessions: new FileSignedOutSessions(resolve(config.ADMIN_SIGNED_OUT_SESSIONS_FILE)),
+    imports: {
+      staging: new ImportStaging(resolve(config.IMPORT_STAGING_DIR), codec),
+      rowsPerSecond: config.IMPORT_ROWS_PER_SECOND,
+    },
   });
   const server = app.listen(config.PORT, () => {
     log(`API listening on ${publicUrl} (Temporal ${temporal.description})`);

@@ -51,6 +51,9 @@ const envSchema = z.object({
     .max(7 * 24 * 60)
     .default(15),
   SALTO_SIMULATOR_PORT: port.default(8090),
+  /** Uploaded imports wait here for the workers: the API and every worker must share it. */
+  IMPORT_STAGING_DIR: nonEmpty.default('data/imports'),
+  IMPORT_ROWS_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(25),
   /** The worker's GET /healthz; unset: none (two workers on one host would collide). */
   WORKER_HEALTH_PORT: port.optional(),
   SALTO_SIMULATOR_STATE_FILE: nonEmpty.optional(),

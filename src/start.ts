@@ -157,6 +157,7 @@ async function main(): Promise<void> {
     SALTO_KS_CONNECTION_KEY: process.env.SALTO_KS_CONNECTION_KEY || secrets.connectionKey,
     PAYLOAD_ENCRYPTION_KEYS: process.env.PAYLOAD_ENCRYPTION_KEYS || secrets.payloadKeys,
     SALTO_KS_CONNECTION_FILE: process.env.SALTO_KS_CONNECTION_FILE || join(dataDir, 'salto-connection.enc'),
+    IMPORT_STAGING_DIR: process.env.IMPORT_STAGING_DIR || join(dataDir, 'imports'),
     ADMIN_SIGNED_OUT_SESSIONS_FILE:
       process.env.ADMIN_SIGNED_OUT_SESSIONS_FILE || join(dataDir, 'signed-out-sessions.json'),
     ...(useSimulator

@@ -18,6 +18,9 @@ import {
 } from './runtime/temporal-connection';
 import { workflowCodeFromEnv } from './runtime/workflow-code';
 import { dataConverterFor } from './shared/data-converter';
+import { EncryptionCodec } from './shared/payload-encryption';
+import { ImportStaging } from './import/import-staging';
+import { resolve } from 'node:path';
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -43,6 +46,10 @@ async function main(): Promise<void> {
     taskQueue,
     defaultLeadMinutes: config.RESERVATION_LEAD_MINUTES,
     defaultLagMinutes: config.RESERVATION_LAG_MINUTES,
+    importStaging: new ImportStaging(
+      resolve(config.IMPORT_STAGING_DIR),
+      keys ? new EncryptionCodec(keys) : null,
+    ),
   });
 
   const worker = await Worker.create({

@@ -2,7 +2,10 @@
 // coordination activities that read sites through them. Used by the worker and by the tests.
 import type { Client } from '@temporalio/client';
 import type { SaltoClient } from '../salto';
+import type { ImportStaging } from '../import/import-staging';
 import { createCoordinationActivities, type CoordinationDeps } from './coordination-activities';
+import { createImportActivities } from './import-activities';
+import type { ImportActivities } from './import-types';
 import { createSaltoActivities } from './salto-activities';
 import type { CoordinationActivities } from './coordination-types';
 import type { SaltoActivities } from './types';
@@ -14,9 +17,13 @@ export interface ActivityDeps {
   defaultLeadMinutes: number;
   defaultLagMinutes: number;
   listWorkflowIds?: CoordinationDeps['listWorkflowIds'];
+  /** Where the API stages uploaded imports (shared with it); absent: this worker runs no import. */
+  importStaging?: ImportStaging;
 }
 
-export function createActivities(deps: ActivityDeps): SaltoActivities & CoordinationActivities {
+export function createActivities(
+  deps: ActivityDeps,
+): SaltoActivities & CoordinationActivities & ImportActivities {
   const salto = createSaltoActivities(deps.saltoClient);
   const coordination = createCoordinationActivities({
     client: deps.client,
@@ -26,5 +33,12 @@ export function createActivities(deps: ActivityDeps): SaltoActivities & Coordina
     readSiteState: (siteId) => salto.readSaltoSiteState({ siteId }),
     ...(deps.listWorkflowIds ? { listWorkflowIds: deps.listWorkflowIds } : {}),
   });
-  return { ...salto, ...coordination };
+  const imports = createImportActivities({
+    client: deps.client,
+    taskQueue: deps.taskQueue,
+    defaultLeadMinutes: deps.defaultLeadMinutes,
+    defaultLagMinutes: deps.defaultLagMinutes,
+    ...(deps.importStaging ? { staging: deps.importStaging } : {}),
+  });
+  return { ...salto, ...coordination, ...imports };
 }

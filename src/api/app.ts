@@ -7,6 +7,8 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { requireAdmin } from './admin-auth';
 import { AuthThrottle } from './auth-throttle';
 import { codecRouter } from './codec-routes';
+import { importRouter } from './import-routes';
+import type { ImportStaging } from '../import/import-staging';
 import { pageRouter } from './page/page-routes';
 import { peopleRouter } from './people-routes';
 import { SessionSigner } from './session';
@@ -47,6 +49,8 @@ export interface ApiOptions {
    * UI at `temporalUiUrl` calls; null or absent: payloads are not encrypted and pass unchanged.
    */
   payloadCodec?: PayloadCodec | null;
+  /** POST /api/import and its progress; absent: those routes answer 404. */
+  imports?: { staging: ImportStaging; rowsPerSecond: number };
 }
 
 export function createApiApp(options: ApiOptions): Express {
@@ -111,6 +115,17 @@ export function createApiApp(options: ApiOptions): Express {
     }),
   );
   app.use('/api', requireAdmin({ adminToken: options.adminToken, sessions, throttle }));
+  // Before the JSON body parser: an import file is streamed, never parsed whole.
+  if (options.imports) {
+    app.use(
+      importRouter({
+        client: options.client,
+        taskQueue: options.taskQueue,
+        ...options.imports,
+        ...(options.now ? { now: options.now } : {}),
+      }),
+    );
+  }
   app.use('/api', express.json({ limit: '64kb' }));
   app.get('/api/page-config', (_req, res) => {
     res.json({ temporalUiUrl: options.temporalUiUrl ?? null, namespace: options.client.options.namespace });

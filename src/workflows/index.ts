@@ -3,3 +3,4 @@ export { personWorkflow } from './person';
 export { reservationWorkflow } from './reservation';
 export { setupWorkflow } from './setup';
 export { reconcileAllSitesWorkflow } from './reconcile';
+export { importWorkflow } from './import';

@@ -1,6 +1,9 @@
 // The whole product in one test process, for end-to-end and browser tests: a fresh Temporal dev
 // server (the CLI), the SALTO KS simulator over real HTTP, a real worker with the real
 // activities, and the real API on an ephemeral port. Nothing is mocked.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
@@ -25,6 +28,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/serve
 import { callAdminApi, sendSignedEvent } from './http-calls';
 import { createDevServerEnv } from './temporal-env';
 import { FAILURE_CONVERTER_PATH } from '../../src/shared/data-converter';
+import { ImportStaging } from '../../src/import/import-staging';
 import { testDataConverter, testPayloadCodec } from './test-data-converter';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -65,6 +69,8 @@ export interface StackOptions {
   /** A fixed port for the first API (the Web UI's codec endpoint must name it before it starts). */
   apiPort?: number;
   temporalUiUrl?: string;
+  /** IMPORT_ROWS_PER_SECOND of the API (default 200: tests import quickly). */
+  importRowsPerSecond?: number;
 }
 
 export interface Stack {
@@ -75,6 +81,8 @@ export interface Stack {
   apiUrl: string;
   sim: RunningSimulator;
   taskQueue: string;
+  /** Where the API stages uploaded imports for the workers. */
+  importStagingDir: string;
   /** Sends a Deskworks event, signed, and answers status and JSON body. */
   sendEvent(
     event: unknown,
@@ -149,6 +157,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     extraConnections.push(connection);
     return connection;
   };
+  // The API stages imports where the workers read them (one directory, as on a shared volume).
+  const importStagingDir = mkdtempSync(join(tmpdir(), 'e2e-imports-'));
+  const importStaging = new ImportStaging(importStagingDir, testPayloadCodec);
   const workers: Worker[] = [];
   for (let i = 0; i < replicas; i++) {
     workers.push(
@@ -165,6 +176,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           taskQueue,
           defaultLeadMinutes: defaults.reservationLeadMinutes,
           defaultLagMinutes: defaults.reservationLagMinutes,
+          importStaging,
         }),
       }),
     );
@@ -193,6 +205,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       temporalUiUrl: options.temporalUiUrl ?? TEMPORAL_UI_URL,
       saltoCheck: saltoSetupCheck(salto),
       payloadCodec: testPayloadCodec,
+      imports: { staging: importStaging, rowsPerSecond: options.importRowsPerSecond ?? 200 },
     });
   const servers: Server[] = [];
   for (let i = 0; i < replicas; i++) {
@@ -217,6 +230,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     apiUrl,
     sim,
     taskQueue,
+    importStagingDir,
     sendEvent: (event, opts = {}) =>
       sendSignedEvent(nextApi(), event, opts.secret ?? WEBHOOK_SECRET, opts.tSeconds),
     api: (method, path, body) => callAdminApi(nextApi(), ADMIN_TOKEN, method, path, body),
