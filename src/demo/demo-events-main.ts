@@ -1,18 +1,9 @@
 // `npm run demo:events -- <command> …`: sends one signed Deskworks event to the running
 // integration (or reads a person's status). `--help` lists the commands.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CliUsageError } from './cli-values';
 import { helpText, parseCommandLine, type CliAction } from './demo-cli';
+import { apiUrlFrom, demoSecrets, DEMO_SECRETS_FILE } from './demo-secrets-file';
 import { callAdminApi, postSignedEvent, type HttpAnswer, type IntegrationTarget } from './integration-client';
-
-const SECRETS_FILE = join(__dirname, '..', '..', '..', 'data', 'demo-secrets.json');
-
-/** What `npm start` wrote for the demo; empty when it never ran here. */
-function demoSecrets(): { webhookSecret?: string; adminToken?: string } {
-  if (!existsSync(SECRETS_FILE)) return {};
-  return JSON.parse(readFileSync(SECRETS_FILE, 'utf8')) as { webhookSecret?: string; adminToken?: string };
-}
 
 function targetFor(apiUrlOption: string | null): IntegrationTarget {
   const stored = demoSecrets();
@@ -20,11 +11,10 @@ function targetFor(apiUrlOption: string | null): IntegrationTarget {
   const adminToken = process.env.ADMIN_TOKEN || stored.adminToken;
   if (!webhookSecret || !adminToken) {
     throw new CliUsageError(
-      `no ${webhookSecret ? 'ADMIN_TOKEN' : 'DESKWORKS_WEBHOOK_SECRET'}: set it, or run \`npm start\` once so that ${SECRETS_FILE} exists`,
+      `no ${webhookSecret ? 'ADMIN_TOKEN' : 'DESKWORKS_WEBHOOK_SECRET'}: set it, or run \`npm start\` once so that ${DEMO_SECRETS_FILE} exists`,
     );
   }
-  const apiUrl = apiUrlOption ?? process.env.DEMO_API_URL ?? `http://localhost:${process.env.PORT || '3000'}`;
-  return { apiUrl: apiUrl.replace(/\/+$/, ''), webhookSecret, adminToken };
+  return { apiUrl: apiUrlFrom(apiUrlOption), webhookSecret, adminToken };
 }
 
 function print(line: string): void {

@@ -2,7 +2,10 @@
 // file streamed to POST /api/import, the import workflow handing each row to its workflow as the
 // webhook would, progress and row errors from GET /api/imports/:id, and what reached SALTO KS.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { billing, memberSnapshot, reservationSnapshot } from '../../src/demo/event-builders';
 import type { ImportProgress } from '../../src/workflows/import';
@@ -212,5 +215,40 @@ describe('importing the people a space already has', { timeout: 300_000 }, () =>
     assert.equal(other.status, 415);
     assert.equal((await stack.api('GET', '/api/imports/imp-nothere00-000000000000')).status, 404);
     assert.equal((await stack.api('GET', '/api/imports/..%2Fetc')).status, 400);
+  });
+
+  it('imports from the command line (npm run import -- FILE), following progress to the end', async () => {
+    const viaCli = memberSnapshot({
+      id: `${tag}-cli`,
+      centerId: BERLIN.centerId,
+      firstName: 'Cli',
+      lastName: 'Row',
+      email: emailOf(`${tag}-cli`),
+      recurringBillings: [
+        billing({
+          id: `b-${tag}-cli`,
+          productId: PRODUCT_DESK,
+          centerId: BERLIN.centerId,
+          startDate: localDay(BERLIN.timeZone, -1),
+        }),
+      ],
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'import-cli-')), 'members.ndjson');
+    writeFileSync(file, `${row('member', viaCli)}\n${row('member', { ...viaCli, id: '' })}\n`);
+    const cli = join(__dirname, '..', '..', 'src', 'import', 'import-cli.js');
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        [cli, file, '--api', stack.apiUrl],
+        { env: { PATH: process.env.PATH, ADMIN_TOKEN }, timeout: 120_000 },
+        (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+      );
+    });
+    assert.equal(result.code, 1, `one row refused: exit 1\n${result.stdout}${result.stderr}`);
+    assert.match(result.stdout, /^import imp-\S+: 2 rows$/m);
+    assert.match(result.stdout, /^\[#{30}\] 100% 2\/2 rows, 1 imported, 1 refused$/m);
+    assert.match(result.stdout, /^done: 1 rows imported \(1 member\), 1 refused$/m);
+    assert.match(result.stdout, /^ {2}row 2, data\.id: /m);
+    await waitForSaltoGroups(stack, BERLIN.siteId, viaCli.email, GROUPS.deskBerlin, 60_000);
   });
 });
