@@ -90,6 +90,35 @@ export async function request(method, path, body) {
 
 export const get = (/** @type {string} */ path) => request('GET', path);
 
+/**
+ * Sends a file as the request body (the browser streams it from disk), with the CSRF token.
+ * @param {string} path
+ * @param {Blob} file
+ * @param {string} contentType
+ * @returns {Promise<any>}
+ */
+export async function upload(path, file, contentType) {
+  /** @type {Record<string, string>} */
+  const headers = { Accept: 'application/json', 'Content-Type': contentType };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res;
+  try {
+    res = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: file });
+  } catch {
+    throw new ApiError(0, 'The service did not answer. Is it running?');
+  }
+  const text = await res.text();
+  let parsed = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = text;
+  }
+  if (res.status === 401) whenSignedOut();
+  if (!res.ok) throw new ApiError(res.status, parsed);
+  return parsed;
+}
+
 /** @param {unknown} err */
 export function errorText(err) {
   return err instanceof Error ? err.message : String(err);

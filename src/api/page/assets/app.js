@@ -5,6 +5,7 @@ import { errorText, get, onSignedOut, request, setCsrfToken } from './api.js';
 import { renderCenters, renderCenterSelector } from './centers.js';
 import { renderConnection } from './connection.js';
 import { announce, busy, byId, showError } from './dom.js';
+import { showRunningImport, wireImport } from './import.js';
 import { renderMapping } from './mapping.js';
 import { refreshPeople, renderPeopleFilters } from './people.js';
 import { refreshPerson, selectedPerson, showPerson } from './person.js';
@@ -125,6 +126,7 @@ async function enter(session) {
     await reloadSetup();
     await refreshPeople(openPerson);
     if (selectedPerson()) await refreshPerson(openPerson);
+    await showRunningImport();
     showError('live-error', null);
   } catch (err) {
     // Temporal or SALTO KS may be down for now: say so, and keep trying.
@@ -194,6 +196,7 @@ function wireDirtyTracking() {
 async function boot() {
   wireSignIn();
   wireDirtyTracking();
+  wireImport();
   onSignedOut(() => {
     if (signedIn) leave();
   });
