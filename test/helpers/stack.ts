@@ -69,6 +69,8 @@ export interface StackOptions {
   /** A fixed port for the first API (the Web UI's codec endpoint must name it before it starts). */
   apiPort?: number;
   temporalUiUrl?: string;
+  /** Workers (default: as many as replicas); 0 measures the API and Temporal alone (benchmarks). */
+  workers?: number;
   /** IMPORT_ROWS_PER_SECOND of the API (default 200: tests import quickly). */
   importRowsPerSecond?: number;
 }
@@ -161,7 +163,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const importStagingDir = mkdtempSync(join(tmpdir(), 'e2e-imports-'));
   const importStaging = new ImportStaging(importStagingDir, testPayloadCodec);
   const workers: Worker[] = [];
-  for (let i = 0; i < replicas; i++) {
+  for (let i = 0; i < (options.workers ?? replicas); i++) {
     workers.push(
       await Worker.create({
         // One worker per connection, like separate processes (the SDK allows one per queue and connection).

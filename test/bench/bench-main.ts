@@ -1,0 +1,460 @@
+// `npm run bench`: the product's speed, side by side in one run (docs/benchmarks.md). Not a test:
+// it prints figures (medians, percentiles and ratios taken in the same run) and never fails for
+// a missed goal. Each section runs on a fresh Temporal (dev server, or --cluster: PostgreSQL).
+//
+//   npm run bench [-- --smoke] [--json] [--cluster] [--only ingest,latency,calls]
+//                 [--rates 10,20,50] [--seconds 20] [--events 400] [--concurrency 16]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { deliveryFor } from '../../src/api/event-router';
+import {
+  billingChanged,
+  memberCreated,
+  memberStatusChanged,
+  comemberAdded,
+  memberSnapshot,
+  reservationCreated,
+  reservationCancelled,
+  reservationSnapshot,
+  billing,
+} from '../../src/demo/event-builders';
+import type { PersonEvent } from '../../src/core/person-events';
+import { signalPersonWithStart } from '../../src/shared/person-signal';
+import {
+  BERLIN,
+  clearSaltoRequests,
+  emailOf,
+  GROUPS,
+  localDay,
+  mapTestSetup,
+  PRODUCT_OFFICE,
+  saltoRequests,
+  UNIT_SPREE,
+  uniqueId,
+  waitForSaltoGroups,
+  writesAmong,
+} from '../e2e/e2e-support';
+import { startStack, type Stack, type StackOptions } from '../helpers/stack';
+import { startTestCluster, type TestCluster } from '../helpers/test-cluster';
+import '../helpers/temporal-env'; // the worker's own log at WARN
+import {
+  formatTable,
+  median,
+  MembershipWatcher,
+  newDeskMember,
+  percentile,
+  ratePerSecond,
+  type Figure,
+} from './bench-support';
+
+const SECTIONS = ['ingest', 'latency', 'calls'] as const;
+type Section = (typeof SECTIONS)[number];
+
+interface Options {
+  smoke: boolean;
+  json: boolean;
+  cluster: boolean;
+  only: Section[];
+  rates: number[] | null;
+  seconds: number;
+  events: number;
+  concurrency: number;
+}
+
+const USAGE = `npm run bench -- [options]
+  --smoke          a short run that only proves every section still works (seconds, not minutes)
+  --json           the figures as JSON on stdout
+  --cluster        on a PostgreSQL-backed Temporal cluster (npm run cluster) instead of the dev server
+  --only LIST      sections: ${SECTIONS.join(',')} (default all)
+  --rates LIST     steady rates of new members per second for the latency section
+                   (default 10,20,50 and 0.25 x the bare signalWithStart rate of the ingest section)
+  --seconds N      how long each steady rate runs (default 20)
+  --events N       events per ingest round (default 400)
+  --concurrency N  requests in flight during ingest (default 16)`;
+
+function parse(argv: string[]): Options | null {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      smoke: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      cluster: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      rates: { type: 'string' },
+      seconds: { type: 'string' },
+      events: { type: 'string' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return null;
+  const positive = (name: string, text: string | undefined, fallback: number): number => {
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a number > 0, not "${text}"`);
+    return n;
+  };
+  const only = (values.only?.split(',').map((s) => s.trim()) ?? [...SECTIONS]) as Section[];
+  for (const s of only)
+    if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section "${s}" (${SECTIONS.join(', ')})`);
+  return {
+    smoke: values.smoke,
+    json: values.json,
+    cluster: values.cluster,
+    only,
+    rates: values.rates ? values.rates.split(',').map((r) => positive('rates', r, 1)) : null,
+    seconds: positive('seconds', values.seconds, values.smoke ? 2 : 20),
+    events: Math.round(positive('events', values.events, values.smoke ? 30 : 400)),
+    concurrency: Math.round(positive('concurrency', values.concurrency, 16)),
+  };
+}
+
+const progress = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
+
+/** The person event the webhook makes of a member.created for this snapshot. */
+function personEventOf(id: string): PersonEvent {
+  const delivery = deliveryFor(memberCreated(newDeskMember(id)));
+  if (delivery.workflow !== 'person') throw new Error('a member event goes to a person');
+  return delivery.event;
+}
+
+/** Webhook events accepted per second against bare signalWithStart calls, interleaved rounds. */
+async function ingest(o: Options, stackOptions: StackOptions, figures: Figure[]): Promise<number> {
+  // No worker: what is measured is the API and Temporal taking events in, not the engine.
+  const stack = await startStack({ ...stackOptions, workers: 0 });
+  try {
+    const rounds = o.smoke ? 1 : 5;
+    const bare: number[] = [];
+    const webhook: number[] = [];
+    const run = async (kind: 'bare' | 'webhook', n: number): Promise<number> => {
+      const tag = uniqueId(kind);
+      return ratePerSecond(n, o.concurrency, async (i) => {
+        const id = `${tag}-${i}`;
+        if (kind === 'bare') {
+          await signalPersonWithStart(stack.client, stack.taskQueue, id, personEventOf(id));
+        } else {
+          const answer = await stack.sendEvent(memberCreated(newDeskMember(id)));
+          if (answer.status !== 202)
+            throw new Error(`webhook answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+        }
+      });
+    };
+    await run('bare', 20); // warm both paths: connections, JIT
+    await run('webhook', 20);
+    for (let r = 0; r < rounds; r++) {
+      bare.push(await run('bare', o.events));
+      webhook.push(await run('webhook', o.events));
+      progress(
+        `ingest round ${r + 1}/${rounds}: bare ${bare.at(-1)!.toFixed(1)}/s, webhook ${webhook.at(-1)!.toFixed(1)}/s`,
+      );
+    }
+    const bareRate = median(bare)!;
+    const webhookRate = median(webhook)!;
+    const note = `${rounds} rounds of ${o.events} at ${o.concurrency} in flight; median`;
+    figures.push(
+      { section: 'ingest', name: 'bare signalWithStart', value: bareRate, unit: '/s', note },
+      { section: 'ingest', name: 'webhook accepted', value: webhookRate, unit: '/s', note },
+      { section: 'ingest', name: 'webhook / bare', value: webhookRate / bareRate, unit: '×', goal: '≥ 0.9' },
+    );
+    return bareRate;
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** From POST to the groups visible in SALTO KS, at steady rates of new members. */
+async function latency(
+  o: Options,
+  stackOptions: StackOptions,
+  bareRate: number | null,
+  figures: Figure[],
+): Promise<void> {
+  const goalRate = bareRate === null ? null : Math.max(1, Math.round(bareRate * 0.25));
+  const rates =
+    o.rates ??
+    (o.smoke ? [5] : [...new Set([10, 20, 50, ...(goalRate ? [goalRate] : [])])].sort((a, b) => a - b));
+  for (const simLatencyMs of o.smoke ? [0] : [0, 100]) {
+    let knee: number | null = null;
+    for (const rate of rates) {
+      const stack = await startStack(stackOptions);
+      const watcher = new MembershipWatcher(stack, 20);
+      try {
+        await mapTestSetup(stack);
+        await warmUp(stack);
+        if (simLatencyMs > 0) await setSimulatorLatency(stack, simLatencyMs);
+        const count = Math.max(1, Math.round(rate * o.seconds));
+        const tag = uniqueId(`lat${rate}`);
+        const started = performance.now();
+        const sends: Promise<void>[] = [];
+        for (let i = 0; i < count; i++) {
+          const due = started + (i * 1000) / rate;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          const member = newDeskMember(`${tag}-${i}`);
+          const sentAt = performance.now();
+          watcher.expect(member.email, BERLIN.siteId, GROUPS.deskBerlin, sentAt);
+          sends.push(
+            stack.sendEvent(memberCreated(member)).then((answer) => {
+              if (answer.status !== 202) throw new Error(`webhook answered ${answer.status}`);
+            }),
+          );
+        }
+        await Promise.all(sends);
+        await watcher.settle(60_000 + o.seconds * 1000);
+        const seen = [...watcher.seenAfterMs.values()];
+        const p99 = percentile(seen, 99);
+        const label = `${rate}/s${simLatencyMs ? `, SALTO KS ${simLatencyMs} ms per call` : ''}`;
+        const isGoal = rate === goalRate && simLatencyMs === 0;
+        figures.push(
+          {
+            section: 'latency',
+            name: `p50 at ${label}`,
+            value: percentile(seen, 50),
+            unit: 'ms',
+            ...(isGoal ? { goal: '≤ 150 (0.25 × bare)' } : {}),
+          },
+          { section: 'latency', name: `p95 at ${label}`, value: percentile(seen, 95), unit: 'ms' },
+          {
+            section: 'latency',
+            name: `p99 at ${label}`,
+            value: p99,
+            unit: 'ms',
+            ...(isGoal ? { goal: '≤ 1000 (0.25 × bare)' } : {}),
+            note: `${seen.length}/${count} members${watcher.pending ? `, ${watcher.pending} not done after the wait` : ''}`,
+          },
+        );
+        if (knee === null && (watcher.pending > 0 || (p99 ?? 0) > 1000)) knee = rate;
+        progress(
+          `latency ${label}: p50 ${percentile(seen, 50)?.toFixed(0)} ms, p99 ${p99?.toFixed(0)} ms, ${watcher.pending} pending`,
+        );
+      } finally {
+        watcher.stop();
+        await stack.stop();
+      }
+    }
+    figures.push({
+      section: 'latency',
+      name: `knee (p99 > 1 s)${simLatencyMs ? `, SALTO KS ${simLatencyMs} ms per call` : ''}`,
+      value: knee,
+      unit: knee === null ? '' : '/s',
+      note:
+        knee === null
+          ? `p99 ≤ 1 s at every rate tried (${rates.join(', ')}/s)`
+          : `first rate tried with p99 > 1 s`,
+    });
+  }
+}
+
+async function warmUp(stack: Stack): Promise<void> {
+  const member = newDeskMember(uniqueId('warm'));
+  await stack.sendEvent(memberCreated(member));
+  await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin, 60_000);
+}
+
+async function setSimulatorLatency(stack: Stack, latencyMs: number): Promise<void> {
+  const res = await fetch(`${stack.sim.url}/__sim/faults`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ latencyMs }),
+  });
+  if (!res.ok) throw new Error(`simulator faults: ${res.status}`);
+}
+
+/** SALTO KS calls each kind of change costs, against the fewest it could cost. */
+async function calls(stackOptions: StackOptions, figures: Figure[]): Promise<void> {
+  const stack = await startStack(stackOptions);
+  try {
+    await mapTestSetup(stack);
+    await warmUp(stack);
+    const measure = async (
+      kind: string,
+      minimal: number,
+      why: string,
+      change: () => Promise<void>,
+      done: () => Promise<unknown>,
+    ): Promise<void> => {
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // the previous change has settled
+      await clearSaltoRequests(stack);
+      await change();
+      await done();
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // anything still on its way
+      const requests = await saltoRequests(stack);
+      const writes = writesAmong(requests).length;
+      figures.push({
+        section: 'calls',
+        name: kind,
+        value: requests.length / minimal,
+        unit: '× minimal',
+        goal: '1.00',
+        note: `${requests.length} calls (${writes} writes, ${requests.length - writes} reads); minimal ${minimal}: ${why}`,
+      });
+      progress(
+        `calls ${kind}: ${requests.length} (minimal ${minimal}): ${requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, ':id')}`).join(', ')}`,
+      );
+    };
+    const send = async (event: unknown): Promise<void> => {
+      const answer = await stack.sendEvent(event);
+      if (answer.status !== 202) throw new Error(`webhook answered ${answer.status}`);
+    };
+    const id = uniqueId('calls');
+    const member = newDeskMember(id);
+    await measure(
+      'a new member',
+      4,
+      'look the e-mail up, create the user, add it to 2 groups',
+      () => send(memberCreated(member)),
+      () => waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin),
+    );
+    const office = billing({
+      id: `b-office-${id}`,
+      productId: PRODUCT_OFFICE,
+      centerId: BERLIN.centerId,
+      startDate: localDay(BERLIN.timeZone, -1),
+    });
+    await measure(
+      'a plan added',
+      1,
+      'add to the 1 group the new plan adds',
+      () => send(billingChanged(id, 'billing.created', office)),
+      () => waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.officeBerlin),
+    );
+    await measure(
+      'a plan ended',
+      1,
+      'remove from the 1 group only that plan gave',
+      () => send(billingChanged(id, 'billing.cancelled', { ...office, status: 'cancelled' })),
+      () => waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin),
+    );
+    await measure(
+      'a deactivation',
+      2,
+      'remove from its 2 groups (policy keep: the user stays)',
+      () => send(memberStatusChanged(id, 'member.deactivated')),
+      () => waitForSaltoGroups(stack, BERLIN.siteId, member.email, []),
+    );
+    const guest = uniqueId('guest');
+    const reservation = reservationSnapshot({
+      id: uniqueId('r'),
+      reservationUnitId: UNIT_SPREE,
+      centerId: BERLIN.centerId,
+      startMs: Date.now() + 5 * 60_000,
+      endMs: Date.now() + 65 * 60_000,
+      customer: {
+        type: 'nonmember',
+        id: guest,
+        firstName: 'Bench',
+        lastName: 'Guest',
+        email: emailOf(guest),
+      },
+    });
+    await measure(
+      'a reservation grant',
+      3,
+      'look the e-mail up, create the user, add it to the room group',
+      () => send(reservationCreated(reservation)),
+      () => waitForSaltoGroups(stack, BERLIN.siteId, emailOf(guest), GROUPS.spreeRoom),
+    );
+    await measure(
+      'a reservation revoke',
+      1,
+      'remove from the room group',
+      () => send(reservationCancelled(reservation.id)),
+      () => waitForSaltoGroups(stack, BERLIN.siteId, emailOf(guest), []),
+    );
+    const master = newDeskMember(uniqueId('master'));
+    const comember = memberSnapshot({
+      id: uniqueId('co'),
+      centerId: BERLIN.centerId,
+      firstName: 'Bench',
+      lastName: 'Co',
+      email: emailOf(uniqueId('co')),
+    });
+    await send(memberCreated(master));
+    await send(comemberAdded(master.id, comember));
+    await waitForSaltoGroups(stack, BERLIN.siteId, comember.email, GROUPS.deskBerlin, 60_000);
+    const masterOffice = billing({
+      id: `b-office-${master.id}`,
+      productId: PRODUCT_OFFICE,
+      centerId: BERLIN.centerId,
+      startDate: localDay(BERLIN.timeZone, -1),
+    });
+    await measure(
+      'a co-member following its master',
+      2,
+      'the master and its co-member each added to the 1 group the master’s new plan adds',
+      () => send(billingChanged(master.id, 'billing.created', masterOffice)),
+      () => waitForSaltoGroups(stack, BERLIN.siteId, comember.email, GROUPS.officeBerlin),
+    );
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  let o: Options | null;
+  try {
+    o = parse(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (!o) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (o.json && !process.env.BENCH_JSON_OUT) {
+    // The Temporal dev server writes its banner to our stdout: the measuring runs in a child whose
+    // stdout goes to stderr, and only the JSON reaches stdout.
+    const out = join(mkdtempSync(join(tmpdir(), 'bench-')), 'figures.json');
+    const child = spawnSync(process.execPath, [...process.execArgv, __filename, ...process.argv.slice(2)], {
+      stdio: ['ignore', process.stderr, 'inherit'],
+      env: { ...process.env, BENCH_JSON_OUT: out },
+    });
+    if (child.status !== 0) throw new Error(`the benchmark run failed (exit ${child.status})`);
+    process.stdout.write(`${readFileSync(out, 'utf8')}\n`);
+    return;
+  }
+  const started = Date.now();
+  let cluster: TestCluster | null = null;
+  const figures: Figure[] = [];
+  try {
+    if (o.cluster) {
+      progress('starting a PostgreSQL-backed Temporal cluster');
+      cluster = await startTestCluster();
+    }
+    const stackOptions: StackOptions = cluster ? { temporalAddress: cluster.address } : {};
+    let bareRate: number | null = null;
+    if (o.only.includes('ingest')) bareRate = await ingest(o, stackOptions, figures);
+    if (o.only.includes('latency')) await latency(o, stackOptions, bareRate, figures);
+    if (o.only.includes('calls')) await calls(stackOptions, figures);
+  } finally {
+    await cluster?.stop();
+  }
+  const context = {
+    date: new Date().toISOString(),
+    temporal: o.cluster ? 'Temporal 1.32 on PostgreSQL 15 (npm run cluster)' : 'Temporal dev server (SQLite)',
+    cpus: (await import('node:os')).cpus().length,
+    wallSeconds: Math.round((Date.now() - started) / 1000),
+    smoke: o.smoke,
+  };
+  if (process.env.BENCH_JSON_OUT)
+    writeFileSync(process.env.BENCH_JSON_OUT, JSON.stringify({ ...context, figures }, null, 2));
+  else {
+    process.stdout.write(
+      `${context.temporal}, ${context.cpus} cores, ${context.date}, ${context.wallSeconds} s${o.smoke ? ' (smoke run: figures prove it works, nothing more)' : ''}\n\n`,
+    );
+    process.stdout.write(`${formatTable(figures)}\n`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,48 @@
+// `npm run bench -- --smoke`: the benchmarks still run and print every figure. Not a timed test:
+// it checks that each figure is there and is a number, never how large it is.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import type { Figure } from './bench-support';
+
+const run = promisify(execFile);
+
+describe('npm run bench -- --smoke', { timeout: 300_000 }, () => {
+  it('prints, as JSON on stdout, a number for every figure of every section', async () => {
+    const { stdout } = await run(process.execPath, [join(__dirname, 'bench-main.js'), '--smoke', '--json'], {
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 280_000,
+    });
+    const report = JSON.parse(stdout) as {
+      temporal: string;
+      cpus: number;
+      smoke: boolean;
+      figures: Figure[];
+    };
+    assert.equal(report.smoke, true);
+    assert.ok(report.cpus >= 1);
+    const names = report.figures.map((f) => `${f.section}: ${f.name}`);
+    for (const expected of [
+      'ingest: bare signalWithStart',
+      'ingest: webhook accepted',
+      'ingest: webhook / bare',
+      'latency: p50 at 5/s',
+      'latency: p99 at 5/s',
+      'calls: a new member',
+      'calls: a plan added',
+      'calls: a plan ended',
+      'calls: a deactivation',
+      'calls: a reservation grant',
+      'calls: a reservation revoke',
+      'calls: a co-member following its master',
+    ]) {
+      assert.ok(names.includes(expected), `${expected} missing from ${names.join(', ')}`);
+    }
+    for (const figure of report.figures.filter((f) => !f.name.startsWith('knee'))) {
+      assert.equal(typeof figure.value, 'number', `${figure.section}: ${figure.name} has no value`);
+      assert.ok(Number.isFinite(figure.value) && figure.value! > 0, `${figure.name}: ${figure.value}`);
+    }
+  });
+});

@@ -1,0 +1,144 @@
+// What the benchmarks share: percentiles, a table of figures, paced sending, and a watcher that
+// notes when each expected SALTO KS membership first shows in the simulator.
+import { billing, memberSnapshot } from '../../src/demo/event-builders';
+import type { MemberSnapshot } from '../../src/api/deskworks-events';
+import {
+  BERLIN,
+  emailOf,
+  groupsOf,
+  localDay,
+  PRODUCT_DESK,
+  saltoState,
+  usersByEmail,
+} from '../e2e/e2e-support';
+import type { Stack } from '../helpers/stack';
+
+export interface Figure {
+  section: string;
+  name: string;
+  value: number | null;
+  unit: string;
+  goal?: string;
+  note?: string;
+}
+
+export function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+export const median = (values: number[]): number | null => percentile(values, 50);
+
+export function formatTable(figures: Figure[]): string {
+  const rows = figures.map((f) => [
+    f.section,
+    f.name,
+    f.value === null
+      ? '–'
+      : `${Number.isInteger(f.value) ? f.value : f.value.toFixed(f.value < 10 ? 2 : 1)} ${f.unit}`.trim(),
+    f.goal ?? '',
+    f.note ?? '',
+  ]);
+  const head = ['section', 'figure', 'value', 'goal', 'note'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** Runs `send(i)` for i < count with at most `concurrency` in flight; answers calls per second. */
+export async function ratePerSecond(
+  count: number,
+  concurrency: number,
+  send: (i: number) => Promise<void>,
+): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await send(next++);
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
+}
+
+/** A new member at Berlin with a hot desk since yesterday: two groups on the Berlin site. */
+export function newDeskMember(id: string): MemberSnapshot {
+  return memberSnapshot({
+    id,
+    centerId: BERLIN.centerId,
+    firstName: 'Bench',
+    lastName: id,
+    email: emailOf(id),
+    recurringBillings: [
+      billing({
+        id: `b-${id}`,
+        productId: PRODUCT_DESK,
+        centerId: BERLIN.centerId,
+        startDate: localDay(BERLIN.timeZone, -1),
+      }),
+    ],
+  });
+}
+
+/**
+ * Polls the simulator's state every `everyMs` and notes, per awaited e-mail, the first moment its
+ * user holds all the expected groups on the site.
+ */
+export class MembershipWatcher {
+  private readonly waiting = new Map<string, { siteId: string; groups: string; since: number }>();
+  readonly seenAfterMs = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private polling = false;
+
+  constructor(
+    private readonly stack: Stack,
+    private readonly everyMs = 50,
+  ) {}
+
+  expect(email: string, siteId: string, groups: string[], since: number): void {
+    this.waiting.set(email.toLowerCase(), { siteId, groups: JSON.stringify([...groups].sort()), since });
+    this.timer ??= setInterval(() => void this.poll(), this.everyMs);
+  }
+
+  get pending(): number {
+    return this.waiting.size;
+  }
+
+  /** Resolves once every awaited membership showed, or after `timeoutMs` (the rest stay pending). */
+  async settle(timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.waiting.size > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || this.waiting.size === 0) return;
+    this.polling = true;
+    try {
+      const state = await saltoState(this.stack);
+      const now = performance.now();
+      for (const [email, want] of this.waiting) {
+        const users = usersByEmail(state, want.siteId, email);
+        if (
+          users.length === 1 &&
+          JSON.stringify(groupsOf(state, want.siteId, users[0]!.userId)) === want.groups
+        ) {
+          this.seenAfterMs.set(email, now - want.since);
+          this.waiting.delete(email);
+        }
+      }
+    } finally {
+      this.polling = false;
+    }
+  }
+}
