@@ -25,6 +25,7 @@ import type { PersonEvent } from '../../src/core/person-events';
 import { signalPersonWithStart } from '../../src/shared/person-signal';
 import {
   BERLIN,
+  BROOKLYN,
   clearSaltoRequests,
   emailOf,
   GROUPS,
@@ -37,7 +38,7 @@ import {
   waitForSaltoGroups,
   writesAmong,
 } from '../e2e/e2e-support';
-import { startStack, type Stack, type StackOptions } from '../helpers/stack';
+import { ADMIN_TOKEN, startStack, type Stack, type StackOptions } from '../helpers/stack';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster';
 import '../helpers/temporal-env'; // the worker's own log at WARN
 import {
@@ -50,7 +51,7 @@ import {
   type Figure,
 } from './bench-support';
 
-const SECTIONS = ['ingest', 'latency', 'calls'] as const;
+const SECTIONS = ['ingest', 'latency', 'calls', 'import'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -62,6 +63,7 @@ interface Options {
   seconds: number;
   events: number;
   concurrency: number;
+  importMembers: number;
 }
 
 const USAGE = `npm run bench -- [options]
@@ -73,7 +75,8 @@ const USAGE = `npm run bench -- [options]
                    (default 10,20,50 and 0.25 x the bare signalWithStart rate of the ingest section)
   --seconds N      how long each steady rate runs (default 20)
   --events N       events per ingest round (default 400)
-  --concurrency N  requests in flight during ingest (default 16)`;
+  --concurrency N  requests in flight during ingest (default 16)
+  --import-members N  members in the import section's file (default 10000)`;
 
 function parse(argv: string[]): Options | null {
   const { values } = parseArgs({
@@ -87,6 +90,7 @@ function parse(argv: string[]): Options | null {
       seconds: { type: 'string' },
       events: { type: 'string' },
       concurrency: { type: 'string' },
+      'import-members': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -110,6 +114,9 @@ function parse(argv: string[]): Options | null {
     seconds: positive('seconds', values.seconds, values.smoke ? 2 : 20),
     events: Math.round(positive('events', values.events, values.smoke ? 30 : 400)),
     concurrency: Math.round(positive('concurrency', values.concurrency, 16)),
+    importMembers: Math.round(
+      positive('import-members', values['import-members'], values.smoke ? 40 : 10_000),
+    ),
   };
 }
 
@@ -394,6 +401,101 @@ async function calls(stackOptions: StackOptions, figures: Figure[]): Promise<voi
   }
 }
 
+/**
+ * An existing space imported at once: members with a plan at one of two centers (a file streamed
+ * to POST /api/import), until every one holds its groups in SALTO KS.
+ */
+async function importSpace(o: Options, stackOptions: StackOptions, figures: Figure[]): Promise<void> {
+  const stack = await startStack({ ...stackOptions, importRowsPerSecond: 1000 });
+  const watcher = new MembershipWatcher(stack, 500);
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 200);
+  try {
+    await mapTestSetup(stack);
+    await warmUp(stack);
+    await clearSaltoRequests(stack);
+    const tag = uniqueId('imp');
+    const members = Array.from({ length: o.importMembers }, (_, i) => {
+      const member = newDeskMember(`${tag}-${i}`);
+      if (i % 2 === 0) return member;
+      // Every other member at Brooklyn, where the same product gives that site's groups.
+      const brooklyn = {
+        ...member.recurringBillings[0]!,
+        centerId: BROOKLYN.centerId,
+        startDate: localDay(BROOKLYN.timeZone, -1),
+      };
+      return { ...member, centerId: BROOKLYN.centerId, recurringBillings: [brooklyn] };
+    });
+    const file = members.map((data) => JSON.stringify({ kind: 'member', data })).join('\n');
+    const rssBefore = process.memoryUsage().rss;
+    const started = performance.now();
+    for (const m of members) {
+      const brooklyn = m.centerId === BROOKLYN.centerId;
+      watcher.expect(
+        m.email,
+        brooklyn ? BROOKLYN.siteId : BERLIN.siteId,
+        brooklyn ? GROUPS.deskBrooklyn : GROUPS.deskBerlin,
+        started,
+      );
+    }
+    const res = await fetch(`${stack.apiUrl}/api/import?name=bench.ndjson`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/x-ndjson' },
+      body: file,
+    });
+    if (res.status !== 202) throw new Error(`import answered ${res.status}: ${await res.text()}`);
+    const uploadedMs = performance.now() - started;
+    let lastLog = performance.now();
+    while (watcher.pending > 0 && performance.now() - started < 3 * 3600_000) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (performance.now() - lastLog > 30_000) {
+        lastLog = performance.now();
+        progress(`import: ${o.importMembers - watcher.pending}/${o.importMembers} members hold their groups`);
+      }
+    }
+    const wallSeconds = (performance.now() - started) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const calls = (await saltoRequests(stack)).length;
+    const minimal = 4 * o.importMembers;
+    figures.push(
+      {
+        section: 'import',
+        name: `${o.importMembers} members, 2 centers: wall time`,
+        value: wallSeconds,
+        unit: 's',
+        note: `upload ${Math.round(uploadedMs)} ms; ${watcher.pending} not done`,
+      },
+      {
+        section: 'import',
+        name: 'members in SALTO KS per second',
+        value: (o.importMembers - watcher.pending) / wallSeconds,
+        unit: '/s',
+      },
+      {
+        section: 'import',
+        name: 'SALTO KS calls / minimal',
+        value: calls / minimal,
+        unit: '×',
+        goal: '≤ 1.05',
+        note: `${calls} calls; minimal ${minimal}: per member look up, create, 2 groups`,
+      },
+      {
+        section: 'import',
+        name: 'peak RSS (API + worker + simulator, one process)',
+        value: Math.round(peakRss / 1024 / 1024),
+        unit: 'MiB',
+        note: `${Math.round(rssBefore / 1024 / 1024)} MiB before the import`,
+      },
+    );
+  } finally {
+    clearInterval(sampler);
+    watcher.stop();
+    await stack.stop();
+  }
+}
+
 async function main(): Promise<void> {
   let o: Options | null;
   try {
@@ -431,6 +533,7 @@ async function main(): Promise<void> {
     if (o.only.includes('ingest')) bareRate = await ingest(o, stackOptions, figures);
     if (o.only.includes('latency')) await latency(o, stackOptions, bareRate, figures);
     if (o.only.includes('calls')) await calls(stackOptions, figures);
+    if (o.only.includes('import')) await importSpace(o, stackOptions, figures);
   } finally {
     await cluster?.stop();
   }

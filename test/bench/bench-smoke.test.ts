@@ -37,6 +37,8 @@ describe('npm run bench -- --smoke', { timeout: 300_000 }, () => {
       'calls: a reservation grant',
       'calls: a reservation revoke',
       'calls: a co-member following its master',
+      'import: 40 members, 2 centers: wall time',
+      'import: SALTO KS calls / minimal',
     ]) {
       assert.ok(names.includes(expected), `${expected} missing from ${names.join(', ')}`);
     }
