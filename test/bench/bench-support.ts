@@ -1,16 +1,7 @@
 // What the benchmarks share: percentiles, a table of figures, paced sending, and a watcher that
 // notes when each expected SALTO KS membership first shows in the simulator.
-import { billing, memberSnapshot } from '../../src/demo/event-builders';
 import type { MemberSnapshot } from '../../src/api/deskworks-events';
-import {
-  BERLIN,
-  emailOf,
-  groupsOf,
-  localDay,
-  PRODUCT_DESK,
-  saltoState,
-  usersByEmail,
-} from '../e2e/e2e-support';
+import { berlinDeskMember, groupsOf, saltoState, usersByEmail } from '../e2e/e2e-support';
 import type { Stack } from '../helpers/stack';
 
 export interface Figure {
@@ -69,21 +60,7 @@ export async function ratePerSecond(
 
 /** A new member at Berlin with a hot desk since yesterday: two groups on the Berlin site. */
 export function newDeskMember(id: string): MemberSnapshot {
-  return memberSnapshot({
-    id,
-    centerId: BERLIN.centerId,
-    firstName: 'Bench',
-    lastName: id,
-    email: emailOf(id),
-    recurringBillings: [
-      billing({
-        id: `b-${id}`,
-        productId: PRODUCT_DESK,
-        centerId: BERLIN.centerId,
-        startDate: localDay(BERLIN.timeZone, -1),
-      }),
-    ],
-  });
+  return berlinDeskMember(id, 'Bench', id);
 }
 
 /**

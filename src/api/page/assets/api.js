@@ -76,6 +76,15 @@ export async function request(method, path, body) {
   } catch {
     throw new ApiError(0, 'The service did not answer. Is it running?');
   }
+  return answerOf(res, path);
+}
+
+/**
+ * The parsed answer, or an ApiError; a 401 from /api/* means the session ended.
+ * @param {Response} res
+ * @param {string} path
+ */
+async function answerOf(res, path) {
   const text = await res.text();
   let parsed = null;
   try {
@@ -107,16 +116,7 @@ export async function upload(path, file, contentType) {
   } catch {
     throw new ApiError(0, 'The service did not answer. Is it running?');
   }
-  const text = await res.text();
-  let parsed = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = text;
-  }
-  if (res.status === 401) whenSignedOut();
-  if (!res.ok) throw new ApiError(res.status, parsed);
-  return parsed;
+  return answerOf(res, path);
 }
 
 /** @param {unknown} err */
