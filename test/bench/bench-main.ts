@@ -31,6 +31,7 @@ import {
   GROUPS,
   localDay,
   mapTestSetup,
+  PRODUCT_DESK,
   PRODUCT_OFFICE,
   saltoRequests,
   UNIT_SPREE,
@@ -41,6 +42,8 @@ import {
 import { ADMIN_TOKEN, startStack, type Stack, type StackOptions } from '../helpers/stack';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster';
 import '../helpers/temporal-env'; // the worker's own log at WARN
+import { sampleProcesses } from './process-stats';
+import type { MemberSnapshot } from '../../src/api/deskworks-events';
 import {
   formatTable,
   median,
@@ -51,7 +54,7 @@ import {
   type Figure,
 } from './bench-support';
 
-const SECTIONS = ['ingest', 'latency', 'calls', 'import'] as const;
+const SECTIONS = ['ingest', 'latency', 'calls', 'space'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -76,7 +79,7 @@ const USAGE = `npm run bench -- [options]
   --seconds N      how long each steady rate runs (default 20)
   --events N       events per ingest round (default 400)
   --concurrency N  requests in flight during ingest (default 16)
-  --import-members N  members in the import section's file (default 10000)`;
+  --import-members N  people in the space section (default 10000; imported in two halves)`;
 
 function parse(argv: string[]): Options | null {
   const { values } = parseArgs({
@@ -401,92 +404,231 @@ async function calls(stackOptions: StackOptions, figures: Figure[]): Promise<voi
   }
 }
 
+/** Imports `members` through POST /api/import and waits until each holds its groups; answers seconds. */
+async function importMembers(
+  stack: Stack,
+  members: MemberSnapshot[],
+  watcher: MembershipWatcher,
+): Promise<{ seconds: number; uploadMs: number }> {
+  const started = performance.now();
+  for (const m of members) watcher.expect(m.email, siteOf(m), groupsAt(m), started);
+  const file = members.map((data) => JSON.stringify({ kind: 'member', data })).join('\n');
+  const res = await fetch(`${stack.apiUrl}/api/import?name=bench.ndjson`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/x-ndjson' },
+    body: file,
+  });
+  if (res.status !== 202) throw new Error(`import answered ${res.status}: ${await res.text()}`);
+  const uploadMs = performance.now() - started;
+  await waitLogging(watcher, members.length, 'members hold their groups');
+  return { seconds: (performance.now() - started) / 1000, uploadMs };
+}
+
+const siteOf = (m: MemberSnapshot): string =>
+  m.centerId === BROOKLYN.centerId ? BROOKLYN.siteId : BERLIN.siteId;
+const groupsAt = (m: MemberSnapshot): string[] =>
+  m.centerId === BROOKLYN.centerId ? GROUPS.deskBrooklyn : GROUPS.deskBerlin;
+
+async function waitLogging(watcher: MembershipWatcher, total: number, what: string): Promise<void> {
+  const started = performance.now();
+  let lastLog = started;
+  while (watcher.pending > 0 && performance.now() - started < 3 * 3600_000) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (performance.now() - lastLog > 30_000) {
+      lastLog = performance.now();
+      progress(`${total - watcher.pending}/${total} ${what}`);
+    }
+  }
+}
+
+/** Members with a hot desk, every other one at Brooklyn (where the product gives that site's groups). */
+function spaceMembers(tag: string, from: number, count: number): MemberSnapshot[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    const member = newDeskMember(`${tag}-${i}`);
+    if (i % 2 === 0) return member;
+    const brooklyn = {
+      ...member.recurringBillings[0]!,
+      centerId: BROOKLYN.centerId,
+      startDate: localDay(BROOKLYN.timeZone, -1),
+    };
+    return { ...member, centerId: BROOKLYN.centerId, recurringBillings: [brooklyn] };
+  });
+}
+
+/** CPU per minute and memory of this process (API, worker, simulator) and the Temporal server, at rest. */
+async function idleCost(
+  seconds: number,
+): Promise<{ selfCpu: number; serverCpu: number | null; selfRss: number; serverRss: number | null }> {
+  const before = sampleProcesses('temporal');
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const after = sampleProcesses('temporal');
+  const perMinute = (a: number, b: number): number => ((b - a) / seconds) * 60;
+  const server = (x: typeof before) =>
+    x.children.reduce((sum, c) => ({ cpu: sum.cpu + c.cpuSeconds, rss: sum.rss + c.rssBytes }), {
+      cpu: 0,
+      rss: 0,
+    });
+  const hasServer = after.children.length > 0;
+  return {
+    selfCpu: perMinute(before.self?.cpuSeconds ?? 0, after.self?.cpuSeconds ?? 0),
+    serverCpu: hasServer ? perMinute(server(before).cpu, server(after).cpu) : null,
+    selfRss: after.self?.rssBytes ?? process.memoryUsage().rss,
+    serverRss: hasServer ? server(after).rss : null,
+  };
+}
+
+/** GET /api/people: first pages, deeper pages and filters, each timed. */
+async function peopleListTimes(stack: Stack, rounds: number): Promise<number[]> {
+  const times: number[] = [];
+  const timed = async (path: string): Promise<{ nextPageToken?: string | null }> => {
+    const started = performance.now();
+    const answer = await stack.api('GET', path);
+    times.push(performance.now() - started);
+    if (answer.status !== 200) throw new Error(`GET ${path}: ${answer.status}`);
+    return answer.body as { nextPageToken?: string | null };
+  };
+  for (let r = 0; r < rounds; r++) {
+    let page = await timed('/api/people?pageSize=50');
+    for (let p = 0; p < 3 && page.nextPageToken; p++) {
+      page = await timed(`/api/people?pageSize=50&pageToken=${encodeURIComponent(page.nextPageToken)}`);
+    }
+    await timed(`/api/people?pageSize=50&center=${BROOKLYN.centerId}`);
+    await timed('/api/people?pageSize=50&kind=member&outOfSync=false');
+    await timed('/api/people?pageSize=25&include=access');
+  }
+  return times;
+}
+
 /**
- * An existing space imported at once: members with a plan at one of two centers (a file streamed
- * to POST /api/import), until every one holds its groups in SALTO KS.
+ * An existing space: half the members imported, the cost of holding them measured at rest, the
+ * other half imported, measured again (memory must stay flat as idle people grow); then the
+ * people list at that size, and a set-up change that reaches every Berlin member (rule 7).
  */
-async function importSpace(o: Options, stackOptions: StackOptions, figures: Figure[]): Promise<void> {
+async function space(o: Options, stackOptions: StackOptions, figures: Figure[]): Promise<void> {
   const stack = await startStack({ ...stackOptions, importRowsPerSecond: 1000 });
   const watcher = new MembershipWatcher(stack, 500);
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 200);
+  const n = o.importMembers;
+  const half = Math.floor(n / 2);
+  const idleSeconds = o.smoke ? 3 : 60;
+  const section = `space of ${n}`;
   try {
     await mapTestSetup(stack);
     await warmUp(stack);
     await clearSaltoRequests(stack);
-    const tag = uniqueId('imp');
-    const members = Array.from({ length: o.importMembers }, (_, i) => {
-      const member = newDeskMember(`${tag}-${i}`);
-      if (i % 2 === 0) return member;
-      // Every other member at Brooklyn, where the same product gives that site's groups.
-      const brooklyn = {
-        ...member.recurringBillings[0]!,
-        centerId: BROOKLYN.centerId,
-        startDate: localDay(BROOKLYN.timeZone, -1),
-      };
-      return { ...member, centerId: BROOKLYN.centerId, recurringBillings: [brooklyn] };
-    });
-    const file = members.map((data) => JSON.stringify({ kind: 'member', data })).join('\n');
-    const rssBefore = process.memoryUsage().rss;
-    const started = performance.now();
-    for (const m of members) {
-      const brooklyn = m.centerId === BROOKLYN.centerId;
-      watcher.expect(
-        m.email,
-        brooklyn ? BROOKLYN.siteId : BERLIN.siteId,
-        brooklyn ? GROUPS.deskBrooklyn : GROUPS.deskBerlin,
-        started,
-      );
-    }
-    const res = await fetch(`${stack.apiUrl}/api/import?name=bench.ndjson`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/x-ndjson' },
-      body: file,
-    });
-    if (res.status !== 202) throw new Error(`import answered ${res.status}: ${await res.text()}`);
-    const uploadedMs = performance.now() - started;
-    let lastLog = performance.now();
-    while (watcher.pending > 0 && performance.now() - started < 3 * 3600_000) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      if (performance.now() - lastLog > 30_000) {
-        lastLog = performance.now();
-        progress(`import: ${o.importMembers - watcher.pending}/${o.importMembers} members hold their groups`);
-      }
-    }
-    const wallSeconds = (performance.now() - started) / 1000;
+    const tag = uniqueId('space');
+    const first = await importMembers(stack, spaceMembers(tag, 0, half), watcher);
+    const idleHalf = await idleCost(idleSeconds);
+    const second = await importMembers(stack, spaceMembers(tag, half, n - half), watcher);
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    const calls = (await saltoRequests(stack)).length;
-    const minimal = 4 * o.importMembers;
+    const importCalls = (await saltoRequests(stack)).length;
+    const idleFull = await idleCost(idleSeconds);
+    const mib = (bytes: number | null): number | null =>
+      bytes === null ? null : Math.round(bytes / 1024 / 1024);
+    const wall = first.seconds + second.seconds;
     figures.push(
       {
-        section: 'import',
-        name: `${o.importMembers} members, 2 centers: wall time`,
-        value: wallSeconds,
+        section,
+        name: 'import: wall time',
+        value: wall,
         unit: 's',
-        note: `upload ${Math.round(uploadedMs)} ms; ${watcher.pending} not done`,
+        note: `two files of ${half} and ${n - half} (each upload < ${Math.ceil(Math.max(first.uploadMs, second.uploadMs))} ms)`,
       },
+      { section, name: 'import: members in SALTO KS per second', value: n / wall, unit: '/s' },
       {
-        section: 'import',
-        name: 'members in SALTO KS per second',
-        value: (o.importMembers - watcher.pending) / wallSeconds,
-        unit: '/s',
-      },
-      {
-        section: 'import',
-        name: 'SALTO KS calls / minimal',
-        value: calls / minimal,
+        section,
+        name: 'import: SALTO KS calls / minimal',
+        value: importCalls / (4 * n),
         unit: '×',
         goal: '≤ 1.05',
-        note: `${calls} calls; minimal ${minimal}: per member look up, create, 2 groups`,
+        note: `${importCalls} calls; minimal ${4 * n}: per member look up, create, 2 groups`,
       },
       {
-        section: 'import',
-        name: 'peak RSS (API + worker + simulator, one process)',
-        value: Math.round(peakRss / 1024 / 1024),
+        section,
+        name: 'import: peak RSS (API + worker + simulator)',
+        value: mib(peakRss),
         unit: 'MiB',
-        note: `${Math.round(rssBefore / 1024 / 1024)} MiB before the import`,
+        note: 'one process; the Temporal server is another',
+      },
+      {
+        section,
+        name: `idle: RSS (API + worker + simulator) at ${half} → ${n} people`,
+        value: mib(idleFull.selfRss),
+        unit: 'MiB',
+        note: `${mib(idleHalf.selfRss)} MiB at ${half}: ×${(idleFull.selfRss / idleHalf.selfRss).toFixed(2)} for ×${(n / half).toFixed(1)} people`,
+        goal: 'flat',
+      },
+      {
+        section,
+        name: `idle: Temporal server RSS at ${half} → ${n} people`,
+        value: mib(idleFull.serverRss),
+        unit: 'MiB',
+        note:
+          idleHalf.serverRss === null
+            ? 'not a child process (cluster)'
+            : `${mib(idleHalf.serverRss)} MiB at ${half}`,
+      },
+      {
+        section,
+        name: `idle: CPU per minute, API + worker + simulator`,
+        value: idleFull.selfCpu,
+        unit: 's/min',
+        note: `${idleHalf.selfCpu.toFixed(2)} s/min at ${half}; over ${idleSeconds} s`,
+      },
+      {
+        section,
+        name: `idle: CPU per minute, Temporal server`,
+        value: idleFull.serverCpu,
+        unit: 's/min',
+        note:
+          idleHalf.serverCpu === null
+            ? 'not a child process (cluster)'
+            : `${idleHalf.serverCpu.toFixed(2)} s/min at ${half}`,
+      },
+    );
+    const listTimes = await peopleListTimes(stack, o.smoke ? 1 : 10);
+    figures.push(
+      {
+        section,
+        name: 'GET /api/people: p50',
+        value: percentile(listTimes, 50),
+        unit: 'ms',
+        note: `${listTimes.length} requests: first and later pages, by center, by kind and sync, with access`,
+      },
+      { section, name: 'GET /api/people: p99', value: percentile(listTimes, 99), unit: 'ms' },
+    );
+    // Rule 7: one product's groups change at Berlin; every Berlin member must get the new group.
+    await clearSaltoRequests(stack);
+    const berlin = spaceMembers(tag, 0, n).filter((m) => m.centerId === BERLIN.centerId);
+    const changed = [...GROUPS.deskBerlin, ...GROUPS.spreeRoom];
+    const started = performance.now();
+    for (const m of berlin) watcher.expect(m.email, BERLIN.siteId, changed, started);
+    const put = await stack.api('PUT', `/api/setup/centers/${BERLIN.centerId}/products/${PRODUCT_DESK}`, {
+      accessGroupIds: changed,
+    });
+    if (put.status !== 200) throw new Error(`mapping change answered ${put.status}`);
+    await waitLogging(watcher, berlin.length, 'Berlin members hold the new group');
+    const fanOutSeconds = (performance.now() - started) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const fanOutCalls = (await saltoRequests(stack)).length;
+    figures.push(
+      {
+        section,
+        name: `set-up change reaching ${berlin.length} members: time`,
+        value: fanOutSeconds,
+        unit: 's',
+        note: `${watcher.pending} not done`,
+      },
+      {
+        section,
+        name: 'set-up change: SALTO KS calls per member reached',
+        value: fanOutCalls / berlin.length,
+        unit: '',
+        note: `${fanOutCalls} calls; one writer per person: one group add each`,
       },
     );
   } finally {
@@ -533,7 +675,7 @@ async function main(): Promise<void> {
     if (o.only.includes('ingest')) bareRate = await ingest(o, stackOptions, figures);
     if (o.only.includes('latency')) await latency(o, stackOptions, bareRate, figures);
     if (o.only.includes('calls')) await calls(stackOptions, figures);
-    if (o.only.includes('import')) await importSpace(o, stackOptions, figures);
+    if (o.only.includes('space')) await space(o, stackOptions, figures);
   } finally {
     await cluster?.stop();
   }

@@ -37,12 +37,17 @@ describe('npm run bench -- --smoke', { timeout: 300_000 }, () => {
       'calls: a reservation grant',
       'calls: a reservation revoke',
       'calls: a co-member following its master',
-      'import: 40 members, 2 centers: wall time',
-      'import: SALTO KS calls / minimal',
+      'space of 40: import: wall time',
+      'space of 40: import: SALTO KS calls / minimal',
+      'space of 40: GET /api/people: p99',
+      'space of 40: set-up change reaching 20 members: time',
     ]) {
       assert.ok(names.includes(expected), `${expected} missing from ${names.join(', ')}`);
     }
-    for (const figure of report.figures.filter((f) => !f.name.startsWith('knee'))) {
+    // The knee may not be reached, and the Temporal server's own figures are absent on a cluster.
+    for (const figure of report.figures.filter(
+      (f) => !f.name.startsWith('knee') && !f.name.includes('Temporal server'),
+    )) {
       assert.equal(typeof figure.value, 'number', `${figure.section}: ${figure.name} has no value`);
       assert.ok(Number.isFinite(figure.value) && figure.value! > 0, `${figure.name}: ${figure.value}`);
     }
