@@ -31,3 +31,16 @@ export function retryDelayMs(failedAttempts: number, failingForMs: number, rando
       : Math.min(MAX_RETRY_DELAY_MS, failingForMs * LONG_OUTAGE_FRACTION);
   return Math.round(Math.min(cap, exponential) * (1 - RETRY_JITTER + random * 2 * RETRY_JITTER));
 }
+
+/**
+ * When the only problem left is SALTO KS refusing for good (a mapped group deleted there): hourly.
+ * Retrying every few minutes would cost every affected person calls around the clock and change
+ * nothing; what mends it wakes the person at once anyway (a mapping change reaches everyone it
+ * affects, and the reconciliation tells each person what SALTO KS shows).
+ */
+export const REFUSAL_RETRY_DELAY_MS = 60 * 60_000;
+
+/** REFUSAL_RETRY_DELAY_MS with the same ±20 % jitter; `random` in [0, 1). */
+export function refusalRetryDelayMs(random: number): number {
+  return Math.round(REFUSAL_RETRY_DELAY_MS * (1 - RETRY_JITTER + random * 2 * RETRY_JITTER));
+}

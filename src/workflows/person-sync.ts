@@ -80,6 +80,11 @@ export interface SyncState {
   failedAttempts: number;
   /** When the current run of failures began (null while in sync): retries stay close for a while. */
   failingSince: string | null;
+  /**
+   * The last pass failed only because SALTO KS refused groups for good (a mapped group deleted
+   * there): retried hourly instead of within minutes. Absent in states written before 0.2.0.
+   */
+  refusedOnly?: boolean;
 }
 
 export function newSyncState(): SyncState {
@@ -162,7 +167,7 @@ export function groupsToHold(state: SyncState, input: SyncInput): SiteGroups {
  */
 export async function syncPersonToSalto(state: SyncState, input: SyncInput): Promise<string[]> {
   const hold = groupsToHold(state, input);
-  const pass: Pass = { problems: [], refusedAdds: {} };
+  const pass: Pass = { problems: [], refusedAdds: {}, refusals: 0 };
   const sites = sortedUnique([
     ...Object.keys(hold),
     ...Object.keys(state.applied),
@@ -200,6 +205,7 @@ export async function syncPersonToSalto(state: SyncState, input: SyncInput): Pro
     await onSite(siteId, () =>
       settleSite(state, input, siteId, want(siteId), pass.refusedAdds[siteId] ?? []),
     );
+  state.refusedOnly = pass.problems.length > 0 && pass.problems.length === pass.refusals;
   return pass.problems;
 }
 
@@ -207,6 +213,8 @@ export async function syncPersonToSalto(state: SyncState, input: SyncInput): Pro
 interface Pass {
   problems: string[];
   refusedAdds: Record<string, string[]>;
+  /** How many of the problems are SALTO KS refusing a group for good (the rest may pass). */
+  refusals: number;
 }
 
 function forgetUser(state: SyncState, siteId: string): void {
@@ -231,6 +239,7 @@ async function applyDiff(
   });
   for (const r of result.refused) {
     pass.problems.push(`site ${siteId} group ${r.groupId}: ${r.message}`);
+    pass.refusals++;
     if (r.action === 'add') (pass.refusedAdds[siteId] ??= []).push(r.groupId);
   }
   return result;

@@ -9,7 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { computeDesiredAccess } from '../core/entitlements';
-import { retryDelayMs } from '../core/retry-delay';
+import { refusalRetryDelayMs, retryDelayMs } from '../core/retry-delay';
 import { normalizeSiteGroups, sameSiteGroups } from '../core/diff';
 import type { PersonEvent } from '../core/person-events';
 import {
@@ -89,6 +89,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     try {
       // Every decision reads the set-up as it is now (rule 7): a mapping made at any center, at
       // any time, holds for this person's next decision, whether or not the fan-out reached it.
+      sync.refusedOnly = false; // set again by the pass; any other failure retries within minutes
       setup = await coordination.loadSetup();
       if (rereadSalto) await rereadAppliedGroups(sync);
       const computed = computeDesiredAccess(entitlementInput(facts), setup, Date.now());
@@ -166,7 +167,13 @@ function nextWake(desired: DesiredAccess | null, sync: SyncState): number | null
   if (!sync.inSync && sync.lastError !== null) {
     const failingFor = sync.failingSince === null ? 0 : Date.now() - Date.parse(sync.failingSince);
     // Math.random is seeded in a workflow: the jitter is the same on replay.
-    candidates.push(Date.now() + retryDelayMs(sync.failedAttempts, failingFor, Math.random()));
+    const random = Math.random();
+    candidates.push(
+      Date.now() +
+        (sync.refusedOnly
+          ? refusalRetryDelayMs(random)
+          : retryDelayMs(sync.failedAttempts, failingFor, random)),
+    );
   }
   return candidates.length === 0 ? null : Math.min(...candidates);
 }

@@ -2,7 +2,7 @@
 // minutes of a failure, so access returns within seconds of SALTO KS recovering; then further apart.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { retryDelayMs } from '../../src/core/retry-delay';
+import { REFUSAL_RETRY_DELAY_MS, refusalRetryDelayMs, retryDelayMs } from '../../src/core/retry-delay';
 
 const MIN = 60_000;
 const mid = 0.5; // no jitter
@@ -31,5 +31,12 @@ describe('retry delays of a failed sync', () => {
   it('jitter spreads retries by ±20 %', () => {
     assert.equal(retryDelayMs(3, MIN, 0), 6_400);
     assert.equal(retryDelayMs(3, MIN, 0.999_999), 9_600);
+  });
+
+  it('a refusal for good waits an hour, give or take 20 %, whatever the attempt', () => {
+    assert.equal(REFUSAL_RETRY_DELAY_MS, 60 * MIN);
+    assert.equal(refusalRetryDelayMs(mid), 60 * MIN);
+    assert.equal(refusalRetryDelayMs(0), 48 * MIN);
+    assert.ok(refusalRetryDelayMs(0.999) <= 72 * MIN && refusalRetryDelayMs(0.999) > 71 * MIN);
   });
 });

@@ -580,4 +580,28 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     await e.settled('person-m-gone');
     assert.match((await e.access('m-gone')).lastError ?? '', new RegExp(`group ${OFFICE}`));
   });
+
+  // After items 3 and 7: two people (refused, m-gone) hold a plan whose group is gone. Found by the
+  // model-based test (seed 20261206, case 1329): retried every few minutes, they kept the server
+  // busy around the clock, and a day of skipped time never ended.
+  it('a refusal for good (a deleted group) is retried hourly, not every few minutes', async () => {
+    const patchesToTheGoneGroup = async (): Promise<number> => {
+      const log = (await fetch(`${e.sim.url}/__sim/requests`).then((r) => r.json())) as {
+        method: string;
+        path: string;
+      }[];
+      return log.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/access_groups/${OFFICE}/users`))
+        .length;
+    };
+    const before = await patchesToTheGoneGroup();
+    await e.advance(24 * HOUR);
+    const retries = (await patchesToTheGoneGroup()) - before;
+    // Hourly with ±20 % jitter: 20–30 a day each; every 5 minutes would be over 250 each.
+    assert.ok(retries >= 2 * 18 && retries <= 2 * 32, `${retries} retries in a day for two people`);
+    for (const person of ['refused', 'm-gone']) {
+      const view = await e.access(person);
+      assert.equal(view.inSync, false);
+      assert.match(view.lastError ?? '', new RegExp(`group ${OFFICE}`));
+    }
+  });
 });
