@@ -6,13 +6,18 @@ import { randomBytes } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import express, { type Request, type Router } from 'express';
 import type { ImportStaging } from '../import/import-staging';
-import { ImportFileError, splitRows, type ImportFormat, type SplitRow } from '../import/row-splitter';
+import { IMPORT_WORKFLOW_TYPE, isImportId, newImportId } from '../shared/ids';
+import {
+  formatOfFileName,
+  ImportFileError,
+  splitRows,
+  type ImportFormat,
+  type SplitRow,
+} from '../import/row-splitter';
 import { importProgressQuery, type importWorkflow, type ImportProgress } from '../workflows/import';
 
 /** Rows per staged chunk: one activity's work, a few hundred KiB at most. */
 export const IMPORT_CHUNK_ROWS = 250;
-export const IMPORT_WORKFLOW_TYPE = 'importWorkflow';
-const IMPORT_ID = /^imp-[0-9a-z]{8,12}-[0-9a-f]{12}$/;
 
 export interface ImportRoutesOptions {
   client: Client;
@@ -35,11 +40,8 @@ function formatOf(req: Request, fileName: string): ImportFormat | null {
   const type = (req.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (NDJSON_TYPES.includes(type)) return 'ndjson';
   if (type === 'application/json') return 'json';
-  if (type === 'application/octet-stream' || type === 'text/plain' || type === '') {
-    if (/\.(ndjson|jsonl)$/i.test(fileName)) return 'ndjson';
-    if (/\.json$/i.test(fileName)) return 'json';
-  }
-  return null;
+  const generic = type === 'application/octet-stream' || type === 'text/plain' || type === '';
+  return generic ? formatOfFileName(fileName) : null;
 }
 
 export function importRouter(options: ImportRoutesOptions): Router {
@@ -57,7 +59,7 @@ export function importRouter(options: ImportRoutesOptions): Router {
       });
       return;
     }
-    const importId = `imp-${now().toString(36)}-${randomBytes(6).toString('hex')}`;
+    const importId = newImportId(now(), randomBytes(6).toString('hex'));
     let rows = 0;
     let chunks = 0;
     let pending: SplitRow[] = [];
@@ -106,7 +108,7 @@ export function importRouter(options: ImportRoutesOptions): Router {
 
   router.get('/api/imports/:importId', async (req, res) => {
     const { importId } = req.params;
-    if (!IMPORT_ID.test(importId)) {
+    if (!isImportId(importId)) {
       res
         .status(400)
         .json({ error: 'invalid_request', issues: [{ path: 'importId', message: 'not an import id' }] });

@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { apiUrlFrom, demoSecrets, DEMO_SECRETS_FILE } from '../demo/demo-secrets-file';
 import type { ImportProgress } from '../workflows/import';
+import { formatOfFileName } from './row-splitter';
 
 const USAGE = `usage: npm run import -- FILE [--api URL]
        npm run import -- --follow IMPORT_ID [--api URL]
@@ -53,9 +54,10 @@ function parse(argv: string[]): Options | 'help' {
 }
 
 function contentTypeOf(file: string): string {
-  if (/\.(ndjson|jsonl)$/i.test(file)) return 'application/x-ndjson';
-  if (/\.json$/i.test(file)) return 'application/json';
-  throw new UsageError(`${file}: name it .ndjson, .jsonl or .json, so that its format is known`);
+  const format = formatOfFileName(file);
+  if (format === null)
+    throw new UsageError(`${file}: name it .ndjson, .jsonl or .json, so that its format is known`);
+  return format === 'ndjson' ? 'application/x-ndjson' : 'application/json';
 }
 
 async function upload(options: Options, file: string): Promise<string> {

@@ -7,10 +7,9 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { isImportId } from '../shared/ids';
 import { writeFileAtomically } from '../storage/atomic-file';
 import type { SplitRow } from './row-splitter';
-
-const IMPORT_ID = /^imp-[0-9a-z-]{8,80}$/;
 
 export class ImportStaging {
   constructor(
@@ -50,7 +49,7 @@ export class ImportStaging {
 
   private folder(importId: string): string {
     // The id becomes a path: only ids this service makes are accepted.
-    if (!IMPORT_ID.test(importId)) throw new Error(`not an import id: ${JSON.stringify(importId)}`);
+    if (!isImportId(importId)) throw new Error(`not an import id: ${JSON.stringify(importId)}`);
     return join(this.directory, importId);
   }
 

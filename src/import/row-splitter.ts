@@ -15,6 +15,13 @@ export interface SplitRow {
 
 export type ImportFormat = 'ndjson' | 'json';
 
+/** The format a file name says: .ndjson or .jsonl, or .json; null for anything else. */
+export function formatOfFileName(name: string): ImportFormat | null {
+  if (/\.(ndjson|jsonl)$/i.test(name)) return 'ndjson';
+  if (/\.json$/i.test(name)) return 'json';
+  return null;
+}
+
 export class ImportFileError extends Error {}
 
 /** Rows of `chunks` (Buffers or strings, e.g. a request or a file stream), one at a time. */

@@ -13,6 +13,7 @@ const ALIAS_PREFIX = 'deskworks:';
 export const PERSON_WORKFLOW_TYPE = 'personWorkflow';
 export const RESERVATION_WORKFLOW_TYPE = 'reservationWorkflow';
 export const SETUP_WORKFLOW_TYPE = 'setupWorkflow';
+export const IMPORT_WORKFLOW_TYPE = 'importWorkflow';
 
 /** One person workflow per Deskworks person (member, co-member or non-member customer). */
 export function personWorkflowId(personId: string): string {
@@ -40,4 +41,19 @@ export function deskworksAlias(personId: string): string {
 /** The person id a SALTO KS alias names; null when the user is not one of ours. */
 export function personIdOfAlias(alias: string | null | undefined): string | null {
   return alias?.startsWith(ALIAS_PREFIX) ? alias.slice(ALIAS_PREFIX.length) : null;
+}
+
+const IMPORT_ID = /^imp-[0-9a-z]{8,12}-[0-9a-f]{12}$/;
+
+/**
+ * An import's id, also its workflow id and the name of its staging folder: the start instant in
+ * base 36 and 6 random bytes in hex (passed in: this module stays pure).
+ */
+export function newImportId(nowMs: number, randomHex: string): string {
+  return `imp-${nowMs.toString(36)}-${randomHex}`;
+}
+
+/** Only ids this service makes: they become workflow ids and folder names. */
+export function isImportId(id: string): boolean {
+  return IMPORT_ID.test(id);
 }

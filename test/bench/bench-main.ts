@@ -259,6 +259,16 @@ async function latency(
   }
 }
 
+/** A private-office plan at Berlin since yesterday: one group more than the hot desk. */
+function officeSinceYesterday(memberId: string) {
+  return billing({
+    id: `b-office-${memberId}`,
+    productId: PRODUCT_OFFICE,
+    centerId: BERLIN.centerId,
+    startDate: localDay(BERLIN.timeZone, -1),
+  });
+}
+
 async function warmUp(stack: Stack): Promise<void> {
   const member = newDeskMember(uniqueId('warm'));
   await stack.sendEvent(memberCreated(member));
@@ -319,12 +329,7 @@ async function calls(stackOptions: StackOptions, figures: Figure[]): Promise<voi
       () => send(memberCreated(member)),
       () => waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin),
     );
-    const office = billing({
-      id: `b-office-${id}`,
-      productId: PRODUCT_OFFICE,
-      centerId: BERLIN.centerId,
-      startDate: localDay(BERLIN.timeZone, -1),
-    });
+    const office = officeSinceYesterday(id);
     await measure(
       'a plan added',
       1,
@@ -386,12 +391,7 @@ async function calls(stackOptions: StackOptions, figures: Figure[]): Promise<voi
     await send(memberCreated(master));
     await send(comemberAdded(master.id, comember));
     await waitForSaltoGroups(stack, BERLIN.siteId, comember.email, GROUPS.deskBerlin, 60_000);
-    const masterOffice = billing({
-      id: `b-office-${master.id}`,
-      productId: PRODUCT_OFFICE,
-      centerId: BERLIN.centerId,
-      startDate: localDay(BERLIN.timeZone, -1),
-    });
+    const masterOffice = officeSinceYesterday(master.id);
     await measure(
       'a co-member following its master',
       2,
