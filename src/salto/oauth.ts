@@ -181,20 +181,19 @@ export class SaltoOAuth {
     return this.options.tokenStore.exclusive(async () => {
       // Another process may have renewed while we waited for the lock.
       const stored = await this.options.tokenStore.load();
-      if (this.renewedElsewhere(stored, rejectedToken)) {
-        this.connection = stored;
-        this.refused = false;
-        return stored;
-      }
+      if (this.renewedElsewhere(stored, rejectedToken)) return this.useStored(stored);
       const { connection, grantUsed } = await this.obtainFresh(stored ?? this.connection);
-      if (grantUsed === 'stored') {
-        this.connection = connection;
-        this.refused = false;
-      } else {
-        await this.adopt(connection, grantUsed);
-      }
+      if (grantUsed === 'stored') return this.useStored(connection);
+      await this.adopt(connection, grantUsed);
       return connection;
     });
+  }
+
+  /** Another process's renewal, already in the store: taken as ours, nothing written. */
+  private useStored(connection: SaltoConnection): SaltoConnection {
+    this.connection = connection;
+    this.refused = false;
+    return connection;
   }
 
   /** The stored connection is newer than ours (and than the one SALTO KS refused) and still good. */
