@@ -7,6 +7,7 @@ import { ApplicationFailure, type Client } from '@temporalio/client';
 import { deliver, deliveryFor, type RouterOptions } from '../api/event-router';
 import { eventForRow, type RowIssue } from '../import/import-rows';
 import { MAX_ROW_BYTES } from '../import/row-splitter';
+import { mapWithConcurrency } from '../salto/concurrency';
 import type { ImportStaging } from '../import/import-staging';
 import type { ImportActivities, ImportChunkResult } from './import-types';
 
@@ -46,34 +47,29 @@ export function createImportActivities(deps: ImportDeps): ImportActivities {
       const rows = await staging().readChunk(importId, chunk);
       const result: ImportChunkResult = { rows: rows.length, delivered: 0, byKind: {}, issues: [] };
       const started = Date.now();
-      let next = 0;
-      const worker = async (): Promise<void> => {
-        while (next < rows.length) {
-          const row = rows[next++]!;
-          if (row.tooLarge) {
-            result.issues.push({
-              row: row.row,
-              field: '(row)',
-              message: `longer than ${MAX_ROW_BYTES} bytes`,
-            });
-            continue;
-          }
-          const parsed = eventForRow(row.row, row.text, importedAt);
-          if (!parsed.ok) {
-            result.issues.push(...parsed.issues);
-            continue;
-          }
-          // Pace: the n-th delivery of this chunk waits until n / rowsPerSecond seconds passed.
-          const due = started + (result.delivered * 1000) / rowsPerSecond;
-          if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
-          await deliver(router, deliveryFor(parsed.event));
-          result.delivered++;
-          const kind = kindOf(parsed.event.type);
-          result.byKind[kind] = (result.byKind[kind] ?? 0) + 1;
-          Context.current().heartbeat({ delivered: result.delivered });
+      await mapWithConcurrency(rows, IN_FLIGHT, async (row) => {
+        if (row.tooLarge) {
+          result.issues.push({
+            row: row.row,
+            field: '(row)',
+            message: `longer than ${MAX_ROW_BYTES} bytes`,
+          });
+          return;
         }
-      };
-      await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+        const parsed = eventForRow(row.row, row.text, importedAt);
+        if (!parsed.ok) {
+          result.issues.push(...parsed.issues);
+          return;
+        }
+        // Pace: the n-th delivery of this chunk waits until n / rowsPerSecond seconds passed.
+        const due = started + (result.delivered * 1000) / rowsPerSecond;
+        if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+        await deliver(router, deliveryFor(parsed.event));
+        result.delivered++;
+        const kind = kindOf(parsed.event.type);
+        result.byKind[kind] = (result.byKind[kind] ?? 0) + 1;
+        Context.current().heartbeat({ delivered: result.delivered });
+      });
       result.issues.sort((a: RowIssue, b: RowIssue) => a.row - b.row);
       return result;
     },
