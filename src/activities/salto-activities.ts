@@ -20,6 +20,7 @@ import {
   type EnsureUserInput,
   type EnsureUserResult,
   type SaltoActivities,
+  type SaltoUserRef,
   type SaltoSiteSummary,
   type SetBlockedInput,
   type SiteState,
@@ -93,6 +94,79 @@ export function createSaltoActivities(
     return ensureResult(input.siteId, user, !alreadyOurs);
   }
 
+  /** Removals first, then adds, each group on its own; a passing fault is thrown after every group was tried. */
+  async function applyGroupDiff(input: ApplyGroupDiffInput): Promise<ApplyGroupDiffResult> {
+    const adds = [...new Set(input.add)].sort();
+    const removes = [...new Set(input.remove)].filter((g) => !adds.includes(g)).sort(); // add wins a contradiction
+    const result: ApplyGroupDiffResult = { added: [], removed: [], refused: [], userMissing: false };
+    // A passing fault on one group must not stop the others: it is thrown after every group was tried.
+    const passing: { first: Error | null } = { first: null };
+    const refuseOrKeep = (groupId: string, action: 'add' | 'remove', error: unknown): void => {
+      if (isPassing(error, GROUP_ADD_SETTLING)) passing.first ??= asError(error);
+      else result.refused.push({ groupId, action, message: errorMessage(error) });
+    };
+    // Revocations first: a door that must close never waits on one that must open.
+    for (const groupId of removes) {
+      try {
+        await removeFromGroup(input.siteId, groupId, input.platformUserId);
+        result.removed.push(groupId);
+      } catch (error) {
+        refuseOrKeep(groupId, 'remove', error);
+      }
+    }
+    for (const groupId of adds) {
+      try {
+        await client.changeAccessGroupMembers(input.siteId, groupId, {
+          addIds: [input.platformUserId],
+          removeIds: [],
+        });
+        result.added.push(groupId);
+      } catch (error) {
+        if (!isNotFound(error)) {
+          refuseOrKeep(groupId, 'add', error);
+          continue;
+        }
+        // 404 2202 names neither the user nor the group: ask which one is gone.
+        const gone = await whatIsGone(input.siteId, input.siteUserId, groupId);
+        if (gone === 'user') {
+          result.userMissing = true;
+          return result;
+        }
+        if (gone === 'group') {
+          result.refused.push({
+            groupId,
+            action: 'add',
+            message: `access group ${groupId} does not exist on SALTO KS site ${input.siteId}`,
+          });
+        } else {
+          refuseOrKeep(groupId, 'add', error); // both exist: SALTO KS still settling after a create
+        }
+      }
+    }
+    if (passing.first !== null) throw passing.first;
+    return result;
+  }
+
+  /**
+   * The groups a user just created starts with, in the same activity: a new member costs one
+   * activity instead of two. Null when it could not be done now (SALTO KS still settling after
+   * the create, or a passing fault): the workflow then applies them as a diff of its own, with
+   * retries, and never loses that the user was created.
+   */
+  async function grantToCreated(
+    input: EnsureUserInput,
+    user: SaltoUserRef,
+  ): Promise<ApplyGroupDiffResult | null> {
+    const groups = input.groupsIfCreated ?? [];
+    if (groups.length === 0) return null;
+    try {
+      return await applyGroupDiff({ ...user, add: groups, remove: [] });
+    } catch (error) {
+      if (error instanceof CancelledFailure) throw error;
+      return null;
+    }
+  }
+
   const activities: SaltoActivities = {
     ensureSaltoUser: (input) =>
       run(async () => {
@@ -109,7 +183,9 @@ export function createSaltoActivities(
             role_ids: [roleId],
             alias,
           });
-          return { ...ensureResult(input.siteId, created, false), created: true };
+          const result = { ...ensureResult(input.siteId, created, false), created: true };
+          const granted = await grantToCreated(input, result);
+          return granted === null ? result : { ...result, granted };
         } catch (error) {
           if (!(error instanceof SaltoError && error.isDuplicateOrInvalidEmail)) throw error;
           // Another run created the user between our look-up and our create: adopt it.
@@ -122,58 +198,7 @@ export function createSaltoActivities(
         }
       }, PATCH_SETTLING),
 
-    applySaltoGroupDiff: (input: ApplyGroupDiffInput) =>
-      run(async (): Promise<ApplyGroupDiffResult> => {
-        const adds = [...new Set(input.add)].sort();
-        const removes = [...new Set(input.remove)].filter((g) => !adds.includes(g)).sort(); // add wins a contradiction
-        const result: ApplyGroupDiffResult = { added: [], removed: [], refused: [], userMissing: false };
-        // A passing fault on one group must not stop the others: it is thrown after every group was tried.
-        const passing: { first: Error | null } = { first: null };
-        const refuseOrKeep = (groupId: string, action: 'add' | 'remove', error: unknown): void => {
-          if (isPassing(error, GROUP_ADD_SETTLING)) passing.first ??= asError(error);
-          else result.refused.push({ groupId, action, message: errorMessage(error) });
-        };
-        // Revocations first: a door that must close never waits on one that must open.
-        for (const groupId of removes) {
-          try {
-            await removeFromGroup(input.siteId, groupId, input.platformUserId);
-            result.removed.push(groupId);
-          } catch (error) {
-            refuseOrKeep(groupId, 'remove', error);
-          }
-        }
-        for (const groupId of adds) {
-          try {
-            await client.changeAccessGroupMembers(input.siteId, groupId, {
-              addIds: [input.platformUserId],
-              removeIds: [],
-            });
-            result.added.push(groupId);
-          } catch (error) {
-            if (!isNotFound(error)) {
-              refuseOrKeep(groupId, 'add', error);
-              continue;
-            }
-            // 404 2202 names neither the user nor the group: ask which one is gone.
-            const gone = await whatIsGone(input.siteId, input.siteUserId, groupId);
-            if (gone === 'user') {
-              result.userMissing = true;
-              return result;
-            }
-            if (gone === 'group') {
-              result.refused.push({
-                groupId,
-                action: 'add',
-                message: `access group ${groupId} does not exist on SALTO KS site ${input.siteId}`,
-              });
-            } else {
-              refuseOrKeep(groupId, 'add', error); // both exist: SALTO KS still settling after a create
-            }
-          }
-        }
-        if (passing.first !== null) throw passing.first;
-        return result;
-      }, GROUP_ADD_SETTLING),
+    applySaltoGroupDiff: (input: ApplyGroupDiffInput) => run(() => applyGroupDiff(input), GROUP_ADD_SETTLING),
 
     updateSaltoUserProfile: (input: UpdateProfileInput) =>
       run(async () => {

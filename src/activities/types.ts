@@ -16,6 +16,11 @@ export interface EnsureUserInput {
   siteId: SiteId;
   personId: string;
   profile: Profile;
+  /**
+   * Groups to give the user if this call creates it (a new user holds nothing, so the diff is
+   * exactly these): the create and the first grant in one activity.
+   */
+  groupsIfCreated?: AccessGroupId[];
 }
 
 export interface EnsureUserResult extends SaltoUserRef {
@@ -33,6 +38,11 @@ export interface EnsureUserResult extends SaltoUserRef {
   subscriptionState: 'subscribed' | 'suspended';
   /** Human-readable warning to surface (e.g. the site's seats are exhausted: user is "suspended"). */
   warning: string | null;
+  /**
+   * What became of `groupsIfCreated` when this call created the user; null or absent when
+   * nothing was applied (not created, no groups asked, or SALTO KS not ready yet).
+   */
+  granted?: ApplyGroupDiffResult | null;
 }
 
 export interface ApplyGroupDiffInput {

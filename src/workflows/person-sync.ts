@@ -237,6 +237,11 @@ async function applyDiff(
     add,
     remove,
   });
+  return takeDiffResult(siteId, result, pass);
+}
+
+/** Records what SALTO KS refused in a diff among the pass's problems. */
+function takeDiffResult(siteId: string, result: ApplyGroupDiffResult, pass: Pass): ApplyGroupDiffResult {
   for (const r of result.refused) {
     pass.problems.push(`site ${siteId} group ${r.groupId}: ${r.message}`);
     pass.refusals++;
@@ -312,7 +317,9 @@ async function grantOnSite(
       await contribute(state, input, siteId, link, input.desired[siteId] ?? []);
       return;
     }
-    const user = state.users[siteId] ?? (await ensureUser(state, input, siteId, profile));
+    const known = state.users[siteId];
+    const ensured = known ? null : await ensureUser(state, input, siteId, profile, want);
+    const user = known ?? ensured?.user;
     if (!user) continue; // claimed, or another record owns this e-mail's user: contribute to it
     if (user.blocked) {
       await salto.setSaltoUserBlocked({ siteId, siteUserId: user.siteUserId, blocked: false });
@@ -321,13 +328,15 @@ async function grantOnSite(
     await updateProfileIfChanged(user, profile, siteId);
     const have = state.applied[siteId] ?? [];
     // Removals too: a user adopted in this pass may hold groups no rule gives.
-    const result = await applyDiff(
-      siteId,
-      user,
-      want.filter((g) => !have.includes(g)),
-      have.filter((g) => !want.includes(g)),
-      pass,
-    );
+    const result = ensured?.granted
+      ? takeDiffResult(siteId, ensured.granted, pass) // created with its groups in one call
+      : await applyDiff(
+          siteId,
+          user,
+          want.filter((g) => !have.includes(g)),
+          have.filter((g) => !want.includes(g)),
+          pass,
+        );
     if (result?.userMissing) {
       forgetUser(state, siteId); // deleted by hand: find or create it again, with its groups
       continue;
@@ -348,17 +357,32 @@ function retireIfEmailChanged(state: SyncState, siteId: string, profile: Profile
   forgetUser(state, siteId);
 }
 
+/** A user found or created; `granted` when it was created with its groups in the same call. */
+interface EnsuredUser {
+  user: SaltoUserRecord;
+  granted: ApplyGroupDiffResult | null;
+}
+
 /**
- * Finds or creates the user of this e-mail. Null when another record owns it (this one then
- * contributes), or when it was just claimed (it is confirmed on a later pass).
+ * Finds or creates the user of this e-mail; one it creates is given `groups` in the same call.
+ * Null when another record owns it (this one then contributes), or when it was just claimed (it
+ * is confirmed on a later pass).
  */
 async function ensureUser(
   state: SyncState,
   input: SyncInput,
   siteId: string,
   profile: Profile,
-): Promise<SaltoUserRecord | null> {
-  const ensured = await salto.ensureSaltoUser({ siteId, personId: input.personId, profile });
+  groups: string[],
+): Promise<EnsuredUser | null> {
+  // Histories from before 0.3.0 created the user and gave its groups in two activities.
+  const grantOnCreate = patched(GRANT_ON_CREATE_PATCH) && groups.length > 0;
+  const ensured = await salto.ensureSaltoUser({
+    siteId,
+    personId: input.personId,
+    profile,
+    ...(grantOnCreate ? { groupsIfCreated: groups } : {}),
+  });
   if (ensured.ownedBy !== null && ensured.ownedBy !== input.personId) {
     state.sharedWith[siteId] = { ownerId: ensured.ownedBy, email: profile.email, sentKey: null };
     return null;
@@ -366,7 +390,8 @@ async function ensureUser(
   if (ensured.warning) state.warnings = sortedUnique([...state.warnings, `${siteId}: ${ensured.warning}`]);
   // Person workflows run for years: a history written by release 0.1.0 must replay as it ran
   // (docs/workflow-upgrades.md). Histories that passed here without the marker keep that path.
-  if (!patched(ADOPTION_CLAIMS_PATCH)) return ensureUserAsInRelease010(state, siteId, profile, ensured);
+  if (!patched(ADOPTION_CLAIMS_PATCH))
+    return { user: await ensureUserAsInRelease010(state, siteId, profile, ensured), granted: null };
   if (ensured.adopted) {
     state.claims[siteId] = {
       siteUserId: ensured.siteUserId,
@@ -395,8 +420,11 @@ async function ensureUser(
           platformUserId: ensured.platformUserId,
         })
       ).groupIds;
-  return user;
+  return { user, granted: ensured.created ? (ensured.granted ?? null) : null };
 }
+
+/** Since 0.3.0 a user this record creates gets its groups in the same activity. */
+export const GRANT_ON_CREATE_PATCH = 'grant-on-create';
 
 /**
  * Since 0.2.0 an adopted user is claimed and confirmed two minutes later (two records adopting
@@ -501,7 +529,7 @@ async function settleSite(
     // it too, and the new user exists before the old one goes (or is handed over).
     retireIfEmailChanged(state, siteId, profile);
     if (want.length === 0 && input.policy !== 'delete' && !state.claims[siteId])
-      await ensureUser(state, input, siteId, profile);
+      await ensureUser(state, input, siteId, profile, []);
   }
   const retiring = state.retiring[siteId];
   // The new user holds what it can: a group SALTO KS refused for good (deleted by hand) will not

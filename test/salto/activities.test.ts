@@ -96,6 +96,80 @@ describe('SALTO KS activities', () => {
       );
     });
 
+    it('a user it creates gets groupsIfCreated in the same call: one PATCH per group, nothing more', async () => {
+      const input = {
+        ...ensureInput('p-1', 'ada@example.com'),
+        groupsIfCreated: ['ag-a-floor', 'ag-a-entrance'],
+      };
+      const created = await runner.run('ensureSaltoUser', input);
+      assert.equal(created.created, true);
+      assert.deepEqual(created.granted, {
+        added: ['ag-a-entrance', 'ag-a-floor'],
+        removed: [],
+        refused: [],
+        userMissing: false,
+      });
+      assert.deepEqual(await sim.apiRequests(), [
+        `GET ${USERS}`,
+        `GET ${ROLES}`,
+        `POST ${USERS}`,
+        bulk('ag-a-entrance'),
+        bulk('ag-a-floor'),
+      ]);
+      const groups = (await siteA()).access_groups;
+      for (const id of ['ag-a-entrance', 'ag-a-floor'])
+        assert.deepEqual(groups.find((g) => g.id === id)?.members, [created.platformUserId], id);
+
+      // Found again (a retry, or another pass): given nothing, so the workflow diffs what SALTO KS shows.
+      await sim.clearRequests();
+      const again = await runner.run('ensureSaltoUser', input);
+      assert.equal(again.created, false);
+      assert.equal(again.granted, undefined);
+      assert.deepEqual(await sim.apiRequests(), [`GET ${USERS}`]);
+    });
+
+    it('a user it adopts is given nothing: groupsIfCreated is for a user this call created', async () => {
+      const seed = baseSeed();
+      seed.sites![0]!.users = [
+        { id: 'su-grace', first_name: 'Grace', last_name: 'Hopper', email: 'grace@example.com' },
+      ];
+      await freshStart(seed);
+      const adopted = await runner.run('ensureSaltoUser', {
+        ...ensureInput('p-7', 'grace@example.com'),
+        groupsIfCreated: ['ag-a-floor'],
+      });
+      assert.equal(adopted.adopted, true);
+      assert.equal(adopted.granted, undefined);
+      assert.deepEqual((await siteA()).access_groups.find((g) => g.id === 'ag-a-floor')?.members, []);
+    });
+
+    it('SALTO KS still settling after the create: the user is created, its groups left to the workflow', async () => {
+      await sim.faults({ eventualConsistencyMs: 60_000 });
+      const created = await runner.run('ensureSaltoUser', {
+        ...ensureInput('p-1', 'ada@example.com'),
+        groupsIfCreated: ['ag-a-floor'],
+      });
+      assert.equal(created.created, true, 'the create is not lost to a failed grant');
+      assert.equal(created.granted, undefined);
+      assert.equal((await siteA()).users.length, 1);
+    });
+
+    it('a group deleted in SALTO KS is refused by name in the grant of a new user; the others are given', async () => {
+      const res = await fetch(`${sim.url}/__sim/sites/${SITE_A}/access_groups/ag-a-entrance`, {
+        method: 'DELETE',
+      });
+      assert.equal(res.status, 204);
+      const created = await runner.run('ensureSaltoUser', {
+        ...ensureInput('p-1', 'ada@example.com'),
+        groupsIfCreated: ['ag-a-entrance', 'ag-a-floor'],
+      });
+      assert.deepEqual(created.granted?.added, ['ag-a-floor']);
+      assert.deepEqual(
+        created.granted?.refused.map((r) => [r.groupId, r.action]),
+        [['ag-a-entrance', 'add']],
+      );
+    });
+
     it("works for an e-mail with a ' in it", async () => {
       const email = "siobhan.o'brien@example.com";
       const created = await runner.run('ensureSaltoUser', ensureInput('p-3', email));

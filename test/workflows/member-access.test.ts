@@ -29,6 +29,39 @@ describe('member access (rule 1, 5, 6)', { timeout: 120_000 }, () => {
     }
   });
 
+  it('a new member costs one activity task per site: the set-up read is local, the create carries the groups', async () => {
+    const now = await e.now();
+    await e.tellPerson(
+      'one-task',
+      memberSnapshot('one-task', {
+        updatedAt: iso(now),
+        billings: [
+          billing({ id: 'b-ber', productId: 'flex', centerId: 'berlin' }),
+          billing({ id: 'b-bro', productId: 'flex', centerId: 'brooklyn' }),
+        ],
+      }),
+    );
+    await e.eventually(async () => {
+      const [ber, bro] = [
+        await e.saltoUser(BERLIN_SITE, 'one-task@example.com'),
+        await e.saltoUser(BROOKLYN_SITE, 'one-task@example.com'),
+      ];
+      return ber?.groups.length === 2 && bro?.groups.length === 1 ? true : undefined;
+    }, 'both sites');
+    await e.settled('person-one-task');
+    assert.equal((await e.access('one-task')).inSync, true);
+    const history = await e.client.workflow.getHandle('person-one-task').fetchHistory();
+    const activities = (history.events ?? []).flatMap((ev) => {
+      const name = ev.activityTaskScheduledEventAttributes?.activityType?.name;
+      return name ? [name] : [];
+    });
+    assert.deepEqual(activities, ['ensureSaltoUser', 'ensureSaltoUser']);
+    const localActivities = (history.events ?? []).filter(
+      (ev) => ev.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    );
+    assert.equal(localActivities.length, 1, 'the set-up is read once, locally');
+  });
+
   it('gives a member with two plans at two centers the groups of both sites', async () => {
     const now = await e.now();
     await e.tellPerson(
