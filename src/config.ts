@@ -1,6 +1,7 @@
 // Configuration from environment variables, validated once at start-up.
 // Every error names the variable, so an operator knows what to fix.
 import { z } from 'zod';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from './runtime/worker-tuning';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const minutes = z.coerce
@@ -56,6 +57,13 @@ const envSchema = z.object({
   IMPORT_ROWS_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(25),
   /** The worker's GET /healthz; unset: none (two workers on one host would collide). */
   WORKER_HEALTH_PORT: port.optional(),
+  /** Workflows a worker keeps in memory (its sticky cache): bounds the worker's memory. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(100_000)
+    .default(DEFAULT_MAX_CACHED_WORKFLOWS),
   SALTO_SIMULATOR_STATE_FILE: nonEmpty.optional(),
   PUBLIC_URL: z
     .string()

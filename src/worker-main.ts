@@ -17,6 +17,7 @@ import {
   temporalConnectionSettings,
 } from './runtime/temporal-connection';
 import { workflowCodeFromEnv } from './runtime/workflow-code';
+import { workerTuning } from './runtime/worker-tuning';
 import { dataConverterFor } from './shared/data-converter';
 import { EncryptionCodec } from './shared/payload-encryption';
 import { ImportStaging } from './import/import-staging';
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
     ...workflowCode.option,
     activities,
     dataConverter,
+    ...workerTuning(config.WORKER_MAX_CACHED_WORKFLOWS),
     // On SIGTERM: in-flight activities get this long to finish, then are cancelled, which aborts
     // their SALTO KS calls (nothing is lost: the person retries the pass).
     shutdownGraceTime: '10 seconds',

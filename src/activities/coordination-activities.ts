@@ -13,7 +13,12 @@ import {
 } from '../shared/ids';
 import { signalPersonWithStart } from '../shared/person-signal';
 import { CenterIdsKey, SiteIdsKey } from '../shared/search-attributes';
-import { getSetupQuery, personEventSignal, reservationEventSignal } from '../workflows/messages';
+import {
+  getSetupQuery,
+  personEventSignal,
+  reservationEventSignal,
+  SETUP_MEMO_KEY,
+} from '../workflows/messages';
 import type { SignalDefinition } from '@temporalio/common';
 import type { CoordinationActivities, SetupFanOut } from './coordination-types';
 import type { SiteState } from './types';
@@ -96,7 +101,12 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
   return {
     async loadSetup(): Promise<Setup> {
       try {
-        return await client.workflow.getHandle(SETUP_WORKFLOW_ID).query(getSetupQuery);
+        const handle = client.workflow.getHandle(SETUP_WORKFLOW_ID);
+        // The memo is read from the server alone; the query (a set-up workflow from before
+        // 0.3.0 that has not changed since) needs a worker's workflow task slot.
+        const { memo } = await handle.describe();
+        const fromMemo = memo?.[SETUP_MEMO_KEY] as Setup | undefined;
+        return fromMemo ?? (await handle.query(getSetupQuery));
       } catch (err) {
         if (err instanceof WorkflowNotFoundError)
           return emptySetup(deps.defaultLeadMinutes, deps.defaultLagMinutes);

@@ -80,6 +80,12 @@ export type CatalogEvent =
 export const catalogEventSignal = defineSignal<[CatalogEvent]>('catalogEvent');
 export const getSetupQuery = defineQuery<Setup>('getSetup');
 
+/**
+ * The set-up workflow also keeps its set-up in its memo, under this key, updated in the same
+ * workflow task as every change: reading it (describe) needs no worker, unlike the query.
+ */
+export const SETUP_MEMO_KEY = 'setup';
+
 export interface CenterSiteChange {
   centerId: string;
   saltoSiteId: string;

@@ -8,6 +8,7 @@ import {
   continueAsNew,
   patched,
   setHandler,
+  upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
 import {
@@ -41,9 +42,13 @@ import {
   setPolicyUpdate,
   setProductGroupsUpdate,
   setUnitGroupsUpdate,
+  SETUP_MEMO_KEY,
   SETUP_REJECTED,
   type CatalogEvent,
 } from './messages';
+
+/** Runs recorded before 0.3.0 replay without the set-up in the memo. */
+const SETUP_MEMO_PATCH = 'setup-in-memo';
 
 /** Runs recorded before the catch-up fan-out existed replay without its timer. */
 const CATCH_UP_PATCH = 'setup-catch-up-fan-out';
@@ -91,11 +96,18 @@ export async function setupWorkflow(input: SetupWorkflowInput): Promise<void> {
     if (!result.changed) return setup;
     const scope = setupChangeScope(setup, result.setup);
     setup = result.setup;
+    publish();
     if (scope.everyone || scope.centerIds.length > 0) {
       fanOuts.push({ version: setup.version, ...scope, committedAt: Date.now() });
     }
     return setup;
   };
+
+  /** The memo follows the set-up in the same workflow task: a describe reads what a query would. */
+  const publish = (): void => {
+    if (patched(SETUP_MEMO_PATCH)) upsertMemo({ [SETUP_MEMO_KEY]: setup });
+  };
+  publish();
 
   setHandler(getSetupQuery, () => setup);
   setHandler(setCenterSiteUpdate, (change) =>

@@ -42,6 +42,7 @@ import {
 import { workflowBundle } from './stack';
 import { createTimeSkippingEnv } from './temporal-env';
 import { testDataConverter } from './test-data-converter';
+import { workerTuning } from '../../src/runtime/worker-tuning';
 
 export {
   DEMO_SITE_BERLIN_ID as BERLIN_SITE,
@@ -64,6 +65,7 @@ export interface Engine {
   client: Client;
   sim: RunningSimulator;
   taskQueue: string;
+  worker: Worker;
   /** Server time (skips with the test server). */
   now(): Promise<number>;
   mapCenter(centerId: string, saltoSiteId: string, timeZone: string): Promise<Setup>;
@@ -88,7 +90,12 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export async function startEngine(): Promise<Engine> {
+export interface EngineOptions {
+  /** WORKER_MAX_CACHED_WORKFLOWS of the worker (default: the product's default). */
+  maxCachedWorkflows?: number;
+}
+
+export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
   const env = await createTimeSkippingEnv();
   const sim = await startSimulator({ port: 0, seed: DEMO_SEED });
   const taskQueue = 'engine-test';
@@ -130,6 +137,7 @@ export async function startEngine(): Promise<Engine> {
     taskQueue,
     workflowBundle: await workflowBundle(),
     dataConverter: testDataConverter,
+    ...workerTuning(options.maxCachedWorkflows),
     activities: createActivities({
       client: client,
       saltoClient: salto.client,
@@ -200,6 +208,7 @@ export async function startEngine(): Promise<Engine> {
     client: client,
     sim,
     taskQueue,
+    worker,
     now: () => env.currentTimeMs(),
     mapCenter: (centerId, saltoSiteId, timeZone) =>
       setupHandle.executeUpdate(setCenterSiteUpdate, {

@@ -29,6 +29,7 @@ import { callAdminApi, sendSignedEvent } from './http-calls';
 import { createDevServerEnv } from './temporal-env';
 import { FAILURE_CONVERTER_PATH } from '../../src/shared/data-converter';
 import { ImportStaging } from '../../src/import/import-staging';
+import { workerTuning } from '../../src/runtime/worker-tuning';
 import { testDataConverter, testPayloadCodec } from './test-data-converter';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -71,6 +72,8 @@ export interface StackOptions {
   temporalUiUrl?: string;
   /** Workers (default: as many as replicas); 0 measures the API and Temporal alone (benchmarks). */
   workers?: number;
+  /** WORKER_MAX_CACHED_WORKFLOWS of the workers (default: the product's default). */
+  maxCachedWorkflows?: number;
   /** IMPORT_ROWS_PER_SECOND of the API (default 200: tests import quickly). */
   importRowsPerSecond?: number;
 }
@@ -172,6 +175,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         taskQueue,
         workflowBundle: await workflowBundle(),
         dataConverter: testDataConverter,
+        ...workerTuning(options.maxCachedWorkflows),
         activities: createActivities({
           client,
           saltoClient: salto.client,

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SetupFanOut } from '../../src/activities/coordination-types';
 import { SETUP_WORKFLOW_ID } from '../../src/shared/ids';
-import { catalogEventSignal } from '../../src/workflows/messages';
+import { catalogEventSignal, getSetupQuery, SETUP_MEMO_KEY } from '../../src/workflows/messages';
+import { createCoordinationActivities } from '../../src/activities/coordination-activities';
 import { BERLIN_SITE, startEngine, type Engine } from '../helpers/engine';
 import { nextEventId } from '../helpers/events';
 import { testPayloadCodec } from '../helpers/test-data-converter';
@@ -113,5 +114,29 @@ describe('set-up changes are serialised', { timeout: 120_000 }, () => {
     // Two minutes before the commit (the commit came at or after committedAt, within the test).
     assert.ok(since >= committedAt - 2 * 60_000 - 1000, `${catchUp.startedSince} too early`);
     assert.ok(since <= committedAt - 2 * 60_000 + 30_000, `${catchUp.startedSince} too late`);
+  });
+
+  it('keeps the set-up in its memo, encrypted, equal to its query after every change; loadSetup reads it', async () => {
+    const handle = e.client.workflow.getHandle(SETUP_WORKFLOW_ID);
+    for (const change of [
+      () => e.mapProduct('berlin', 'memo-a', ['ag-berlin-main-entrance']),
+      () => e.mapProduct('berlin', 'memo-b', ['ag-berlin-coworking-floor']),
+      () => e.setPolicy({ noAccessPolicy: 'block' }),
+    ]) {
+      const answered = await change();
+      const { memo, raw } = await handle.describe();
+      assert.deepEqual(memo?.[SETUP_MEMO_KEY], answered, 'the memo is the set-up the update answered');
+      assert.deepEqual(memo?.[SETUP_MEMO_KEY], await handle.query(getSetupQuery));
+      const stored = raw.workflowExecutionInfo?.memo?.fields?.[SETUP_MEMO_KEY];
+      assert.equal(Buffer.from(stored?.metadata?.encoding ?? []).toString(), 'binary/encrypted');
+    }
+    const activities = createCoordinationActivities({
+      client: e.client,
+      taskQueue: e.taskQueue,
+      defaultLeadMinutes: 15,
+      defaultLagMinutes: 15,
+      readSiteState: () => Promise.reject(new Error('not read here')),
+    });
+    assert.deepEqual(await activities.loadSetup(), await e.setup());
   });
 });

@@ -1,0 +1,23 @@
+// Worker options that bound memory, shared by the worker process and the test/bench stacks so
+// that what is measured is what runs.
+import type { WorkerOptions } from '@temporalio/worker';
+
+/** The default of WORKER_MAX_CACHED_WORKFLOWS. */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+
+/**
+ * The sticky cache holds at most this many workflows in memory. The SDK's default grows with the
+ * heap (about 2,300 on a 4 GiB heap), so a worker's memory grew with the number of idle people;
+ * bounded, an idle person beyond it costs nothing in the worker and is replayed when it wakes
+ * (its history is short: it continues-as-new). Workflow tasks in flight never exceed it.
+ */
+export function workerTuning(
+  maxCachedWorkflows = DEFAULT_MAX_CACHED_WORKFLOWS,
+): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions'> {
+  return {
+    maxCachedWorkflows,
+    // At most half the cache busy at once: there is always an idle workflow to evict for a new
+    // one, never one in the middle of its task (a local activity in flight would be lost).
+    maxConcurrentWorkflowTaskExecutions: Math.max(2, Math.min(40, Math.floor(maxCachedWorkflows / 2))),
+  };
+}
