@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { deliveryFor } from '../../src/api/event-router';
 import {
   billingChanged,
   memberCreated,
@@ -21,8 +20,6 @@ import {
   reservationSnapshot,
   billing,
 } from '../../src/demo/event-builders';
-import type { PersonEvent } from '../../src/core/person-events';
-import { signalPersonWithStart } from '../../src/shared/person-signal';
 import {
   BERLIN,
   BROOKLYN,
@@ -39,7 +36,8 @@ import {
   waitForSaltoGroups,
   writesAmong,
 } from '../e2e/e2e-support';
-import { ADMIN_TOKEN, startStack, type Stack, type StackOptions } from '../helpers/stack';
+import { ADMIN_TOKEN, startStack, WEBHOOK_SECRET, type Stack, type StackOptions } from '../helpers/stack';
+import { IngestLoad } from './ingest-load';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster';
 import '../helpers/temporal-env'; // the worker's own log at WARN
 import { sampleProcesses } from './process-stats';
@@ -50,7 +48,6 @@ import {
   MembershipWatcher,
   newDeskMember,
   percentile,
-  ratePerSecond,
   type Figure,
 } from './bench-support';
 
@@ -125,34 +122,26 @@ function parse(argv: string[]): Options | null {
 
 const progress = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
 
-/** The person event the webhook makes of a member.created for this snapshot. */
-function personEventOf(id: string): PersonEvent {
-  const delivery = deliveryFor(memberCreated(newDeskMember(id)));
-  if (delivery.workflow !== 'person') throw new Error('a member event goes to a person');
-  return delivery.event;
-}
-
 /** Webhook events accepted per second against bare signalWithStart calls, interleaved rounds. */
 async function ingest(o: Options, stackOptions: StackOptions, figures: Figure[]): Promise<number> {
   // No worker: what is measured is the API and Temporal taking events in, not the engine.
   const stack = await startStack({ ...stackOptions, workers: 0 });
+  let load: IngestLoad | null = null;
   try {
     const rounds = o.smoke ? 1 : 5;
     const bare: number[] = [];
     const webhook: number[] = [];
-    const run = async (kind: 'bare' | 'webhook', n: number): Promise<number> => {
-      const tag = uniqueId(kind);
-      return ratePerSecond(n, o.concurrency, async (i) => {
-        const id = `${tag}-${i}`;
-        if (kind === 'bare') {
-          await signalPersonWithStart(stack.client, stack.taskQueue, id, personEventOf(id));
-        } else {
-          const answer = await stack.sendEvent(memberCreated(newDeskMember(id)));
-          if (answer.status !== 202)
-            throw new Error(`webhook answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-        }
-      });
-    };
+    load = new IngestLoad({
+      temporalAddress: stack.env.address,
+      namespace: stack.namespace,
+      taskQueue: stack.taskQueue,
+      apiUrl: stack.apiUrl,
+      webhookSecret: WEBHOOK_SECRET,
+      concurrency: o.concurrency,
+    });
+    const sender = load;
+    const run = (kind: 'bare' | 'webhook', n: number): Promise<number> =>
+      sender.round(kind, n, uniqueId(kind));
     await run('bare', 20); // warm both paths: connections, JIT
     await run('webhook', 20);
     for (let r = 0; r < rounds; r++) {
@@ -172,6 +161,7 @@ async function ingest(o: Options, stackOptions: StackOptions, figures: Figure[])
     );
     return bareRate;
   } finally {
+    await load?.close();
     await stack.stop();
   }
 }
