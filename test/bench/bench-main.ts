@@ -157,7 +157,15 @@ async function ingest(o: Options, stackOptions: StackOptions, figures: Figure[])
     figures.push(
       { section: 'ingest', name: 'bare signalWithStart', value: bareRate, unit: '/s', note },
       { section: 'ingest', name: 'webhook accepted', value: webhookRate, unit: '/s', note },
-      { section: 'ingest', name: 'webhook / bare', value: webhookRate / bareRate, unit: '×', goal: '≥ 0.9' },
+      {
+        section: 'ingest',
+        name: 'webhook / bare',
+        // Each round's pair ran back to back: the median of their ratios shrugs off a noisy round.
+        value: median(webhook.map((w, i) => w / bare[i]!)),
+        unit: '×',
+        goal: '≥ 0.9',
+        note: `median of the rounds' ratios; ratio of the medians ${(webhookRate / bareRate).toFixed(2)}`,
+      },
     );
     return bareRate;
   } finally {
