@@ -17,7 +17,7 @@ export function workerTuning(
   return {
     maxCachedWorkflows,
     // At most half the cache busy at once: there is always an idle workflow to evict for a new
-    // one, never one in the middle of its task (a local activity in flight would be lost).
+    // one, never one in the middle of its task.
     maxConcurrentWorkflowTaskExecutions: Math.max(2, Math.min(40, Math.floor(maxCachedWorkflows / 2))),
   };
 }

@@ -2,7 +2,7 @@
 // absorbed by these retries (1 s, 2 s, 4 s: about 7 s, or what Retry-After asks); a longer outage
 // by the person's own durable retry timer (person.ts), so a person workflow never blocks for long
 // inside an activity and keeps taking signals.
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { SaltoActivities } from '../activities/types';
 import type { CoordinationActivities } from '../activities/coordination-types';
 
@@ -18,15 +18,6 @@ export const salto = proxyActivities<SaltoActivities>({
 
 export const coordination = proxyActivities<CoordinationActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
-
-/**
- * Reading the set-up takes milliseconds and changes nothing: as a local activity it runs in the
- * workflow task that needs it, without a trip through the task queue and a task of its own.
- */
-export const coordinationLocal = proxyLocalActivities<CoordinationActivities>({
-  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 

@@ -4,7 +4,6 @@
 import {
   condition,
   continueAsNew,
-  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -26,7 +25,7 @@ import {
 import type { DesiredAccess, Setup, SiteGroups } from '../core/types';
 import { personWorkflowId } from '../shared/ids';
 import { CenterIdsKey, InSyncKey, PersonIdKey, PersonKindKey, SiteIdsKey } from '../shared/search-attributes';
-import { coordination, coordinationLocal, salto } from './activity-proxies';
+import { coordination, salto } from './activity-proxies';
 import { personAccessQuery, personEventSignal, type PersonAccessView } from './messages';
 import {
   describeFailure,
@@ -51,9 +50,6 @@ export interface PersonWorkflowInput {
     planGroupsSeq: number;
   };
 }
-
-/** Since 0.3.0 the set-up is read by a local activity. */
-export const LOCAL_SETUP_READ_PATCH = 'local-setup-read';
 
 /** Continue-as-new after this many events even if the server does not suggest it yet. */
 export const EVENTS_BEFORE_CONTINUE_AS_NEW = 500;
@@ -94,10 +90,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       // Every decision reads the set-up as it is now (rule 7): a mapping made at any center, at
       // any time, holds for this person's next decision, whether or not the fan-out reached it.
       sync.refusedOnly = false; // set again by the pass; any other failure retries within minutes
-      // Histories from before 0.3.0 read it through an activity task of its own.
-      setup = patched(LOCAL_SETUP_READ_PATCH)
-        ? await coordinationLocal.loadSetup()
-        : await coordination.loadSetup();
+      setup = await coordination.loadSetup();
       if (rereadSalto) await rereadAppliedGroups(sync);
       const computed = computeDesiredAccess(entitlementInput(facts), setup, Date.now());
       desired = computed;
