@@ -41,6 +41,7 @@ import { IngestLoad } from './ingest-load';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster';
 import '../helpers/temporal-env'; // the worker's own log at WARN
 import { sampleProcesses } from './process-stats';
+import { recovery } from './recovery-section';
 import type { MemberSnapshot } from '../../src/api/deskworks-events';
 import {
   formatTable,
@@ -48,10 +49,12 @@ import {
   MembershipWatcher,
   newDeskMember,
   percentile,
+  setSimulatorLatency,
+  warmUp,
   type Figure,
 } from './bench-support';
 
-const SECTIONS = ['ingest', 'latency', 'calls', 'space'] as const;
+const SECTIONS = ['ingest', 'latency', 'calls', 'space', 'recovery'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -64,6 +67,8 @@ interface Options {
   events: number;
   concurrency: number;
   importMembers: number;
+  kills: number;
+  outageSeconds: number;
 }
 
 const USAGE = `npm run bench -- [options]
@@ -76,7 +81,9 @@ const USAGE = `npm run bench -- [options]
   --seconds N      how long each steady rate runs (default 20)
   --events N       events per ingest round (default 400)
   --concurrency N  requests in flight during ingest (default 16)
-  --import-members N  people in the space section (default 10000; imported in two halves)`;
+  --import-members N  people in the space section (default 10000; imported in two halves)
+  --kills N        worker kills (kill -9) in the recovery section (default 3)
+  --outage S       the SALTO KS outage of the recovery section, in seconds (default 30)`;
 
 function parse(argv: string[]): Options | null {
   const { values } = parseArgs({
@@ -91,6 +98,8 @@ function parse(argv: string[]): Options | null {
       events: { type: 'string' },
       concurrency: { type: 'string' },
       'import-members': { type: 'string' },
+      kills: { type: 'string' },
+      outage: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -117,6 +126,8 @@ function parse(argv: string[]): Options | null {
     importMembers: Math.round(
       positive('import-members', values['import-members'], values.smoke ? 40 : 10_000),
     ),
+    kills: Math.round(positive('kills', values.kills, values.smoke ? 1 : 3)),
+    outageSeconds: positive('outage', values.outage, values.smoke ? 3 : 30),
   };
 }
 
@@ -265,21 +276,6 @@ function officeSinceYesterday(memberId: string) {
     centerId: BERLIN.centerId,
     startDate: localDay(BERLIN.timeZone, -1),
   });
-}
-
-async function warmUp(stack: Stack): Promise<void> {
-  const member = newDeskMember(uniqueId('warm'));
-  await stack.sendEvent(memberCreated(member));
-  await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin, 60_000);
-}
-
-async function setSimulatorLatency(stack: Stack, latencyMs: number): Promise<void> {
-  const res = await fetch(`${stack.sim.url}/__sim/faults`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ latencyMs }),
-  });
-  if (!res.ok) throw new Error(`simulator faults: ${res.status}`);
 }
 
 /** SALTO KS calls each kind of change costs, against the fewest it could cost. */
@@ -674,6 +670,12 @@ async function main(): Promise<void> {
     if (o.only.includes('latency')) await latency(o, stackOptions, bareRate, figures);
     if (o.only.includes('calls')) await calls(stackOptions, figures);
     if (o.only.includes('space')) await space(o, stackOptions, figures);
+    if (o.only.includes('recovery'))
+      await recovery(
+        { kills: o.kills, membersPerKill: o.smoke ? 2 : 6, outageSeconds: o.outageSeconds },
+        stackOptions,
+        figures,
+      );
   } finally {
     await cluster?.stop();
   }

@@ -1,7 +1,18 @@
 // What the benchmarks share: percentiles, a table of figures, paced sending, and a watcher that
 // notes when each expected SALTO KS membership first shows in the simulator.
 import type { MemberSnapshot } from '../../src/api/deskworks-events';
-import { berlinDeskMember, groupsOf, saltoState, usersByEmail } from '../e2e/e2e-support';
+import { memberCreated } from '../../src/demo/event-builders';
+import {
+  BERLIN,
+  berlinDeskMember,
+  GROUPS,
+  groupsOf,
+  saltoState,
+  setSimulatorFaults,
+  uniqueId,
+  usersByEmail,
+  waitForSaltoGroups,
+} from '../e2e/e2e-support';
 import type { Stack } from '../helpers/stack';
 
 export interface Figure {
@@ -119,3 +130,15 @@ export class MembershipWatcher {
     }
   }
 }
+
+/** One new member through the webhook until it holds its doors: the worker's code is loaded and warm. */
+export async function warmUp(stack: Stack): Promise<void> {
+  const member = newDeskMember(uniqueId('warm'));
+  await stack.sendEvent(memberCreated(member));
+  await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin, 60_000);
+}
+
+export { setSimulatorFaults };
+
+export const setSimulatorLatency = (stack: Stack, latencyMs: number): Promise<void> =>
+  setSimulatorFaults(stack, { latencyMs });

@@ -7,6 +7,7 @@ import { billing, memberSnapshot } from '../../src/demo/event-builders';
 import { DEMO_SITE_BERLIN_ID, DEMO_SITE_BROOKLYN_ID } from '../../src/simulator/demo-seed';
 import { personWorkflowId } from '../../src/shared/ids';
 import type { LoggedRequest, SimStateView } from '../../src/simulator';
+import type { FaultSettings } from '../../src/simulator/faults';
 import type { Stack } from '../helpers/stack';
 
 /** What the helpers need of a running product: startStack()'s stack, or a test's own harness. */
@@ -222,4 +223,17 @@ export async function waitUntilPersonIdle(stack: Stack, personId: string, signal
     20_000,
     `person ${personId} to have handled ${signals} signal(s)`,
   );
+}
+
+/** Replaces the simulator's faults (`{}` clears them all): src/simulator/faults.ts. */
+export async function setSimulatorFaults(
+  stack: Pick<ProductUnderTest, 'sim'>,
+  settings: FaultSettings,
+): Promise<void> {
+  const res = await fetch(`${stack.sim.url}/__sim/faults`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(settings),
+  });
+  if (!res.ok) throw new Error(`simulator faults: ${res.status} ${await res.text()}`);
 }

@@ -1,0 +1,130 @@
+// Workers as real processes (`dist/worker-main.js`) beside a stack started with `workers: 0`: what
+// a worker killed with `kill -9` means can only be measured on a process of its own.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_SYSTEM_PASSWORD,
+  DEMO_SYSTEM_USER,
+} from '../../src/simulator/demo-seed';
+import { TEST_PAYLOAD_KEYS_TEXT } from './test-data-converter';
+import type { Stack } from './stack';
+
+const DIST = join(__dirname, '..', '..', 'src');
+
+export interface WorkerProcess {
+  /** The identity it polls with (the SDK's default, `pid@host`), as histories and pollers name it. */
+  identity: string;
+  child: ChildProcess;
+  /** Its output so far, for the error message when something goes wrong. */
+  output: string[];
+}
+
+export class WorkerProcesses {
+  private readonly dataDir = mkdtempSync(join(tmpdir(), 'bench-workers-'));
+  private readonly bundlePath = join(this.dataDir, 'workflow-bundle.js');
+  private readonly running = new Set<WorkerProcess>();
+
+  private readonly temporalAddress: string;
+
+  constructor(private readonly stack: Stack) {
+    this.temporalAddress = stack.env.address;
+    // As the image does: the workflow code bundled once, so a restarted worker polls in seconds.
+    execFileSync(process.execPath, [join(DIST, 'build-workflow-bundle.js'), this.bundlePath], {
+      stdio: 'pipe',
+    });
+  }
+
+  /** Starts one more worker and resolves once Temporal lists it polling for workflow and activity tasks. */
+  async start(): Promise<WorkerProcess> {
+    const n = this.running.size;
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      TEMPORAL_ADDRESS: this.temporalAddress,
+      TEMPORAL_NAMESPACE: this.stack.namespace,
+      TEMPORAL_TASK_QUEUE: this.stack.taskQueue,
+      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS_TEXT,
+      SALTO_KS_IDENTITY_URL: this.stack.sim.url,
+      SALTO_KS_API_URL: this.stack.sim.url,
+      SALTO_KS_CLIENT_ID: DEMO_CLIENT_ID,
+      SALTO_KS_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+      SALTO_KS_USERNAME: DEMO_SYSTEM_USER,
+      SALTO_KS_PASSWORD: DEMO_SYSTEM_PASSWORD,
+      SALTO_KS_CONNECTION_FILE: join(this.dataDir, `salto-connection-${n}-${Date.now()}.enc`),
+      SALTO_KS_CONNECTION_KEY: 'bench-worker-connection-key-0123456789abcdef',
+      IMPORT_STAGING_DIR: this.stack.importStagingDir,
+      WORKFLOW_BUNDLE_PATH: this.bundlePath,
+    };
+    const child = spawn(process.execPath, [join(DIST, 'worker-main.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    child.stdout.on('data', (d: Buffer) => output.push(d.toString()));
+    child.stderr.on('data', (d: Buffer) => output.push(d.toString()));
+    const worker: WorkerProcess = { identity: `${child.pid}@${hostname()}`, child, output };
+    this.running.add(worker);
+    child.once('exit', () => this.running.delete(worker));
+    await this.untilPolling(worker);
+    return worker;
+  }
+
+  /** `kill -9`: no shutdown, no goodbye to Temporal; its tasks in flight are simply lost. */
+  async kill(worker: WorkerProcess): Promise<void> {
+    const exited = new Promise((resolve) => worker.child.once('exit', resolve));
+    worker.child.kill('SIGKILL');
+    await exited;
+  }
+
+  get all(): WorkerProcess[] {
+    return [...this.running];
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(
+      [...this.running].map(async (w) => {
+        const exited = new Promise((resolve) => w.child.once('exit', resolve));
+        w.child.kill('SIGTERM');
+        await exited;
+      }),
+    );
+  }
+
+  private async untilPolling(worker: WorkerProcess): Promise<void> {
+    const connection = await Connection.connect({ address: this.temporalAddress });
+    try {
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        if (worker.child.exitCode !== null)
+          throw new Error(
+            `worker ${worker.identity} exited (${worker.child.exitCode}):\n${worker.output.join('')}`,
+          );
+        const polling = await Promise.all(
+          [
+            temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+            temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+          ].map(async (taskQueueType) => {
+            const queue = await connection.workflowService.describeTaskQueue({
+              namespace: this.stack.namespace,
+              taskQueue: { name: this.stack.taskQueue },
+              taskQueueType,
+            });
+            return (queue.pollers ?? []).some((p) => p.identity === worker.identity);
+          }),
+        );
+        if (polling.every(Boolean)) return;
+        if (Date.now() > deadline)
+          throw new Error(`worker ${worker.identity} not polling after 120 s:\n${worker.output.join('')}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    } finally {
+      await connection.close();
+    }
+  }
+}
