@@ -2,7 +2,7 @@
 // a file, watches the progress bar reach "Done", reads the rows the import refused, and importing
 // the same file again changes nothing in SALTO KS.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from './helpers/browser-test';
 import type { Browser, Page } from 'playwright-core';
 import { billing, memberSnapshot } from '../../src/demo/event-builders';
 import {
@@ -19,9 +19,9 @@ import {
   writesAmong,
 } from '../e2e/e2e-support';
 import { ADMIN_TOKEN, startStack, type Stack } from '../helpers/stack';
-import { collectPageErrors, launchChromium, screenshot, skipWithoutChromium } from './helpers/browser';
+import { collectPageErrors, launchChromium, screenshot } from './helpers/browser';
 
-void describe('importing from the set-up page', { skip: skipWithoutChromium, timeout: 240_000 }, () => {
+void describe('importing from the set-up page', { timeout: 240_000 }, () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;

@@ -2,11 +2,11 @@
 // API): an operator signs in, connects SALTO KS, maps a center, and watches a member sync.
 // The steps share one stack and one browser, in order, like one operator's session.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from './helpers/browser-test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_SITE_BERLIN_ID, DEMO_SYSTEM_PASSWORD, DEMO_SYSTEM_USER } from '../../src/simulator/demo-seed';
 import { ADMIN_TOKEN, startStack, TEMPORAL_UI_URL, type Stack } from '../helpers/stack';
-import { collectPageErrors, launchChromium, screenshot, skipWithoutChromium } from './helpers/browser';
+import { collectPageErrors, launchChromium, screenshot } from './helpers/browser';
 import { centerEvent, memberEvent, productEvent, unitEvent } from './helpers/events';
 import { groupMembers, platformUserOf, removeFromGroupInSalto } from '../helpers/salto-by-hand';
 
@@ -21,7 +21,7 @@ interface SetupAnswer {
   }[];
 }
 
-void describe('the set-up page', { skip: skipWithoutChromium, timeout: 240_000 }, () => {
+void describe('the set-up page', { timeout: 240_000 }, () => {
   let stack: Stack;
   let browser: Browser;
   let context: BrowserContext;
