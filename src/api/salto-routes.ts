@@ -106,6 +106,15 @@ export function saltoAdminRouter(options: SaltoRoutesOptions): Router {
   });
 
   const saltoFailure = (res: express.Response, err: unknown): void => {
+    // What the caller asked for does not exist, or is not an id: its mistake, not SALTO KS's.
+    if (err instanceof SaltoError && err.kind === 'not_found') {
+      res.status(404).json({ error: 'not_found', message: errorText(err) });
+      return;
+    }
+    if (err instanceof SaltoError && (err.kind === 'bad_request' || err.kind === 'client_error')) {
+      res.status(400).json({ error: 'invalid_request', message: errorText(err) });
+      return;
+    }
     const status = err instanceof SaltoError && !err.retryable ? 502 : 503;
     res.status(status).json({ error: 'salto_unavailable', message: errorText(err) });
   };

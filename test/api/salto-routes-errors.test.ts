@@ -1,0 +1,43 @@
+// GET /api/salto/sites/:siteId/access-groups with a site SALTO KS does not have, or an id that is
+// not one: the caller's mistake, so a 404 or a 400, never a 5xx (found by `npm run fuzz`). Whole
+// product: the real API, signed into the SALTO KS simulator over HTTP.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startStack, type Stack } from '../helpers/stack';
+import { BERLIN } from '../e2e/e2e-support';
+
+void describe("the set-up's SALTO KS reads with a bad site id", () => {
+  let stack: Stack;
+
+  before(async () => {
+    stack = await startStack({ workers: 0 });
+  });
+
+  after(async () => {
+    await stack?.stop();
+  });
+
+  void it('lists the groups of a site that exists', async () => {
+    const answer = await stack.api('GET', `/api/salto/sites/${BERLIN.siteId}/access-groups`);
+    assert.equal(answer.status, 200);
+    assert.ok(Array.isArray(answer.body) && answer.body.length > 0);
+  });
+
+  void it('answers 404 naming the site SALTO KS does not know', async () => {
+    const answer = await stack.api(
+      'GET',
+      '/api/salto/sites/00000000-0000-1000-8000-000000000000/access-groups',
+    );
+    assert.equal(answer.status, 404);
+    assert.equal((answer.body as { error: string }).error, 'not_found');
+  });
+
+  void it('answers 400 for an id that cannot be a path segment, without asking SALTO KS', async () => {
+    // ('.' and '..' never get here: URL parsing resolves them away before the request is sent.)
+    for (const id of ['%2F', '%5C', 'a%2Fb']) {
+      const answer = await stack.api('GET', `/api/salto/sites/${id}/access-groups`);
+      assert.equal(answer.status, 400, id);
+      assert.equal((answer.body as { error: string }).error, 'invalid_request');
+    }
+  });
+});
