@@ -1,6 +1,7 @@
 // The Deskworks webhook contract (shared/contracts/deskworks-events.md) as zod schemas.
 // Everything the API hands to Temporal has passed through here, so workflows can trust
 // dates, instants and ids. Unknown extra fields are stripped: Deskworks may add fields.
+import { reservedIdProblem } from '../core/reserved-ids';
 import { z } from 'zod';
 import type { ReservationSnapshot } from '../core/reservation-snapshot';
 
@@ -61,6 +62,8 @@ export function idProblem(id: string): string | null {
   if (id.length === 0) return 'must not be empty';
   if (!isWellFormedUnicode(id)) return NOT_UNICODE;
   const characters = codePointLength(id);
+  const reserved = reservedIdProblem(id);
+  if (reserved !== null) return reserved;
   if (characters > ID_MAX_CHARACTERS) {
     return `must be at most ${ID_MAX_CHARACTERS} characters (Unicode code points; an emoji counts as one), got ${characters}`;
   }

@@ -1,5 +1,6 @@
 // The shape every set-up edit returns, and how an edit is committed: a new Setup with the next
 // version when something changed; the same Setup, same version, when nothing did (events repeat).
+import { reservedIdProblem } from './reserved-ids';
 import type { CenterSetup, MappedItem, Setup } from './types';
 
 /** One thing wrong with a requested change, in words an operator understands; `field` is the body path. */
@@ -83,7 +84,9 @@ export function isNonEmptyString(value: unknown): value is string {
 
 /** A problem when an id from a path or an event is missing. */
 export function requireId(value: unknown, field: string, what: string): SetupProblem[] {
-  return isNonEmptyString(value) ? [] : [{ field, message: `${what} id must be a non-empty string` }];
+  if (!isNonEmptyString(value)) return [{ field, message: `${what} id must be a non-empty string` }];
+  const reserved = reservedIdProblem(value);
+  return reserved === null ? [] : [{ field, message: `${what} id ${reserved}` }];
 }
 
 /** A problem when an optional name is given but blank. */
