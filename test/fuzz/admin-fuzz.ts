@@ -35,6 +35,8 @@ export interface AdminFuzzResult {
   setupChangedByRefused: string[];
   /** Workflows listed that no accepted request explains. */
   startedByRefused: string[];
+  /** Workflow tasks of the set-up workflow that failed (a change that breaks it blocks every later one). */
+  setupTaskFailures: number;
   failure: string | null;
 }
 
@@ -287,6 +289,8 @@ export async function fuzzAdmin(
       method: input.method,
       headers: headersFor(input),
       ...(input.body !== null ? { body: Buffer.from(input.body, 'utf8') } : {}),
+      // A request that hangs (a set-up workflow that no longer completes its updates) fails the run.
+      signal: AbortSignal.timeout(30_000),
     });
     const text = await res.text();
     sent++;
@@ -321,11 +325,13 @@ export async function fuzzAdmin(
   }
   const listed: string[] = [];
   for await (const execution of stack.client.workflow.list()) listed.push(execution.workflowId);
+  const setupHistory = await stack.client.workflow.getHandle(SETUP_WORKFLOW_ID).fetchHistory();
   return {
     requests: sent,
     byStatus,
     setupChangedByRefused,
     startedByRefused: listed.filter((id) => !expected.has(id)),
+    setupTaskFailures: (setupHistory.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes).length,
     failure,
   };
 }

@@ -107,6 +107,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     admin.failure === null &&
     admin.setupChangedByRefused.length === 0 &&
     admin.startedByRefused.length === 0 &&
+    admin.setupTaskFailures === 0 &&
     prototypePollution.length === 0 &&
     (gc === undefined || heap.flat);
   return {
@@ -145,6 +146,7 @@ export function formatReport(r: FuzzReport): string {
     `  every answer allowed, no 5xx: ${check(r.admin.failure === null)}`,
     `  refused changes that changed the set-up: ${r.admin.setupChangedByRefused.length} ${check(r.admin.setupChangedByRefused.length === 0)}`,
     `  workflows started by a refused request: ${r.admin.startedByRefused.length} ${check(r.admin.startedByRefused.length === 0)}`,
+    `  failed workflow tasks of the set-up workflow: ${r.admin.setupTaskFailures} ${check(r.admin.setupTaskFailures === 0)}`,
     `API heap after GC: ${r.heap.firstMiB.toFixed(1)} MiB after the first tenth → ${r.heap.lastMiB.toFixed(1)} MiB at the end ${gc ? check(r.heap.flat) : '(run node with --expose-gc to check)'}`,
     `Object.prototype untouched: ${check(r.prototypePollution.length === 0)}`,
   ];

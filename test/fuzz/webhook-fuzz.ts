@@ -97,7 +97,7 @@ export async function fuzzWebhook(
     if (input.contentType !== null) headers['Content-Type'] = input.contentType;
     const signature = signatureHeader(input, body);
     if (signature !== null) headers['Deskworks-Signature'] = signature;
-    const res = await fetch(url, { method: 'POST', headers, body });
+    const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });
     const text = await res.text();
     sent++;
     byStatus[res.status] = (byStatus[res.status] ?? 0) + 1;
