@@ -98,6 +98,22 @@ export function isTemporalUnreachable(err: unknown): boolean {
   return false;
 }
 
+/** How Temporal words a refusal because the workflow is over a per-execution limit (signals, history). */
+const OVER_LIMIT_MESSAGE = /exceeded workflow execution limit|history (size|count) exceeds limit/i;
+
+/**
+ * True when Temporal refused a signal because the owning workflow is over one of its limits: with
+ * no worker to run it (and so to continue it as new), a workflow takes at most 10,000 signals. It
+ * takes them again once a worker continues it as new, so the event is not bad, only early.
+ */
+export function isTemporalOverLimit(err: unknown): boolean {
+  for (const at of causeChain(err)) {
+    if (isGrpcServiceError(at))
+      return (at.code as number) === GRPC_STATUS.INVALID_ARGUMENT && OVER_LIMIT_MESSAGE.test(at.message);
+  }
+  return false;
+}
+
 const EMAIL_LIKE = /[^\s@"'<>()[\],;:]+@[^\s@"'<>()[\],;:]+/g;
 const MAX_DESCRIPTION_LENGTH = 1000;
 

@@ -6,7 +6,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { parseDeskworksEvent, type DeskworksEvent } from './deskworks-events';
 import { deliver, deliveryFor, type RouterOptions } from './event-router';
 import { verifyDeskworksSignature } from './signature';
-import { describeErrorForLog, isTemporalUnreachable } from './temporal-errors';
+import { describeErrorForLog, isTemporalOverLimit, isTemporalUnreachable } from './temporal-errors';
 
 export const WEBHOOK_BODY_LIMIT = 256 * 1024;
 /** Temporal normally answers in milliseconds; past this, answer 503 before Deskworks' own timeout. */
@@ -89,6 +89,13 @@ export function webhookRouter(options: WebhookOptions): Router {
           // Deskworks retries a 503: nothing is lost, the event is accepted once Temporal is back.
           logFailure(options.log, event, 'Temporal unreachable, answered 503', err);
           res.set('Retry-After', '5').status(503).json({ error: 'unavailable' });
+          return;
+        }
+        if (isTemporalOverLimit(err)) {
+          // The owning workflow takes no more signals until a worker continues it as new: the
+          // event is early, not wrong; Deskworks retries a 503 and nothing is lost.
+          logFailure(options.log, event, 'its workflow is over its signal limit, answered 503', err);
+          res.set('Retry-After', '30').status(503).json({ error: 'unavailable' });
           return;
         }
         logFailure(options.log, event, 'handing it to Temporal failed, answered 500', err);

@@ -151,6 +151,18 @@ void describe('the event endpoint when handing the event to Temporal fails', () 
     assertUnavailable(await send(memberUpdated()));
   });
 
+  void it('503 + Retry-After when the owning workflow is over its signal limit (no worker ran it for 10,000 signals)', async () => {
+    // The words of Temporal server 1.29 (the dev server), seen at the 10,001st signal to a workflow
+    // no worker had run: the fuzzer's webhook phase ran into it.
+    fake.failWith = clientError(
+      status.INVALID_ARGUMENT,
+      'exceeded workflow execution limit for signal events',
+    );
+    const answer = await send(memberUpdated());
+    assert.equal(answer.status, 503);
+    assert.deepEqual(answer.body, { error: 'unavailable' });
+  });
+
   void it('500 without the internal message when Temporal refuses the request (gRPC INVALID_ARGUMENT)', async () => {
     const secret = 'WorkflowId length exceeds limit; shard 7 internal-detail-91c4';
     fake.failWith = clientError(status.INVALID_ARGUMENT, secret);
