@@ -2,6 +2,7 @@
 // and billing events, reservations for reservation events, the set-up for the catalog. Each is a
 // signal-with-start, so the first event about someone starts their workflow, and the signal
 // carries the event id for the workflow to drop duplicates.
+import { setupName } from '../core/setup-edit';
 import type { Client } from '@temporalio/client';
 import type { PersonEvent, MemberSnapshotEvent } from '../core/person-events';
 import {
@@ -120,12 +121,27 @@ export function deliveryFor(event: DeskworksEvent): Delivery {
         reservationId: event.data.reservationId,
         event: { type: 'cancelled', eventId, updatedAt: event.data.updatedAt },
       };
+    // Catalog names are for display: cut to what the set-up keeps, so that no event can swell the
+    // set-up workflow's history and state (the contract sets no length: the event is accepted).
     case 'center.updated':
-      return { workflow: 'setup', event: { type: 'center', eventId, center: event.data } };
+      return {
+        workflow: 'setup',
+        event: { type: 'center', eventId, center: { ...event.data, name: setupName(event.data.name) } },
+      };
     case 'product.updated':
-      return { workflow: 'setup', event: { type: 'product', eventId, product: event.data } };
+      return {
+        workflow: 'setup',
+        event: { type: 'product', eventId, product: { ...event.data, name: setupName(event.data.name) } },
+      };
     case 'reservation_unit.updated':
-      return { workflow: 'setup', event: { type: 'reservation-unit', eventId, unit: event.data } };
+      return {
+        workflow: 'setup',
+        event: {
+          type: 'reservation-unit',
+          eventId,
+          unit: { ...event.data, name: setupName(event.data.name) },
+        },
+      };
     case 'product.deleted':
       return { workflow: 'setup', event: { type: 'product-deleted', eventId, id: event.data.id } };
     case 'reservation_unit.deleted':

@@ -89,9 +89,24 @@ export function requireId(value: unknown, field: string, what: string): SetupPro
   return reserved === null ? [] : [{ field, message: `${what} id ${reserved}` }];
 }
 
-/** A problem when an optional name is given but blank. */
+/**
+ * The longest name of a center, product or unit the set-up keeps, in characters. The whole set-up
+ * lives in the set-up workflow's state and memo, and every catalog event in its history: a name
+ * of a hundred thousand characters would soon push them past Temporal's limits.
+ */
+export const SETUP_NAME_MAX = 200;
+
+/** A catalog name as the set-up keeps it: cut to SETUP_NAME_MAX characters (code points), with "…". */
+export function setupName(name: string): string {
+  const characters = [...name];
+  return characters.length <= SETUP_NAME_MAX ? name : `${characters.slice(0, SETUP_NAME_MAX - 1).join('')}…`;
+}
+
+/** A problem when an optional name is given but blank, or longer than the set-up keeps. */
 export function checkOptionalName(name: unknown): SetupProblem[] {
-  return name === undefined || isNonEmptyString(name)
-    ? []
-    : [{ field: 'name', message: 'name must not be blank' }];
+  if (name === undefined) return [];
+  if (!isNonEmptyString(name)) return [{ field: 'name', message: 'name must not be blank' }];
+  return [...name].length > SETUP_NAME_MAX
+    ? [{ field: 'name', message: `name must be at most ${SETUP_NAME_MAX} characters` }]
+    : [];
 }
