@@ -5,8 +5,7 @@
 // call to the server), then every second, which the SDK thins out to what the timeout needs.
 import { Context } from '@temporalio/activity';
 
-/** The heartbeat timeout of the activities wrapped here (src/workflows/activity-proxies.ts). */
-export const LIVENESS_TIMEOUT = '5 seconds';
+/** How often a running activity heartbeats; its heartbeat timeout (5 s) is in src/workflows/activity-proxies.ts. */
 export const LIVENESS_INTERVAL_MS = 1000;
 
 function currentContext(): Context | null {

@@ -6,7 +6,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { SaltoActivities } from '../activities/types';
 import type { CoordinationActivities } from '../activities/coordination-types';
 
-// Both heartbeat while they run (src/activities/activity-liveness.ts: LIVENESS_TIMEOUT): a worker
+// Both heartbeat while they run (src/activities/activity-liveness.ts): a worker
 // killed in the middle of one is noticed in 5 s, and the activity retried on another worker.
 export const salto = proxyActivities<SaltoActivities>({
   startToCloseTimeout: '45 seconds',
