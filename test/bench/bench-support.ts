@@ -109,11 +109,20 @@ export class MembershipWatcher {
     this.timer = null;
   }
 
+  /** Polls that failed (the simulator too busy to answer): counted, the next poll tries again. */
+  failedPolls = 0;
+
   private async poll(): Promise<void> {
     if (this.polling || this.waiting.size === 0) return;
     this.polling = true;
     try {
-      const state = await saltoState(this.stack);
+      let state: Awaited<ReturnType<typeof saltoState>>;
+      try {
+        state = await saltoState(this.stack);
+      } catch {
+        this.failedPolls++;
+        return;
+      }
       const now = performance.now();
       for (const [email, want] of this.waiting) {
         const users = usersByEmail(state, want.siteId, email);
