@@ -1,8 +1,7 @@
 // A worker killed with `kill -9` in the middle of a SALTO KS call: nothing is lost; another
-// worker finishes the work once Temporal gives the activity up (its 45 s start-to-close timeout:
-// a shorter heartbeat timeout made the time-skipping test server lose workflow tasks, see
-// docs/benchmarks.md). Two real worker processes (dist/worker-main.js), the dev server, the
-// simulator over HTTP.
+// worker finishes the work once Temporal gives the activity up (its 45 s start-to-close timeout;
+// a 5 s heartbeat timeout was tried, see docs/benchmarks.md). Two real worker processes
+// (dist/worker-main.js), the dev server, the simulator over HTTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { temporal } from '@temporalio/proto';
