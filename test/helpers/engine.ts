@@ -39,7 +39,7 @@ import {
   type ReservationEvent,
   type ReservationView,
 } from '../../src/workflows/messages';
-import { workflowBundle } from './stack';
+import { timeSkippingWorkflowBundle } from './stack';
 import { createTimeSkippingEnv } from './temporal-env';
 import { testDataConverter } from './test-data-converter';
 import { workerTuning } from '../../src/runtime/worker-tuning';
@@ -135,7 +135,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: await timeSkippingWorkflowBundle(),
     dataConverter: testDataConverter,
     ...workerTuning(options.maxCachedWorkflows),
     activities: createActivities({

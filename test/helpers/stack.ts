@@ -38,10 +38,29 @@ export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 export const TEMPORAL_UI_URL = 'http://localhost:8233';
 
 let bundle: Promise<WorkflowBundle> | null = null;
-/** Bundled once per test process: webpack takes seconds. */
+let timeSkippingBundle: Promise<WorkflowBundle> | null = null;
+
+/** The product's workflows, bundled once per test process: webpack takes seconds. */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({
+  bundle ??= bundleWorkflows([]);
+  return bundle;
+}
+
+/**
+ * The same workflows for the time-skipping test server: abandoned timers are left to fire rather
+ * than cancelled, which that server mishandles (see uncancelled-timers-interceptor.ts). Histories
+ * recorded for the replay test (RECORD_HISTORIES=1) come from the product's own bundle.
+ */
+export function timeSkippingWorkflowBundle(): Promise<WorkflowBundle> {
+  if (process.env.RECORD_HISTORIES === '1') return workflowBundle();
+  timeSkippingBundle ??= bundleWorkflows([require.resolve('./uncancelled-timers-interceptor')]);
+  return timeSkippingBundle;
+}
+
+function bundleWorkflows(workflowInterceptorModules: string[]): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({
     workflowsPath: require.resolve('../../src/workflows'),
+    workflowInterceptorModules,
     failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: {
       log: () => undefined,
@@ -52,7 +71,6 @@ export function workflowBundle(): Promise<WorkflowBundle> {
       error: (m) => console.error(m),
     },
   });
-  return bundle;
 }
 
 export interface StackOptions {

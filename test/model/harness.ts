@@ -43,7 +43,7 @@ import {
   type PersonAccessView,
   type PolicyChange,
 } from '../../src/workflows/messages';
-import { workflowBundle } from '../helpers/stack';
+import { timeSkippingWorkflowBundle } from '../helpers/stack';
 import { changeSaltoByHand } from '../helpers/salto-by-hand';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import { testDataConverter } from '../helpers/test-data-converter';
@@ -177,7 +177,7 @@ export class ModelHarness {
     this.worker = await Worker.create({
       connection: this.env.nativeConnection,
       taskQueue: TASK_QUEUE,
-      workflowBundle: await workflowBundle(),
+      workflowBundle: await timeSkippingWorkflowBundle(),
       dataConverter: testDataConverter,
       activities: createActivities({
         client: this.env.client,
