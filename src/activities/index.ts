@@ -3,6 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { SaltoClient } from '../salto';
 import type { ImportStaging } from '../import/import-staging';
+import { allWithLiveness, withLiveness } from './activity-liveness';
 import { createCoordinationActivities, type CoordinationDeps } from './coordination-activities';
 import { createImportActivities } from './import-activities';
 import type { ImportActivities } from './import-types';
@@ -40,5 +41,15 @@ export function createActivities(
     defaultLagMinutes: deps.defaultLagMinutes,
     ...(deps.importStaging ? { staging: deps.importStaging } : {}),
   });
-  return { ...salto, ...coordination, ...imports };
+  // The short activities heartbeat so a dead worker's are retried within seconds; the long ones
+  // (fan-out, reconciliation, import) heartbeat their own progress.
+  return {
+    ...allWithLiveness(salto),
+    ...coordination,
+    loadSetup: withLiveness(() => coordination.loadSetup()),
+    signalPerson: withLiveness((input: Parameters<CoordinationActivities['signalPerson']>[0]) =>
+      coordination.signalPerson(input),
+    ),
+    ...imports,
+  };
 }

@@ -6,8 +6,11 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { SaltoActivities } from '../activities/types';
 import type { CoordinationActivities } from '../activities/coordination-types';
 
+// Both heartbeat while they run (src/activities/activity-liveness.ts): a worker
+// killed in the middle of one is noticed in 5 s, and the activity retried on another worker.
 export const salto = proxyActivities<SaltoActivities>({
   startToCloseTimeout: '45 seconds',
+  heartbeatTimeout: '5 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
@@ -18,6 +21,7 @@ export const salto = proxyActivities<SaltoActivities>({
 
 export const coordination = proxyActivities<CoordinationActivities>({
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '5 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
