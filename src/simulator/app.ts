@@ -93,7 +93,15 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
 
   // Faults: latency first, then injected errors (before authentication, like a gateway would).
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const delay = faults.latencyMs;
+    const delay = faults.delayMs();
+    const hang = faults.hangFor(req.path);
+    if (hang !== null) {
+      // The request is carried out; only its answer is lost, after the client gave up on it.
+      res.end = function heldBack(this: Response) {
+        setTimeout(() => req.socket.destroy(), hang);
+        return this;
+      } as Response['end'];
+    }
     const proceed = () => {
       const injected = faults.errorFor(req.method, req.path);
       if (injected === null) return next();

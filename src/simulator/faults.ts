@@ -20,6 +20,15 @@ export const faultSettingsSchema = z.object({
   errors: z.array(errorRule).optional(),
   /** Added to every answer outside /__sim. */
   latencyMs: z.number().int().min(0).max(60_000).optional(),
+  /** With it, each answer waits a random time between latencyMs and this instead. */
+  latencyMaxMs: z.number().int().min(0).max(60_000).optional(),
+  /**
+   * This fraction of Connect API requests hang: they are carried out, but their answer is held
+   * for `ms` and then the connection is dropped, as when a gateway stalls past the client's timeout.
+   */
+  hangs: z
+    .object({ fraction: z.number().min(0).max(1), ms: z.number().int().min(1).max(600_000) })
+    .optional(),
   /** After a user is created, for this long: group adds answer 404 2202, patches 403 2203. */
   eventualConsistencyMs: z.number().int().min(0).optional(),
   /** One-off action: revoke every access token ('access') or access and refresh tokens ('all'). */
@@ -36,6 +45,8 @@ export interface InjectedError {
 
 export class Faults {
   private rules: ErrorRule[] = [];
+  private latencyMaxMs: number | null = null;
+  private hangs: { fraction: number; ms: number } | null = null;
   latencyMs = 0;
   eventualConsistencyMs = 0;
 
@@ -43,6 +54,8 @@ export class Faults {
   set(settings: FaultSettings): void {
     this.rules = (settings.errors ?? []).map((r) => ({ ...r }));
     this.latencyMs = settings.latencyMs ?? 0;
+    this.latencyMaxMs = settings.latencyMaxMs ?? null;
+    this.hangs = settings.hangs ? { ...settings.hangs } : null;
     this.eventualConsistencyMs = settings.eventualConsistencyMs ?? 0;
   }
 
@@ -50,8 +63,23 @@ export class Faults {
     return {
       errors: this.rules.map((r) => ({ ...r })),
       latencyMs: this.latencyMs,
+      ...(this.latencyMaxMs === null ? {} : { latencyMaxMs: this.latencyMaxMs }),
+      ...(this.hangs === null ? {} : { hangs: { ...this.hangs } }),
       eventualConsistencyMs: this.eventualConsistencyMs,
     };
+  }
+
+  /** How long this answer waits before it is worked on. */
+  delayMs(): number {
+    const max = this.latencyMaxMs;
+    if (max === null || max <= this.latencyMs) return this.latencyMs;
+    return this.latencyMs + Math.floor(Math.random() * (max - this.latencyMs + 1));
+  }
+
+  /** How long to hold this request's answer before dropping the connection; null: answer it. */
+  hangFor(path: string): number | null {
+    if (this.hangs === null || !path.startsWith('/v1')) return null;
+    return Math.random() < this.hangs.fraction ? this.hangs.ms : null;
   }
 
   /** The error to answer this request with, if a rule fires; counted rules are used up. */

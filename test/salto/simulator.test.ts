@@ -245,6 +245,52 @@ describe('SALTO KS simulator', () => {
       await sim.faults({});
       assert.equal((await api(sim.url, token, 'GET', '/v1.2/sites')).status, 200);
     });
+
+    it('answers after a random latency within the range given', async () => {
+      await sim.faults({ latencyMs: 100, latencyMaxMs: 300 });
+      const took: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const t0 = performance.now();
+        assert.equal((await api(sim.url, token, 'GET', '/v1.2/sites')).status, 200);
+        took.push(performance.now() - t0);
+      }
+      assert.ok(Math.min(...took) >= 95, `never under 100 ms: ${took.map(Math.round).join(', ')}`);
+      assert.ok(
+        Math.max(...took) < 1000,
+        `within the range, give or take the machine: ${took.map(Math.round).join(', ')}`,
+      );
+      assert.ok(new Set(took.map((t) => Math.round(t / 20))).size > 1, 'not always the same');
+      await sim.faults({});
+    });
+
+    it('hangs a request: carried out, its answer held back, then the connection dropped', async () => {
+      const roles = await api(
+        sim.url,
+        token,
+        'GET',
+        `/v1.2/sites/${SITE_A}/roles?$filter=${encodeURIComponent("code eq 'site_user'")}`,
+      );
+      const roleId = (roles.json?.items as { id: string }[])[0]?.id;
+      await sim.faults({ hangs: { fraction: 1, ms: 300 } });
+      const t0 = performance.now();
+      await assert.rejects(
+        api(sim.url, token, 'POST', `/v1.2/sites/${SITE_A}/users`, {
+          first_name: 'Han',
+          last_name: 'Ging',
+          email: 'hanging@example.com',
+          role_ids: [roleId],
+        }),
+        'no answer: the connection is dropped',
+      );
+      assert.ok(performance.now() - t0 >= 290, 'held back for the time given');
+      await sim.faults({});
+      const users = (await sim.state()).sites.find((s) => s.id === SITE_A)!.users;
+      assert.deepEqual(
+        users.map((u) => u.email),
+        ['hanging@example.com'],
+        'the request was carried out',
+      );
+    });
   });
 
   describe('/__sim controls', () => {
