@@ -180,7 +180,7 @@ export async function recovery(
   figures: Figure[],
 ): Promise<void> {
   const stack = await startStack({ ...stackOptions, workers: 0 });
-  const workers = new WorkerProcesses(stack);
+  const workers = WorkerProcesses.forStack(stack);
   try {
     progress('recovery: starting two worker processes');
     await workers.start();

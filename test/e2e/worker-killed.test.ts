@@ -48,7 +48,7 @@ describe('a worker killed with kill -9', () => {
 
   before(async () => {
     stack = await startStack({ workers: 0 });
-    workers = new WorkerProcesses(stack);
+    workers = WorkerProcesses.forStack(stack);
     await workers.start();
     await workers.start();
     await mapTestSetup(stack);

@@ -25,15 +25,35 @@ export interface WorkerProcess {
   output: string[];
 }
 
+/** Where the workers poll and which SALTO KS they call. */
+export interface WorkerTarget {
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  saltoUrl: string;
+  importStagingDir: string;
+  /** More environment for every worker (for example SALTO_KS_REQUEST_TIMEOUT_MS). */
+  env?: Record<string, string>;
+}
+
 export class WorkerProcesses {
   private readonly dataDir = mkdtempSync(join(tmpdir(), 'bench-workers-'));
   private readonly bundlePath = join(this.dataDir, 'workflow-bundle.js');
   private readonly running = new Set<WorkerProcess>();
+  private started = 0;
 
-  private readonly temporalAddress: string;
+  /** Workers beside a stack started with `workers: 0`. */
+  static forStack(stack: Stack): WorkerProcesses {
+    return new WorkerProcesses({
+      temporalAddress: stack.env.address,
+      namespace: stack.namespace,
+      taskQueue: stack.taskQueue,
+      saltoUrl: stack.sim.url,
+      importStagingDir: stack.importStagingDir,
+    });
+  }
 
-  constructor(private readonly stack: Stack) {
-    this.temporalAddress = stack.env.address;
+  constructor(private readonly target: WorkerTarget) {
     // As the image does: the workflow code bundled once, so a restarted worker polls in seconds.
     execFileSync(process.execPath, [join(DIST, 'build-workflow-bundle.js'), this.bundlePath], {
       stdio: 'pipe',
@@ -42,24 +62,25 @@ export class WorkerProcesses {
 
   /** Starts one more worker and resolves once Temporal lists it polling for workflow and activity tasks. */
   async start(): Promise<WorkerProcess> {
-    const n = this.running.size;
+    const n = this.started++;
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
-      TEMPORAL_ADDRESS: this.temporalAddress,
-      TEMPORAL_NAMESPACE: this.stack.namespace,
-      TEMPORAL_TASK_QUEUE: this.stack.taskQueue,
+      TEMPORAL_ADDRESS: this.target.temporalAddress,
+      TEMPORAL_NAMESPACE: this.target.namespace,
+      TEMPORAL_TASK_QUEUE: this.target.taskQueue,
       PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS_TEXT,
-      SALTO_KS_IDENTITY_URL: this.stack.sim.url,
-      SALTO_KS_API_URL: this.stack.sim.url,
+      SALTO_KS_IDENTITY_URL: this.target.saltoUrl,
+      SALTO_KS_API_URL: this.target.saltoUrl,
       SALTO_KS_CLIENT_ID: DEMO_CLIENT_ID,
       SALTO_KS_CLIENT_SECRET: DEMO_CLIENT_SECRET,
       SALTO_KS_USERNAME: DEMO_SYSTEM_USER,
       SALTO_KS_PASSWORD: DEMO_SYSTEM_PASSWORD,
       SALTO_KS_CONNECTION_FILE: join(this.dataDir, `salto-connection-${n}-${Date.now()}.enc`),
       SALTO_KS_CONNECTION_KEY: 'bench-worker-connection-key-0123456789abcdef',
-      IMPORT_STAGING_DIR: this.stack.importStagingDir,
+      IMPORT_STAGING_DIR: this.target.importStagingDir,
       WORKFLOW_BUNDLE_PATH: this.bundlePath,
+      ...this.target.env,
     };
     const child = spawn(process.execPath, [join(DIST, 'worker-main.js')], {
       env,
@@ -97,7 +118,7 @@ export class WorkerProcesses {
   }
 
   private async untilPolling(worker: WorkerProcess): Promise<void> {
-    const connection = await Connection.connect({ address: this.temporalAddress });
+    const connection = await Connection.connect({ address: this.target.temporalAddress });
     try {
       const deadline = Date.now() + 120_000;
       for (;;) {
@@ -111,8 +132,8 @@ export class WorkerProcesses {
             temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
           ].map(async (taskQueueType) => {
             const queue = await connection.workflowService.describeTaskQueue({
-              namespace: this.stack.namespace,
-              taskQueue: { name: this.stack.taskQueue },
+              namespace: this.target.namespace,
+              taskQueue: { name: this.target.taskQueue },
               taskQueueType,
             });
             return (queue.pollers ?? []).some((p) => p.identity === worker.identity);
