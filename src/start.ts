@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config';
 import { startPart, stopParts, type Part } from './runtime/child-processes';
 import { isListening, waitForPort } from './runtime/wait-for-port';
-import { SEARCH_ATTRIBUTE_DEFINITIONS } from './shared/search-attributes';
+import { devServerSearchAttributeArgs, SEARCH_ATTRIBUTE_DEFINITIONS } from './shared/search-attributes';
 import { DEMO_SALTO } from './demo/demo-salto-account';
 import { loadDemoOnce } from './demo/load-demo';
 import { newPayloadKeyText } from './shared/payload-encryption';
@@ -111,28 +111,11 @@ async function startTemporal(config: Config, parts: Part[]): Promise<void> {
     `http://localhost:${config.PORT}/codec`,
     '--log-level',
     'warn',
-    ...SEARCH_ATTRIBUTE_DEFINITIONS.flatMap((k) => [
-      '--search-attribute',
-      `${k.name}=${searchAttributeTypeName(k.type)}`,
-    ]),
+    ...devServerSearchAttributeArgs(),
   ];
   parts.push(startPart('temporal', cli, args, process.env));
   await waitForPort('127.0.0.1', port, 60_000, 'the Temporal dev server');
   log(`Temporal dev server on ${config.TEMPORAL_ADDRESS}, state in data/temporal.sqlite`);
-}
-
-function searchAttributeTypeName(type: string): string {
-  return (
-    {
-      KEYWORD: 'Keyword',
-      KEYWORD_LIST: 'KeywordList',
-      BOOL: 'Bool',
-      TEXT: 'Text',
-      INT: 'Int',
-      DOUBLE: 'Double',
-      DATETIME: 'Datetime',
-    }[type] ?? type
-  );
 }
 
 async function main(): Promise<void> {

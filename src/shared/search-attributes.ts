@@ -8,3 +8,20 @@ export const SiteIdsKey = defineSearchAttributeKey('SaltoSiteIds', SearchAttribu
 export const InSyncKey = defineSearchAttributeKey('SaltoInSync', SearchAttributeType.BOOL);
 
 export const SEARCH_ATTRIBUTE_DEFINITIONS = [PersonIdKey, PersonKindKey, CenterIdsKey, SiteIdsKey, InSyncKey];
+
+/** `--search-attribute Name=Type` for each of them, as `temporal server start-dev` takes them. */
+export function devServerSearchAttributeArgs(): string[] {
+  const typeNames: Record<string, string> = {
+    KEYWORD: 'Keyword',
+    KEYWORD_LIST: 'KeywordList',
+    BOOL: 'Bool',
+    TEXT: 'Text',
+    INT: 'Int',
+    DOUBLE: 'Double',
+    DATETIME: 'Datetime',
+  };
+  return SEARCH_ATTRIBUTE_DEFINITIONS.flatMap((k) => [
+    '--search-attribute',
+    `${k.name}=${typeNames[k.type] ?? k.type}`,
+  ]);
+}

@@ -1,0 +1,537 @@
+// `npm run chaos`: the whole product as separate processes (the dev server on a SQLite file, two
+// workers, the API, the SALTO KS simulator) under faults, fed a stream of Deskworks events, and
+// compared with the independent model at every second and at the end. See docs/chaos.md.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { DeskworksEvent } from '../../src/api/deskworks-events';
+import { reconcileWorkflowId } from '../../src/shared/ids';
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_SITE_BERLIN_ID,
+  DEMO_SITE_BROOKLYN_ID,
+  DEMO_SYSTEM_PASSWORD,
+  DEMO_SYSTEM_USER,
+} from '../../src/simulator/demo-seed';
+import type { FaultSettings, SimStateView } from '../../src/simulator';
+import { callAdminApi, sendSignedEvent } from '../helpers/http-calls';
+import { changeSaltoByHand } from '../helpers/salto-by-hand';
+import { TEST_PAYLOAD_KEYS_TEXT, testDataConverter } from '../helpers/test-data-converter';
+import { WorkerProcesses } from '../helpers/worker-processes';
+import { AccessModel } from '../model/model';
+import { ChaosObserver, saltoHoldings, type FinalComparison, type LateRevocation } from './chaos-observer';
+import { DevServer, freePort, ProductProcess } from './chaos-processes';
+import { ChaosStream, type ChaosCenter } from './chaos-stream';
+
+export interface ChaosOptions {
+  events: number;
+  /** Events per second. */
+  rate: number;
+  seed: number;
+  workers: number;
+  /** A worker is killed with `kill -9` (and another started) this often; 0: never. */
+  killEverySeconds: number;
+  /** How long the Temporal dev server stays stopped; 0: it is not stopped. */
+  temporalOutageSeconds: number;
+  /** A hand edit in SALTO KS this often; 0: none. */
+  handEditEverySeconds: number;
+  /** Progress lines on stderr. */
+  log: (line: string) => void;
+}
+
+export interface ChaosReport {
+  options: Omit<ChaosOptions, 'log'>;
+  events: {
+    sent: number;
+    accepted: number;
+    retried: number;
+    byKind: Record<string, number>;
+    retriedBecause: Record<string, number>;
+  };
+  lostGrants: number;
+  missedRevocations: number;
+  /** Revocations more than 10 s after their instant, not counting those due during the Temporal outage. */
+  lateRevocations: number;
+  lateRevocationsMaxMs: number;
+  /** Due while Temporal was stopped: nothing can act then; reported, not counted as a failure. */
+  lateDuringTemporalOutage: number;
+  lateDuringTemporalOutageMaxMs: number;
+  duplicateUsers: number;
+  drift: number;
+  outOfSyncPerPersonMs: { p50: number; p99: number; max: number; people: number };
+  grantDelayMs: { p50: number; p99: number; max: number; count: number };
+  revocationDelayMs: { p50: number; p99: number; max: number; count: number };
+  workerKills: number;
+  apiRestarts: number;
+  temporalOutages: number;
+  handEdits: number;
+  samples: number;
+  wallSeconds: number;
+  passed: boolean;
+  /** For every person concerned by a bold count: what differed and the events sent about them. */
+  concerned: { email: string; problems: string[]; events: string[] }[];
+}
+
+const WEBHOOK_SECRET = 'chaos-webhook-secret-0123456789abcdef';
+const ADMIN_TOKEN = 'chaos-admin-token-0123456789abcdef';
+const DOMAIN = 'chaos.example';
+const NAMESPACE = 'default';
+const TASK_QUEUE = 'access-sync';
+
+/** The run's set-up: two centers of the demo's SALTO KS account, with plans and rooms. */
+const CENTERS: (ChaosCenter & {
+  site: string;
+  productGroups: Record<string, string[]>;
+  unitGroups: Record<string, string[]>;
+})[] = [
+  {
+    id: 'berlin',
+    timeZone: 'Europe/Berlin',
+    site: DEMO_SITE_BERLIN_ID,
+    products: ['flex', 'office'],
+    units: ['room-spree', 'room-havel'],
+    productGroups: {
+      flex: ['ag-berlin-main-entrance', 'ag-berlin-coworking-floor'],
+      office: ['ag-berlin-main-entrance', 'ag-berlin-private-offices'],
+    },
+    unitGroups: { 'room-spree': ['ag-berlin-meeting-room-spree'], 'room-havel': ['ag-berlin-main-entrance'] },
+  },
+  {
+    id: 'brooklyn',
+    timeZone: 'America/New_York',
+    site: DEMO_SITE_BROOKLYN_ID,
+    products: ['desk'],
+    units: ['studio'],
+    productGroups: { desk: ['ag-brooklyn-lobby', 'ag-brooklyn-open-desks'] },
+    unitGroups: { studio: ['ag-brooklyn-studio'] },
+  },
+];
+
+/** 10 % 5xx, 5 % 429 with Retry-After, 1 % hanging past the client's timeout, 0–300 ms latency. */
+const SALTO_FAULTS: FaultSettings = {
+  errors: [
+    { status: 500, fraction: 0.1 },
+    { status: 429, fraction: 0.05 / 0.9, retryAfterSeconds: 1 },
+  ],
+  latencyMs: 0,
+  latencyMaxMs: 300,
+  hangs: { fraction: 0.01, ms: 8_000 },
+};
+/** The workers' SALTO KS request timeout: a hang costs this, then the retry. */
+const SALTO_REQUEST_TIMEOUT_MS = 5_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function quantiles(values: number[]): { p50: number; p99: number; max: number } {
+  if (values.length === 0) return { p50: 0, p99: 0, max: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1)! };
+}
+
+export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
+  const t0 = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'chaos-'));
+  const [temporalPort, apiPort, simPort] = [await freePort(), await freePort(), await freePort()];
+  const temporal = new DevServer(temporalPort, join(dir, 'temporal.sqlite'));
+  const sim = new ProductProcess('simulator', 'simulator-main.js', simPort, {
+    SALTO_SIMULATOR_PORT: String(simPort),
+  });
+  const saltoEnv = {
+    SALTO_KS_IDENTITY_URL: sim.url,
+    SALTO_KS_API_URL: sim.url,
+    SALTO_KS_CLIENT_ID: DEMO_CLIENT_ID,
+    SALTO_KS_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+    SALTO_KS_CONNECTION_KEY: 'chaos-connection-key-0123456789abcdef',
+    SALTO_KS_REQUEST_TIMEOUT_MS: String(SALTO_REQUEST_TIMEOUT_MS),
+  };
+  const api = new ProductProcess('api', 'api-main.js', apiPort, {
+    PORT: String(apiPort),
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: NAMESPACE,
+    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+    PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS_TEXT,
+    DESKWORKS_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    ADMIN_TOKEN,
+    ADMIN_SIGNED_OUT_SESSIONS_FILE: join(dir, 'signed-out.json'),
+    SALTO_KS_CONNECTION_FILE: join(dir, 'api-salto-connection.enc'),
+    IMPORT_STAGING_DIR: join(dir, 'imports'),
+    ...saltoEnv,
+  });
+  const workers = new WorkerProcesses({
+    temporalAddress: temporal.address,
+    namespace: NAMESPACE,
+    taskQueue: TASK_QUEUE,
+    saltoUrl: sim.url,
+    importStagingDir: join(dir, 'imports'),
+    env: {
+      SALTO_KS_REQUEST_TIMEOUT_MS: String(SALTO_REQUEST_TIMEOUT_MS),
+      // The run asks for its one reconciliation at the end; none by the clock before it.
+      RECONCILE_INTERVAL_MINUTES: String(24 * 60),
+    },
+  });
+  const stopping: (() => Promise<void>)[] = [];
+  let connection: Connection | null = null;
+  try {
+    o.log(`starting the dev server (${temporal.address}), the simulator, the API and ${o.workers} workers…`);
+    await temporal.start();
+    await sim.start();
+    await api.start();
+    for (let i = 0; i < o.workers; i++) await workers.start();
+    connection = await Connection.connect({ address: temporal.address });
+    const client = new Client({ connection, namespace: NAMESPACE, dataConverter: testDataConverter });
+
+    const admin = (method: string, path: string, body?: unknown) =>
+      callAdminApi(api.url, ADMIN_TOKEN, method, path, body);
+    const must = async (what: string, call: Promise<{ status: number; body: unknown }>) => {
+      const answer = await call;
+      if (answer.status >= 300) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    };
+
+    // The set-up, as an operator makes it on the set-up page.
+    await must(
+      'POST /api/salto/connection',
+      admin('POST', '/api/salto/connection', {
+        grant: 'password',
+        username: DEMO_SYSTEM_USER,
+        password: DEMO_SYSTEM_PASSWORD,
+      }),
+    );
+    const initial = (await (await fetch(`${sim.url}/__sim/state`)).json()) as SimStateView;
+    const model = new AccessModel(
+      Object.fromEntries(initial.sites.map((s) => [s.id, s.access_groups.map((g) => g.id)])),
+      Object.fromEntries(CENTERS.map((c) => [c.id, c.timeZone])),
+    );
+    for (const c of CENTERS) {
+      await must(
+        `PUT center ${c.id}`,
+        admin('PUT', `/api/setup/centers/${c.id}`, { saltoSiteId: c.site, name: c.id, timeZone: c.timeZone }),
+      );
+      model.mapCenter(c.id, c.site);
+      for (const [kind, path, groups] of [
+        ['products', 'products', c.productGroups],
+        ['units', 'reservation-units', c.unitGroups],
+      ] as const) {
+        for (const [item, accessGroupIds] of Object.entries(groups)) {
+          await must(
+            `PUT ${path} ${item}`,
+            admin('PUT', `/api/setup/centers/${c.id}/${path}/${item}`, { accessGroupIds }),
+          );
+          model.mapItem(kind, c.id, item, accessGroupIds);
+        }
+      }
+    }
+    await must(
+      'PATCH /api/setup/policy',
+      admin('PATCH', '/api/setup/policy', {
+        reservationLeadMinutes: 1,
+        reservationLagMinutes: 1,
+        noAccessPolicy: 'keep',
+      }),
+    );
+    model.setPolicy({ lead: 1, lag: 1, noAccess: 'keep' }, Date.now());
+
+    const stream = new ChaosStream({ seed: o.seed, events: o.events, centers: CENTERS, domain: DOMAIN });
+    const emails = new Set(stream.emails().map((e) => e.toLowerCase()));
+    const observer = new ChaosObserver(model, sim.url, emails);
+
+    // Watching, once a second, for the whole run.
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const started = Date.now();
+        try {
+          await observer.sample();
+        } catch (err) {
+          o.log(`observer: ${String(err)}`);
+        }
+        await sleep(Math.max(0, 1000 - (Date.now() - started)));
+      }
+    })();
+    stopping.push(async () => {
+      watching = false;
+      await watcher;
+    });
+
+    await setFaults(sim.url, SALTO_FAULTS);
+
+    // Faults while the stream runs.
+    const counts = { workerKills: 0, apiRestarts: 0, temporalOutages: 0, handEdits: 0 };
+    let streamDone = false;
+    const streamSeconds = o.events / o.rate;
+    let temporalUp = true;
+    const killer = (async () => {
+      if (o.killEverySeconds <= 0) return;
+      while (!streamDone) {
+        await sleep(o.killEverySeconds * 1000);
+        if (streamDone || !temporalUp) continue;
+        const victim = stream.rng.pick(workers.all);
+        await workers.kill(victim);
+        counts.workerKills++;
+        try {
+          await workers.start();
+        } catch (err) {
+          o.log(`a worker did not come back: ${String(err)}`);
+        }
+      }
+    })();
+    const apiRestart = (async () => {
+      await sleep(streamSeconds * 0.35 * 1000);
+      if (streamDone) return;
+      o.log('the API is killed (kill -9) and started again');
+      await api.stop('SIGKILL');
+      await sleep(2000);
+      await api.start();
+      counts.apiRestarts++;
+    })();
+    const outage = (async () => {
+      if (o.temporalOutageSeconds <= 0) return;
+      await sleep(streamSeconds * 0.55 * 1000);
+      if (streamDone) return;
+      o.log(`the Temporal dev server is stopped for ${o.temporalOutageSeconds} s`);
+      temporalUp = false;
+      const from = Date.now();
+      await temporal.stop();
+      await sleep(o.temporalOutageSeconds * 1000);
+      await temporal.start();
+      observer.outage(from, Date.now());
+      temporalUp = true;
+      counts.temporalOutages++;
+      o.log('the Temporal dev server is back');
+    })();
+    const handEdits = (async () => {
+      if (o.handEditEverySeconds <= 0) return;
+      while (!streamDone) {
+        await sleep(o.handEditEverySeconds * 1000);
+        if (streamDone) return;
+        try {
+          if (await handEdit(sim.url, stream.rng, emails, observer)) counts.handEdits++;
+        } catch (err) {
+          o.log(`hand edit: ${String(err)}`);
+        }
+      }
+    })();
+
+    // The stream, at its rate, retried the way Deskworks retries.
+    const sentEvents: { at: number; event: DeskworksEvent; kind: string }[] = [];
+    const tally = {
+      sent: 0,
+      accepted: 0,
+      retried: 0,
+      byKind: {} as Record<string, number>,
+      retriedBecause: {} as Record<string, number>,
+    };
+    const inFlight = new Set<Promise<void>>();
+    const deliver = async (event: DeskworksEvent, kind: string): Promise<void> => {
+      tally.sent++;
+      tally.byKind[kind] = (tally.byKind[kind] ?? 0) + 1;
+      for (let attempt = 1; ; attempt++) {
+        let status = 0;
+        let retryAfter = 1;
+        try {
+          const res = await sendSignedEvent(api.url, event, WEBHOOK_SECRET);
+          status = res.status;
+          retryAfter = Number(res.headers.get('retry-after') ?? 1) || 1;
+        } catch {
+          status = 0; // the API is down: connection refused
+        }
+        if (status === 202 || status === 200) {
+          model.deliver(event, Date.now());
+          sentEvents.push({ at: Date.now(), event, kind });
+          tally.accepted++;
+          return;
+        }
+        if (status === 400 || status === 401 || status === 413 || status === 415)
+          throw new Error(`the API refused a generated event (${status}): ${JSON.stringify(event)}`);
+        tally.retried++;
+        const why = status === 0 ? 'API down' : String(status);
+        tally.retriedBecause[why] = (tally.retriedBecause[why] ?? 0) + 1;
+        await sleep(Math.min(retryAfter, 30) * 1000);
+      }
+    };
+    const intervalMs = 1000 / o.rate;
+    const streamStart = Date.now();
+    let failure: Error | null = null as Error | null;
+    for (let i = 0; i < o.events && failure === null; i++) {
+      const due = streamStart + i * intervalMs;
+      if (due > Date.now()) await sleep(due - Date.now());
+      const item = stream.next(Date.now());
+      const p = deliver(item.event, item.kind).catch((err: unknown) => {
+        failure = err instanceof Error ? err : new Error(JSON.stringify(err));
+      });
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+      if (i > 0 && i % Math.max(1, Math.round(o.rate * 30)) === 0)
+        o.log(
+          `${i}/${o.events} events sent, ${tally.accepted} accepted, ${tally.retried} retries, ${counts.workerKills} worker kills`,
+        );
+    }
+    for (const item of stream.drain()) await deliver(item.event, item.kind);
+    await Promise.all(inFlight);
+    streamDone = true;
+    await Promise.all([killer, apiRestart, outage, handEdits]);
+    if (failure !== null) throw failure;
+    o.log(`stream done: ${tally.sent} events, ${tally.accepted} accepted, ${tally.retried} retries`);
+
+    // Quiet, then one reconciliation; faults end with the stream.
+    await setFaults(sim.url, {});
+    await client.workflow.execute('reconcileAllSitesWorkflow', {
+      workflowId: reconcileWorkflowId(`chaos-${Date.now()}`),
+      taskQueue: TASK_QUEUE,
+    });
+    o.log('reconciliation done; waiting for its repairs');
+    let final: FinalComparison = await observer.finalComparison();
+    const deadline = Date.now() + 180_000;
+    while (
+      Date.now() < deadline &&
+      final.lostGrants.length + final.missedRevocations.length + final.duplicateUsers.length > 0
+    ) {
+      await sleep(2000);
+      final = await observer.finalComparison();
+    }
+    await stopping.pop()!();
+    observer.closeAll();
+
+    const late = observer.late.filter((l) => !l.duringOutage);
+    const excused = observer.late.filter((l) => l.duringOutage);
+    const report: ChaosReport = {
+      options: {
+        events: o.events,
+        rate: o.rate,
+        seed: o.seed,
+        workers: o.workers,
+        killEverySeconds: o.killEverySeconds,
+        temporalOutageSeconds: o.temporalOutageSeconds,
+        handEditEverySeconds: o.handEditEverySeconds,
+      },
+      events: tally,
+      lostGrants: final.lostGrants.length,
+      missedRevocations: final.missedRevocations.length,
+      lateRevocations: late.length,
+      lateRevocationsMaxMs: Math.max(0, ...late.map((l) => l.lateByMs)),
+      lateDuringTemporalOutage: excused.length,
+      lateDuringTemporalOutageMaxMs: Math.max(0, ...excused.map((l) => l.lateByMs)),
+      duplicateUsers: final.duplicateUsers.length,
+      drift: final.drift,
+      outOfSyncPerPersonMs: {
+        ...quantiles([...observer.outOfSyncMs.values()]),
+        people: observer.outOfSyncMs.size,
+      },
+      grantDelayMs: { ...quantiles(observer.grantDelaysMs), count: observer.grantDelaysMs.length },
+      revocationDelayMs: {
+        ...quantiles(observer.revocationDelaysMs),
+        count: observer.revocationDelaysMs.length,
+      },
+      ...counts,
+      samples: observer.samples,
+      wallSeconds: Math.round((Date.now() - t0) / 1000),
+      passed: false,
+      concerned: concernedPeople(final, late, sentEvents),
+    };
+    report.passed =
+      report.lostGrants +
+        report.missedRevocations +
+        report.lateRevocations +
+        report.duplicateUsers +
+        report.drift ===
+      0;
+    return report;
+  } finally {
+    for (const stop of stopping.reverse()) await stop().catch(() => undefined);
+    await connection?.close().catch(() => undefined);
+    await workers.stopAll().catch(() => undefined);
+    await api.stop().catch(() => undefined);
+    await sim.stop().catch(() => undefined);
+    await temporal.stop().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function setFaults(simUrl: string, faults: FaultSettings): Promise<void> {
+  const res = await fetch(`${simUrl}/__sim/faults`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
+  if (!res.ok) throw new Error(`simulator faults: ${res.status} ${await res.text()}`);
+}
+
+/** Someone in the SALTO KS app: removes a user from a group, adds one to a group, or deletes a user. */
+async function handEdit(
+  simUrl: string,
+  rng: ChaosStream['rng'],
+  emails: ReadonlySet<string>,
+  observer: ChaosObserver,
+): Promise<boolean> {
+  const state = await observer.state();
+  const site = rng.pick(state.sites);
+  const users = site.users.filter((u) => emails.has(u.email.toLowerCase()));
+  if (users.length === 0) return false;
+  const user = rng.pick(users);
+  const { groups } = saltoHoldings({ sites: [site] }, emails);
+  const held = [...(groups.get(site.id)?.get(user.email.toLowerCase()) ?? [])];
+  const what = rng.next();
+  const call = async (method: string, path: string, body?: unknown) => {
+    // The app goes through the same flaky gateway: it tries again, as a person would.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await changeSaltoByHand(simUrl, method, path, body);
+        return;
+      } catch (err) {
+        if (attempt >= 10) throw err;
+        await sleep(500);
+      }
+    }
+  };
+  observer.handEdit(site.id, user.email);
+  if (what < 0.4 && held.length > 0) {
+    await call('DELETE', `/v1.2/sites/${site.id}/access_groups/${rng.pick(held)}/users/${user.userId}`);
+  } else if (what < 0.8) {
+    const other = site.access_groups.filter((g) => !held.includes(g.id));
+    if (other.length === 0) return false;
+    await call('POST', `/v1.2/sites/${site.id}/access_groups/${rng.pick(other).id}/users`, {
+      user_id: user.userId,
+    });
+  } else {
+    await call('DELETE', `/v1.2/sites/${site.id}/users/${user.id}`);
+  }
+  return true;
+}
+
+/** The people behind each failure, with the events sent about them: enough for a regression test. */
+function concernedPeople(
+  final: FinalComparison,
+  late: LateRevocation[],
+  sent: { at: number; event: DeskworksEvent; kind: string }[],
+): ChaosReport['concerned'] {
+  const problems = new Map<string, string[]>();
+  const note = (email: string, line: string) => problems.set(email, [...(problems.get(email) ?? []), line]);
+  for (const g of final.lostGrants) note(g.email, `lost grant: ${g.group} on ${g.site}`);
+  for (const g of final.missedRevocations) note(g.email, `missed revocation: ${g.group} on ${g.site}`);
+  for (const d of final.duplicateUsers) note(d.email, `${d.users} users on ${d.site}`);
+  for (const l of late)
+    note(
+      l.email,
+      `late revocation: ${l.group} on ${l.site}, due ${new Date(l.dueAt).toISOString()}, ${l.lateByMs} ms late`,
+    );
+  // Reservations name their customer; a cancellation names only the reservation.
+  const customerOf = new Map<string, string>();
+  for (const { event } of sent)
+    if (event.type === 'reservation.created' || event.type === 'reservation.updated')
+      customerOf.set(event.data.id, event.data.customer.id);
+  return [...problems].slice(0, 20).map(([email, lines]) => {
+    const personId = email.split('@')[0]!;
+    const events = sent
+      .filter(({ event }) => {
+        const text = JSON.stringify(event);
+        if (text.includes(`"${personId}"`)) return true;
+        return (
+          event.type === 'reservation.cancelled' && customerOf.get(event.data.reservationId) === personId
+        );
+      })
+      .map(({ at, event, kind }) => `${new Date(at).toISOString()} ${kind}: ${JSON.stringify(event)}`);
+    return { email, problems: lines, events };
+  });
+}
