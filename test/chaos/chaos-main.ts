@@ -92,6 +92,8 @@ function print(r: ChaosReport): void {
   console.log(lines.join('\n'));
   for (const c of r.concerned) {
     console.log(`\n${c.email}:\n  ${c.problems.join('\n  ')}\n  events:\n    ${c.events.join('\n    ')}`);
+    if (c.timeline?.length)
+      console.log(`  its workflow around the late revocations:\n    ${c.timeline.join('\n    ')}`);
   }
 }
 

@@ -23,6 +23,7 @@ export interface LateRevocation {
 export interface FinalComparison {
   lostGrants: { site: string; email: string; group: string }[];
   missedRevocations: { site: string; email: string; group: string }[];
+  /** More than one user with one e-mail, or with one person's alias (`deskworks:<id>`), on a site. */
   duplicateUsers: { site: string; email: string; users: number }[];
   /** (site, e-mail) pairs whose groups differ from the model. */
   drift: number;
@@ -33,15 +34,19 @@ interface Open {
   kind: 'grant' | 'revocation';
 }
 
-/** Site → lower-case e-mail → groups, and how many users carry that e-mail. */
+/** Site → lower-case e-mail → groups, and how many users carry each e-mail or person alias. */
 export function saltoHoldings(state: SimStateView, emails: ReadonlySet<string>) {
   const groups = new Map<string, Map<string, Set<string>>>();
   const users = new Map<string, Map<string, number>>();
+  /** The person ids of the run's e-mails (their local part), as the users' aliases name them. */
+  const people = new Set([...emails].map((e) => `deskworks:${e.split('@')[0]!}`));
   for (const site of state.sites) {
     const bySite = new Map<string, Set<string>>();
     const count = new Map<string, number>();
     const emailOfUser = new Map<string, string>();
     for (const u of site.users) {
+      // Two users of one person (its alias), whatever their e-mails, are a duplicate too.
+      if (u.alias !== null && people.has(u.alias)) count.set(u.alias, (count.get(u.alias) ?? 0) + 1);
       const email = u.email.toLowerCase();
       if (!emails.has(email)) continue;
       emailOfUser.set(u.userId, email);
@@ -77,6 +82,7 @@ export class ChaosObserver {
     private readonly model: AccessModel,
     private readonly simUrl: string,
     private readonly emails: ReadonlySet<string>,
+    private readonly lateAfterMs = LATE_AFTER_MS,
   ) {
     for (const e of emails) this.outOfSyncMs.set(e, 0);
   }
@@ -144,7 +150,7 @@ export class ChaosObserver {
       return;
     }
     this.revocationDelaysMs.push(took);
-    if (took <= LATE_AFTER_MS) return;
+    if (took <= this.lateAfterMs) return;
     const [site = '', email = '', group = ''] = key.split('|');
     this.late.push({
       site,
@@ -164,7 +170,7 @@ export class ChaosObserver {
   }
 
   private inOutage(at: number): boolean {
-    return this.outages.some((o) => at >= o.from - LATE_AFTER_MS && at <= o.to + LATE_AFTER_MS);
+    return this.outages.some((o) => at >= o.from - this.lateAfterMs && at <= o.to + this.lateAfterMs);
   }
 
   /**
@@ -176,7 +182,7 @@ export class ChaosObserver {
     const state = await this.state();
     const now = Date.now();
     const expected = this.model.expected(now);
-    const before = this.model.expected(now - LATE_AFTER_MS);
+    const before = this.model.expected(now - this.lateAfterMs);
     const { groups, users } = saltoHoldings(state, this.emails);
     const out: FinalComparison = { lostGrants: [], missedRevocations: [], duplicateUsers: [], drift: 0 };
     for (const [site, bySite] of expected) {
@@ -194,8 +200,14 @@ export class ChaosObserver {
         for (const group of extra) out.missedRevocations.push({ site, email, group });
         if (lost.length > 0 || extra.length > 0) out.drift++;
       }
-      for (const [email, n] of users.get(site) ?? new Map<string, number>())
-        if (n > 1) out.duplicateUsers.push({ site, email, users: n });
+      for (const [who, n] of users.get(site) ?? new Map<string, number>()) {
+        if (n <= 1) continue;
+        const email = who.startsWith('deskworks:')
+          ? ([...this.emails].find((e) => e.split('@')[0] === who.slice('deskworks:'.length)) ?? who)
+          : who;
+        if (!out.duplicateUsers.some((d) => d.site === site && d.email === email))
+          out.duplicateUsers.push({ site, email, users: n });
+      }
     }
     return out;
   }

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { DeskworksEvent } from '../../src/api/deskworks-events';
-import { reconcileWorkflowId } from '../../src/shared/ids';
+import { personWorkflowId, reconcileWorkflowId } from '../../src/shared/ids';
+import { temporal as proto } from '@temporalio/proto';
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
@@ -71,7 +72,7 @@ export interface ChaosReport {
   wallSeconds: number;
   passed: boolean;
   /** For every person concerned by a bold count: what differed and the events sent about them. */
-  concerned: { email: string; problems: string[]; events: string[] }[];
+  concerned: { email: string; problems: string[]; events: string[]; timeline?: string[] }[];
 }
 
 const WEBHOOK_SECRET = 'chaos-webhook-secret-0123456789abcdef';
@@ -430,6 +431,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       passed: false,
       concerned: concernedPeople(final, late, sentEvents),
     };
+    for (const c of report.concerned) c.timeline = await personTimeline(client, c.email, late);
     report.passed =
       report.lostGrants +
         report.missedRevocations +
@@ -534,4 +536,41 @@ function concernedPeople(
       .map(({ at, event, kind }) => `${new Date(at).toISOString()} ${kind}: ${JSON.stringify(event)}`);
     return { email, problems: lines, events };
   });
+}
+
+/**
+ * What the person's workflow did around each late revocation (from its history): workflow tasks,
+ * timers, signals and activity attempts with their instants, so a delay can be told apart.
+ */
+async function personTimeline(client: Client, email: string, late: LateRevocation[]): Promise<string[]> {
+  const mine = late.filter((l) => l.email === email);
+  if (mine.length === 0) return [];
+  const from = Math.min(...mine.map((l) => l.dueAt)) - 5000;
+  const to = Math.max(...mine.map((l) => l.dueAt + l.lateByMs)) + 1000;
+  const { EventType } = proto.api.enums.v1;
+  try {
+    const history = await client.workflow.getHandle(personWorkflowId(email.split('@')[0]!)).fetchHistory();
+    return (history.events ?? [])
+      .map((e) => {
+        const at = Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+        const type = (EventType[e.eventType ?? 0] ?? '?').replace('EVENT_TYPE_', '');
+        const detail =
+          e.activityTaskScheduledEventAttributes?.activityType?.name ??
+          (e.activityTaskStartedEventAttributes
+            ? `attempt ${e.activityTaskStartedEventAttributes.attempt ?? 1} by ${e.activityTaskStartedEventAttributes.identity ?? '?'}`
+            : undefined) ??
+          e.activityTaskFailedEventAttributes?.failure?.message ??
+          (e.workflowTaskStartedEventAttributes
+            ? `by ${e.workflowTaskStartedEventAttributes.identity ?? '?'}`
+            : undefined) ??
+          e.workflowTaskTimedOutEventAttributes?.timeoutType?.toString() ??
+          e.activityTaskTimedOutEventAttributes?.failure?.message ??
+          '';
+        return { at, line: `${new Date(at).toISOString()} ${type} ${detail}`.trim() };
+      })
+      .filter((e) => e.at >= from && e.at <= to)
+      .map((e) => e.line);
+  } catch (err) {
+    return [`(history not read: ${String(err)})`];
+  }
 }
