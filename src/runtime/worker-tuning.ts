@@ -13,9 +13,16 @@ export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
  */
 export function workerTuning(
   maxCachedWorkflows = DEFAULT_MAX_CACHED_WORKFLOWS,
-): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions'> {
+): Pick<
+  WorkerOptions,
+  'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'stickyQueueScheduleToStartTimeout'
+> {
   return {
     maxCachedWorkflows,
+    // A worker that dies (kill -9) leaves the workflow tasks on its own sticky queue: they go to
+    // another worker only after this. The SDK's 10 s made a revocation due just after a kill 10 to
+    // 16 s late in `npm run chaos`; a live but busy worker missing it only costs a replay elsewhere.
+    stickyQueueScheduleToStartTimeout: '3 seconds',
     // At most half the cache busy at once: there is always an idle workflow to evict for a new
     // one, never one in the middle of its task.
     maxConcurrentWorkflowTaskExecutions: Math.max(2, Math.min(40, Math.floor(maxCachedWorkflows / 2))),
