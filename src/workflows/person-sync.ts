@@ -538,7 +538,7 @@ async function settleSite(
     want.length === 0 ||
     state.sharedWith[siteId] !== undefined ||
     want.filter((g) => !refused.includes(g)).every((g) => (state.applied[siteId] ?? []).includes(g));
-  if (retiring && newHomeReady) await retire(state, siteId, retiring);
+  if (retiring && newHomeReady) await retire(state, input, siteId, retiring);
   await handOverOrphanContributions(state, input, siteId);
 
   const user = state.users[siteId];
@@ -557,13 +557,34 @@ async function settleSite(
   if (profile) await updateProfileIfChanged(user, profile, siteId);
 }
 
+/** Patch: an old user deleted by hand before its hand-over no longer fails every pass. */
+export const RETIRE_MISSING_USER_PATCH = 'retire-missing-user';
+
 /** The old e-mail's user goes: handed to a record that shares that e-mail, or deleted. */
-async function retire(state: SyncState, siteId: string, retiring: RetiringUser): Promise<void> {
+async function retire(
+  state: SyncState,
+  input: SyncInput,
+  siteId: string,
+  retiring: RetiringUser,
+): Promise<void> {
   const heirs = Object.entries(state.contributions[siteId] ?? {}).filter(([, c]) =>
     sameEmail(c.email, retiring.email),
   );
-  if (heirs.length > 0) await handOver(state, siteId, retiring, retiring.groups, heirs);
-  else await salto.deleteSaltoUser({ siteId, siteUserId: retiring.siteUserId });
+  if (heirs.length === 0) {
+    await salto.deleteSaltoUser({ siteId, siteUserId: retiring.siteUserId });
+    delete state.retiring[siteId];
+    return;
+  }
+  try {
+    await handOver(state, siteId, retiring, retiring.groups, heirs);
+  } catch (err) {
+    if (!isUserMissing(err) || !patched(RETIRE_MISSING_USER_PATCH)) throw err;
+    // Deleted by hand before it could be handed over: the records that shared it are owed a user
+    // of that e-mail all the same, found or created like any orphaned contribution's.
+    delete state.retiring[siteId];
+    await handOverOrphanContributions(state, input, siteId);
+    return;
+  }
   delete state.retiring[siteId];
 }
 

@@ -262,20 +262,34 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const counts = { workerKills: 0, apiRestarts: 0, temporalOutages: 0, handEdits: 0 };
     let streamDone = false;
     const streamSeconds = o.events / o.rate;
-    let temporalUp = true;
+    // A worker's kill and restart, and the Temporal stop and start, never overlap: a worker
+    // started while Temporal is down could not report itself polling.
+    let faultInProgress: Promise<void> = Promise.resolve();
+    const oneAtATime = (action: () => Promise<void>): Promise<void> => {
+      const next = faultInProgress.then(action);
+      faultInProgress = next.catch(() => undefined);
+      return next;
+    };
     const killer = (async () => {
       if (o.killEverySeconds <= 0) return;
       while (!streamDone) {
         await sleep(o.killEverySeconds * 1000);
-        if (streamDone || !temporalUp) continue;
-        const victim = stream.rng.pick(workers.all);
-        await workers.kill(victim);
-        counts.workerKills++;
-        try {
-          await workers.start();
-        } catch (err) {
-          o.log(`a worker did not come back: ${String(err)}`);
-        }
+        if (streamDone) return;
+        await oneAtATime(async () => {
+          const victim = stream.rng.pick(workers.all);
+          await workers.kill(victim);
+          counts.workerKills++;
+          // A worker always comes back: the run keeps its number of workers.
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await workers.start();
+              return;
+            } catch (err) {
+              if (attempt >= 5) throw err;
+              o.log(`a worker did not come back (${String(err)}); trying again`);
+            }
+          }
+        });
       }
     })();
     const apiRestart = (async () => {
@@ -291,15 +305,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       if (o.temporalOutageSeconds <= 0) return;
       await sleep(streamSeconds * 0.55 * 1000);
       if (streamDone) return;
-      o.log(`the Temporal dev server is stopped for ${o.temporalOutageSeconds} s`);
-      temporalUp = false;
-      const from = Date.now();
-      await temporal.stop();
-      await sleep(o.temporalOutageSeconds * 1000);
-      await temporal.start();
-      observer.outage(from, Date.now());
-      temporalUp = true;
-      counts.temporalOutages++;
+      await oneAtATime(async () => {
+        o.log(`the Temporal dev server is stopped for ${o.temporalOutageSeconds} s`);
+        const from = Date.now();
+        await temporal.stop();
+        await sleep(o.temporalOutageSeconds * 1000);
+        await temporal.start();
+        observer.outage(from, Date.now());
+        counts.temporalOutages++;
+      });
       o.log('the Temporal dev server is back');
     })();
     const handEdits = (async () => {
