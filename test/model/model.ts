@@ -80,6 +80,8 @@ export class AccessModel {
   readonly siteGroups: Map<string, Set<string>>;
   private readonly people = new Map<string, PersonFacts>();
   private readonly reservations = new Map<string, ReservationFacts>();
+  /** The reservations whose current snapshot names each customer (so a person's are found fast). */
+  private readonly reservationsByCustomer = new Map<string, Set<ReservationFacts>>();
 
   constructor(siteGroups: Record<string, string[]>, timeZones: Record<string, string>) {
     this.siteGroups = new Map(Object.entries(siteGroups).map(([s, g]) => [s, new Set(g)]));
@@ -218,6 +220,10 @@ export class AccessModel {
         customer.customerEmail ??= s.customer.email;
         const at = stamp(s.updatedAt);
         if (at <= r.snapshotAt) return;
+        if (r.snapshot) this.reservationsByCustomer.get(r.snapshot.customer.id)?.delete(r);
+        let mine = this.reservationsByCustomer.get(s.customer.id);
+        if (!mine) this.reservationsByCustomer.set(s.customer.id, (mine = new Set()));
+        mine.add(r);
         r.snapshot = s;
         r.snapshotAt = at;
         r.frozenEnd = null;
@@ -285,7 +291,7 @@ export class AccessModel {
       this.planGroups(master, t, out, why, `master ${masterId}: `);
     }
     // Rule 3: reservations, whatever the status.
-    for (const r of this.reservations.values()) {
+    for (const r of this.reservationsByCustomer.get(personId) ?? []) {
       const s = r.snapshot;
       if (!s || s.customer.id !== personId || !r.alive || this.cancelled(r)) continue;
       const opens = stamp(s.start) - this.policy.lead * TIME.MINUTE;
