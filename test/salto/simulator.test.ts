@@ -68,6 +68,17 @@ describe('SALTO KS simulator', () => {
     token = String((await passwordToken(sim.url)).access_token);
   });
 
+  /** The id of site A's `site_user` role, which a new user needs. */
+  const siteUserRoleId = async (): Promise<string | undefined> => {
+    const roles = await api(
+      sim.url,
+      token,
+      'GET',
+      `/v1.2/sites/${SITE_A}/roles?$filter=${encodeURIComponent("code eq 'site_user'")}`,
+    );
+    return (roles.json?.items as { id: string }[])[0]?.id;
+  };
+
   describe('identity server', () => {
     it('issues a JWT-shaped bearer token, and a refresh token only with offline_access', async () => {
       const plain = await passwordToken(sim.url);
@@ -194,13 +205,7 @@ describe('SALTO KS simulator', () => {
     });
 
     it('refuses a duplicate e-mail whatever its case, and a site-user id on a group endpoint', async () => {
-      const roles = await api(
-        sim.url,
-        token,
-        'GET',
-        `/v1.2/sites/${SITE_A}/roles?$filter=${encodeURIComponent("code eq 'site_user'")}`,
-      );
-      const roleId = (roles.json?.items as { id: string }[])[0]?.id;
+      const roleId = await siteUserRoleId();
       const create = (email: string) =>
         api(sim.url, token, 'POST', `/v1.2/sites/${SITE_A}/users`, {
           first_name: 'A',
@@ -264,13 +269,7 @@ describe('SALTO KS simulator', () => {
     });
 
     it('hangs a request: carried out, its answer held back, then the connection dropped', async () => {
-      const roles = await api(
-        sim.url,
-        token,
-        'GET',
-        `/v1.2/sites/${SITE_A}/roles?$filter=${encodeURIComponent("code eq 'site_user'")}`,
-      );
-      const roleId = (roles.json?.items as { id: string }[])[0]?.id;
+      const roleId = await siteUserRoleId();
       await sim.faults({ hangs: { fraction: 1, ms: 300 } });
       const t0 = performance.now();
       await assert.rejects(
