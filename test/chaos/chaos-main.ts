@@ -87,6 +87,9 @@ function print(r: ChaosReport): void {
     `  event kinds                         ${Object.entries(r.events.byKind)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
+    ...(r.apiInternalErrors.length > 0
+      ? [`  the API answered 500; what it logged:\n    ${r.apiInternalErrors.join('\n    ')}`]
+      : []),
     r.passed ? 'PASSED: every bold count is 0' : 'FAILED: the people concerned follow',
   ];
   console.log(lines.join('\n'));

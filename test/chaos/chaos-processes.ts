@@ -28,6 +28,8 @@ export function freePort(): Promise<number> {
 export class ManagedProcess {
   private child: ChildProcess | null = null;
   private readonly tail: string[] = [];
+  /** Lines that say a request was answered 500, kept (the first 20) across restarts. */
+  readonly internalErrors: string[] = [];
 
   constructor(
     readonly name: string,
@@ -44,7 +46,10 @@ export class ManagedProcess {
     if (this.running) throw new Error(`${this.name} is already running`);
     const child = spawn(this.command, this.args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (d: Buffer) => {
-      this.tail.push(...d.toString().split('\n').filter(Boolean));
+      const lines = d.toString().split('\n').filter(Boolean);
+      for (const line of lines)
+        if (/answered 500/.test(line) && this.internalErrors.length < 20) this.internalErrors.push(line);
+      this.tail.push(...lines);
       if (this.tail.length > 200) this.tail.splice(0, this.tail.length - 200);
     };
     child.stdout?.on('data', keep);
@@ -173,5 +178,10 @@ export class ProductProcess {
 
   output(): string {
     return this.process.output();
+  }
+
+  /** What it logged about the requests it answered 500 (the first 20). */
+  internalErrors(): string[] {
+    return this.process.internalErrors;
   }
 }

@@ -73,6 +73,8 @@ export interface ChaosReport {
   passed: boolean;
   /** For every person concerned by a bold count: what differed and the events sent about them. */
   concerned: { email: string; problems: string[]; events: string[]; timeline?: string[] }[];
+  /** What the API logged for the events it answered 500 (the first 20): no answer should be one. */
+  apiInternalErrors: string[];
 }
 
 const WEBHOOK_SECRET = 'chaos-webhook-secret-0123456789abcdef';
@@ -444,6 +446,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       wallSeconds: Math.round((Date.now() - t0) / 1000),
       passed: false,
       concerned: concernedPeople(final, late, sentEvents),
+      apiInternalErrors: api.internalErrors(),
     };
     for (const c of report.concerned) c.timeline = await personTimeline(client, c.email, late);
     report.passed =
