@@ -24,7 +24,7 @@ export function workerTuning(
     // 16 s late in `npm run chaos`; a live but busy worker missing it only costs a replay elsewhere.
     stickyQueueScheduleToStartTimeout: '3 seconds',
     // At most half the cache busy at once: there is always an idle workflow to evict for a new
-    // one, never one in the middle of its task.
+    // one, never one in the middle of its task (a local activity in flight would be lost).
     maxConcurrentWorkflowTaskExecutions: Math.max(2, Math.min(40, Math.floor(maxCachedWorkflows / 2))),
   };
 }

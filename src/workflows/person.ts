@@ -4,6 +4,7 @@
 import {
   condition,
   continueAsNew,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -25,7 +26,7 @@ import {
 import type { DesiredAccess, Setup, SiteGroups } from '../core/types';
 import { personWorkflowId } from '../shared/ids';
 import { CenterIdsKey, InSyncKey, PersonIdKey, PersonKindKey, SiteIdsKey } from '../shared/search-attributes';
-import { coordination, salto } from './activity-proxies';
+import { coordination, coordinationLocal, salto } from './activity-proxies';
 import { personAccessQuery, personEventSignal, type PersonAccessView } from './messages';
 import {
   describeFailure,
@@ -50,6 +51,9 @@ export interface PersonWorkflowInput {
     planGroupsSeq: number;
   };
 }
+
+/** Since 0.4.0 the set-up is read by a local activity; older histories read it with an activity task. */
+export const LOCAL_SETUP_READ_PATCH = 'local-setup-read';
 
 /** Continue-as-new after this many events even if the server does not suggest it yet. */
 export const EVENTS_BEFORE_CONTINUE_AS_NEW = 500;
@@ -90,7 +94,9 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       // Every decision reads the set-up as it is now (rule 7): a mapping made at any center, at
       // any time, holds for this person's next decision, whether or not the fan-out reached it.
       sync.refusedOnly = false; // set again by the pass; any other failure retries within minutes
-      setup = await coordination.loadSetup();
+      setup = patched(LOCAL_SETUP_READ_PATCH)
+        ? await coordinationLocal.loadSetup()
+        : await coordination.loadSetup();
       if (rereadSalto) await rereadAppliedGroups(sync);
       const computed = computeDesiredAccess(entitlementInput(facts), setup, Date.now());
       desired = computed;

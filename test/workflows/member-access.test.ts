@@ -29,7 +29,7 @@ describe('member access (rule 1, 5, 6)', { timeout: 120_000 }, () => {
     }
   });
 
-  it('a new member costs one set-up read and one activity task per site: the create carries the groups', async () => {
+  it('a new member costs one activity task per site: the set-up read is local, the create carries the groups', async () => {
     const now = await e.now();
     await e.tellPerson(
       'one-task',
@@ -55,7 +55,11 @@ describe('member access (rule 1, 5, 6)', { timeout: 120_000 }, () => {
       const name = ev.activityTaskScheduledEventAttributes?.activityType?.name;
       return name ? [name] : [];
     });
-    assert.deepEqual(activities, ['loadSetup', 'ensureSaltoUser', 'ensureSaltoUser']);
+    assert.deepEqual(activities, ['ensureSaltoUser', 'ensureSaltoUser']);
+    const setupReads = (history.events ?? []).filter(
+      (ev) => ev.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    );
+    assert.equal(setupReads.length, 1, 'the set-up is read once, by a local activity');
   });
 
   it('gives a member with two plans at two centers the groups of both sites', async () => {
