@@ -17,6 +17,7 @@ import {
 } from '../../src/simulator/demo-seed';
 import { BERLIN_SITE, BROOKLYN_SITE, startEngine, type Engine } from '../helpers/engine';
 import { deleteGroupInSalto } from '../helpers/salto-by-hand';
+import { setSimulatorFaults } from '../helpers/simulator-faults';
 
 function saltoAt(url: string, signedIn: boolean): SetupSaltoCheck {
   return saltoSetupCheck(
@@ -92,13 +93,9 @@ describe('GET /api/setup checks the mapped groups against SALTO KS', { timeout: 
   });
 
   it('SALTO KS failing: the set-up still answers, unchecked, and says why', async () => {
-    const faults = (body: unknown): Promise<Response> =>
-      fetch(`${e.sim.url}/__sim/faults`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    await faults({ errors: [{ status: 503, fraction: 1, pathPrefix: `/v1.2/sites/${BERLIN_SITE}` }] });
+    await setSimulatorFaults(e.sim.url, {
+      errors: [{ status: 503, fraction: 1, pathPrefix: `/v1.2/sites/${BERLIN_SITE}` }],
+    });
     try {
       const { status, body } = await getSetup(saltoAt(e.sim.url, true));
       assert.equal(status, 200);
@@ -113,7 +110,7 @@ describe('GET /api/setup checks the mapped groups against SALTO KS', { timeout: 
       // The site that did answer is still checked.
       assert.deepEqual(body.centers.find((c) => c.id === 'brooklyn')?.products[0]?.missingAccessGroupIds, []);
     } finally {
-      await faults({});
+      await setSimulatorFaults(e.sim.url, {});
     }
   });
 

@@ -19,6 +19,7 @@ import {
 import type { FaultSettings, SimStateView } from '../../src/simulator';
 import { callAdminApi, sendSignedEvent } from '../helpers/http-calls';
 import { changeSaltoByHand } from '../helpers/salto-by-hand';
+import { setSimulatorFaults } from '../helpers/simulator-faults';
 import { TEST_PAYLOAD_KEYS_TEXT, testDataConverter } from '../helpers/test-data-converter';
 import { WorkerProcesses } from '../helpers/worker-processes';
 import { AccessModel } from '../model/model';
@@ -258,7 +259,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       await watcher;
     });
 
-    await setFaults(sim.url, SALTO_FAULTS);
+    await setSimulatorFaults(sim.url, SALTO_FAULTS);
 
     // Faults while the stream runs.
     const counts = { workerKills: 0, apiRestarts: 0, temporalOutages: 0, handEdits: 0 };
@@ -393,7 +394,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     o.log(`stream done: ${tally.sent} events, ${tally.accepted} accepted, ${tally.retried} retries`);
 
     // Quiet, then one reconciliation; faults end with the stream.
-    await setFaults(sim.url, {});
+    await setSimulatorFaults(sim.url, {});
     await client.workflow.execute('reconcileAllSitesWorkflow', {
       workflowId: reconcileWorkflowId(`chaos-${Date.now()}`),
       taskQueue: TASK_QUEUE,
@@ -466,15 +467,6 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await temporal.stop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-async function setFaults(simUrl: string, faults: FaultSettings): Promise<void> {
-  const res = await fetch(`${simUrl}/__sim/faults`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(faults),
-  });
-  if (!res.ok) throw new Error(`simulator faults: ${res.status} ${await res.text()}`);
 }
 
 /** Someone in the SALTO KS app: removes a user from a group, adds one to a group, or deletes a user. */

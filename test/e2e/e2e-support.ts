@@ -8,6 +8,7 @@ import { DEMO_SITE_BERLIN_ID, DEMO_SITE_BROOKLYN_ID } from '../../src/simulator/
 import { personWorkflowId } from '../../src/shared/ids';
 import type { LoggedRequest, SimStateView } from '../../src/simulator';
 import type { FaultSettings } from '../../src/simulator/faults';
+import { setSimulatorFaults as setSimulatorFaultsAt } from '../helpers/simulator-faults';
 import type { Stack } from '../helpers/stack';
 
 /** What the helpers need of a running product: startStack()'s stack, or a test's own harness. */
@@ -230,10 +231,5 @@ export async function setSimulatorFaults(
   stack: Pick<ProductUnderTest, 'sim'>,
   settings: FaultSettings,
 ): Promise<void> {
-  const res = await fetch(`${stack.sim.url}/__sim/faults`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(settings),
-  });
-  if (!res.ok) throw new Error(`simulator faults: ${res.status} ${await res.text()}`);
+  await setSimulatorFaultsAt(stack.sim.url, settings);
 }

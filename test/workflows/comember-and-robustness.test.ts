@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ComemberRemovedEvent } from '../../src/core/person-events';
 import { BERLIN_SITE, startEngine, type Engine } from '../helpers/engine';
 import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
+import { setSimulatorFaults } from '../helpers/simulator-faults';
 import {
   billing,
   billingEvent,
@@ -171,11 +172,7 @@ describe('co-members and robustness', { timeout: 180_000 }, () => {
 
   it('records the failure while SALTO KS is down, then catches up by itself when it recovers', async () => {
     const now = await e.now();
-    await fetch(`${e.sim.url}/__sim/faults`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ errors: [{ status: 503, fraction: 1, pathPrefix: '/v1' }] }),
-    });
+    await setSimulatorFaults(e.sim.url, { errors: [{ status: 503, fraction: 1, pathPrefix: '/v1' }] });
     await e.tellPerson(
       'outage',
       memberSnapshot('outage', {
@@ -193,11 +190,7 @@ describe('co-members and robustness', { timeout: 180_000 }, () => {
     );
     assert.equal(failing.inSync, false);
     assert.match(failing.lastError ?? '', /503/);
-    await fetch(`${e.sim.url}/__sim/faults`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: '{}',
-    });
+    await setSimulatorFaults(e.sim.url, {});
     await e.advance(2 * MINUTE); // the person's durable retry timer fires
     const user = await e.eventually(
       async () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ComemberRemovedEvent, PersonEvent } from '../../src/core/person-events';
 import { BERLIN_SITE, BROOKLYN_SITE, startEngine, type Engine } from '../helpers/engine';
+import { setSimulatorFaults } from '../helpers/simulator-faults';
 import {
   billing,
   billingEvent,
@@ -207,20 +208,12 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
       memberSnapshot('relinked', { updatedAt: iso(now - 10 * MINUTE), masterId: 'boss' }),
     ];
     // Both arrive while the person is inside a slow SALTO KS call, so one pass folds them together.
-    await fetch(`${e.sim.url}/__sim/faults`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ latencyMs: 400 }),
-    });
+    await setSimulatorFaults(e.sim.url, { latencyMs: 400 });
     await e.tellPerson('relinked', { type: 'resync', eventId: nextEventId() });
     await new Promise((r) => setTimeout(r, 150));
     for (const event of events) await e.tellPerson('relinked', event);
     await e.settled('person-relinked');
-    await fetch(`${e.sim.url}/__sim/faults`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: '{}',
-    });
+    await setSimulatorFaults(e.sim.url, {});
     await e.settled('person-boss');
     await e.settled('person-relinked');
     assert.equal((await e.access('relinked')).masterId, 'boss');

@@ -9,6 +9,7 @@ import { catalogEventSignal, getSetupQuery, SETUP_MEMO_KEY } from '../../src/wor
 import { createCoordinationActivities } from '../../src/activities/coordination-activities';
 import { BERLIN_SITE, startEngine, type Engine } from '../helpers/engine';
 import { nextEventId } from '../helpers/events';
+import { setSimulatorFaults } from '../helpers/simulator-faults';
 import { testPayloadCodec } from '../helpers/test-data-converter';
 
 /** The inputs of every notifyPeopleOfSetupChange the set-up workflow scheduled, in order. */
@@ -26,15 +27,6 @@ async function fanOutsOf(e: Engine): Promise<SetupFanOut[]> {
   );
 }
 
-async function simFaults(e: Engine, settings: { latencyMs?: number }): Promise<void> {
-  const res = await fetch(`${e.sim.url}/__sim/faults`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(settings),
-  });
-  assert.equal(res.status, 200);
-}
-
 describe('set-up changes are serialised', { timeout: 120_000 }, () => {
   let e: Engine;
   before(async () => {
@@ -48,7 +40,7 @@ describe('set-up changes are serialised', { timeout: 120_000 }, () => {
   it('two mapping updates and a catalog signal at once: all three kept, one version each', async () => {
     const base = (await e.setup()).version;
     // SALTO KS answers slowly, so the signal lands while an update waits for the site's groups.
-    await simFaults(e, { latencyMs: 400 });
+    await setSimulatorFaults(e.sim.url, { latencyMs: 400 });
     try {
       const [first, second] = await Promise.all([
         e.mapProduct('berlin', 'p-floor', ['ag-berlin-coworking-floor']),
@@ -75,7 +67,7 @@ describe('set-up changes are serialised', { timeout: 120_000 }, () => {
       const earlierId = earlier === first ? 'p-floor' : 'p-office';
       assert.ok(later.centers.berlin?.products[earlierId], 'the later update lost the earlier one');
     } finally {
-      await simFaults(e, {});
+      await setSimulatorFaults(e.sim.url, {});
     }
 
     const final = await e.eventually(async () => {
