@@ -252,8 +252,12 @@ dynamicConfigClient:
 `;
 }
 
-// As docker-compose.yml's: the worker uses the search attributes it has just registered at once.
+// As docker-compose.yml's: the worker uses the search attributes it has just registered at once;
+// eager activity dispatch (src/shared/temporal-server-settings.ts).
 const DYNAMIC_CONFIG = `system.forceSearchAttributesCacheRefreshOnRead:
+  - value: true
+    constraints: {}
+system.enableActivityEagerExecution:
   - value: true
     constraints: {}
 `;

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { startPart, stopParts, type Part } from './runtime/child-processes';
 import { isListening, waitForPort } from './runtime/wait-for-port';
 import { devServerSearchAttributeArgs, SEARCH_ATTRIBUTE_DEFINITIONS } from './shared/search-attributes';
+import { devServerDynamicConfigArgs } from './shared/temporal-server-settings';
 import { DEMO_SALTO } from './demo/demo-salto-account';
 import { loadDemoOnce } from './demo/load-demo';
 import { newPayloadKeyText } from './shared/payload-encryption';
@@ -87,6 +88,7 @@ async function startTemporal(config: Config, parts: Part[]): Promise<void> {
         uiPort,
         namespace: config.TEMPORAL_NAMESPACE,
         searchAttributes: SEARCH_ATTRIBUTE_DEFINITIONS,
+        extraArgs: devServerDynamicConfigArgs(),
       },
     });
     stopDownloadedServer = () => env.teardown();
@@ -112,6 +114,7 @@ async function startTemporal(config: Config, parts: Part[]): Promise<void> {
     '--log-level',
     'warn',
     ...devServerSearchAttributeArgs(),
+    ...devServerDynamicConfigArgs(),
   ];
   parts.push(startPart('temporal', cli, args, process.env));
   await waitForPort('127.0.0.1', port, 60_000, 'the Temporal dev server');

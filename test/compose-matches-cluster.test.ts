@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { TEMPORAL_DYNAMIC_CONFIG } from '../src/shared/temporal-server-settings';
 
 const root = join(__dirname, '..', '..');
 const compose = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
@@ -45,6 +46,14 @@ describe('docker-compose.yml and the tested cluster', () => {
         .map((l) => l.replace(/^ {6}/, ''))
         .join('\n');
     assert.equal(normal(fromCompose), normal(fromScript));
+  });
+
+  it('give the cluster the dynamic config the dev servers get as flags', () => {
+    const fromScript = /const DYNAMIC_CONFIG = `([^`]+)`/.exec(script)?.[1] ?? '';
+    for (const [key, value] of Object.entries(TEMPORAL_DYNAMIC_CONFIG)) {
+      const set = new RegExp(`^${key.replace(/\./g, '\\.')}:\\n\\s+- value: (\\S+)$`, 'm').exec(fromScript);
+      assert.equal(set?.[1], JSON.stringify(value), `${key} in scripts/temporal-cluster.mjs`);
+    }
   });
 });
 

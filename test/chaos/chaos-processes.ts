@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { isListening, waitForPort } from '../../src/runtime/wait-for-port';
 import { devServerSearchAttributeArgs } from '../../src/shared/search-attributes';
+import { devServerDynamicConfigArgs } from '../../src/shared/temporal-server-settings';
 import { temporalCliPath } from '../helpers/temporal-env';
 
 const DIST = join(__dirname, '..', '..', 'src');
@@ -101,6 +102,7 @@ export class DevServer {
         '--log-level',
         'error',
         ...devServerSearchAttributeArgs(),
+        ...devServerDynamicConfigArgs(),
       ],
       process.env,
     );

@@ -12,6 +12,7 @@ import { createApiApp } from '../../src/api/app';
 import { ensureSetupWorkflow } from '../../src/runtime/long-lived-workflows';
 import { createSaltoConnection, InMemoryTokenStore, silentSaltoLogger } from '../../src/salto';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../src/shared/search-attributes';
+import { devServerDynamicConfigArgs } from '../../src/shared/temporal-server-settings';
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
@@ -130,7 +131,7 @@ export async function startOutageHarness(): Promise<OutageHarness> {
           ip: '127.0.0.1',
           port,
           searchAttributes: SEARCH_ATTRIBUTE_DEFINITIONS,
-          extraArgs: ['--log-level', 'error'],
+          extraArgs: ['--log-level', 'error', ...devServerDynamicConfigArgs()],
         },
       });
       const created = await Worker.create({

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../src/shared/search-attributes';
+import { devServerDynamicConfigArgs } from '../../src/shared/temporal-server-settings';
 import { registerSearchAttributes } from '../../src/runtime/search-attributes-registration';
 import { testDataConverter } from './test-data-converter';
 
@@ -50,7 +51,7 @@ export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
     server: {
       ...(path ? { executable: { type: 'existing-path' as const, path } } : {}),
       searchAttributes: SEARCH_ATTRIBUTE_DEFINITIONS,
-      extraArgs: ['--log-level', 'error'],
+      extraArgs: ['--log-level', 'error', ...devServerDynamicConfigArgs()],
     },
   });
 }
