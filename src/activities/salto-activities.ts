@@ -235,8 +235,8 @@ export function createSaltoActivities(
         const groups = await client.listAccessGroups(input.siteId);
         const memberships = await mapWithConcurrency(groups, concurrency, async (group) => {
           heartbeat();
-          const members = await client.listAccessGroupMembers(input.siteId, group.id);
-          return members.some((m) => m.platformUserId === input.platformUserId) ? group.id : null;
+          const member = await client.isAccessGroupMember(input.siteId, group.id, input.platformUserId);
+          return member ? group.id : null;
         });
         return {
           exists: true,

@@ -20,7 +20,7 @@ import {
   type Site,
   type SiteUser,
 } from './model';
-import { emailFilter, listQuery } from './odata';
+import { emailFilter, listQuery, platformUserIdFilter } from './odata';
 
 /** What the client needs from the connection: a token, and a fresh one when the API refuses it. */
 export interface AccessTokenSource {
@@ -140,6 +140,19 @@ export class SaltoClient {
       groupMemberSchema,
       {},
     );
+  }
+
+  /**
+   * Whether this platform user is in the group: a list filtered on its id, one short page,
+   * however many members the group has (checked again here, in case a filter is ignored).
+   */
+  async isAccessGroupMember(siteId: string, accessGroupId: string, platformUserId: string): Promise<boolean> {
+    const found = await this.list(
+      `/v1.2/sites/${seg(siteId)}/access_groups/${seg(accessGroupId)}/users`,
+      groupMemberSchema,
+      { filter: platformUserIdFilter(platformUserId) },
+    );
+    return found.some((m) => m.platformUserId === platformUserId);
   }
 
   async addAccessGroupMember(siteId: string, accessGroupId: string, platformUserId: string): Promise<void> {

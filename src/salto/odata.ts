@@ -13,6 +13,11 @@ export function emailFilter(email: string): string {
   return `user/email eq ${odataString(email)}`;
 }
 
+/** `$filter` matching a group member (a platform user) by its id. */
+export function platformUserIdFilter(platformUserId: string): string {
+  return `id eq ${odataString(platformUserId)}`;
+}
+
 /** Query string of the first page of a list; later pages come from next_page_link. */
 export function listQuery(params: { filter?: string; inlineCount?: boolean } = {}): string {
   const query = new URLSearchParams({ $top: String(MAX_PAGE_SIZE) });

@@ -66,6 +66,20 @@ describe('SALTO KS client', () => {
     );
   });
 
+  it('tells whether one user is in a group of 150 with one short filtered request, not every page', async () => {
+    await sim.reset(manyUsersAndGroups(250, 1));
+    const users = await t.client.listSiteUsers(SITE_A);
+    const member = users.find((u) => u.user.email === 'user149@example.com')!.user.id;
+    const outsider = users.find((u) => u.user.email === 'user150@example.com')!.user.id;
+    await sim.clearRequests();
+    assert.equal(await t.client.isAccessGroupMember(SITE_A, 'ag-0', member), true);
+    assert.equal(await t.client.isAccessGroupMember(SITE_A, 'ag-0', outsider), false);
+    assert.deepEqual(
+      (await sim.requests()).map((r) => [r.path, new URLSearchParams(r.query).get('$filter')]),
+      [member, outsider].map((id) => [`/v1.2/sites/${SITE_A}/access_groups/ag-0/users`, `id eq '${id}'`]),
+    );
+  });
+
   it('reads the bare array of sites and one site', async () => {
     const sites = await t.client.listSites();
     assert.deepEqual(
