@@ -118,7 +118,9 @@ const policyBody = z
     message: 'give at least one of noAccessPolicy, reservationLeadMinutes, reservationLagMinutes',
   });
 
-export async function readSetup(options: SetupRoutesOptions): Promise<Setup> {
+export async function readSetup(
+  options: Pick<SetupRoutesOptions, 'client' | 'setupDefaults'>,
+): Promise<Setup> {
   try {
     return await options.client.workflow.getHandle(SETUP_WORKFLOW_ID).query(getSetupQuery);
   } catch (err) {

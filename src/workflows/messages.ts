@@ -1,6 +1,7 @@
 // Signals, queries and updates of the workflows: shared by the workflows, the API and the tests.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PersonEvent } from '../core/person-events';
+import type { PersonFacts } from '../core/person-state';
 import type { AccessReason, IsoInstant, NoAccessPolicy, PersonKind, SiteGroups } from '../core/types';
 import type { Setup } from '../core/types';
 import type { ReservationState } from '../core/person-events';
@@ -47,6 +48,9 @@ export interface PersonAccessView {
 }
 
 export const personAccessQuery = defineQuery<PersonAccessView>('access');
+
+/** What the person workflow knows (billings, reservations, master): for previews at an instant. */
+export const personFactsQuery = defineQuery<PersonFacts>('facts');
 
 // ---- reservation -----------------------------------------------------------------------------
 

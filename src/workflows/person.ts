@@ -27,7 +27,7 @@ import type { DesiredAccess, Setup, SiteGroups } from '../core/types';
 import { personWorkflowId } from '../shared/ids';
 import { CenterIdsKey, InSyncKey, PersonIdKey, PersonKindKey, SiteIdsKey } from '../shared/search-attributes';
 import { coordination, coordinationLocal, salto } from './activity-proxies';
-import { personAccessQuery, personEventSignal, type PersonAccessView } from './messages';
+import { personAccessQuery, personEventSignal, personFactsQuery, type PersonAccessView } from './messages';
 import {
   describeFailure,
   groupsToHold,
@@ -72,6 +72,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     pending.push(event);
   });
   setHandler(personAccessQuery, (): PersonAccessView => view(facts, sync, desired, setup));
+  setHandler(personFactsQuery, () => facts);
 
   for (;;) {
     // 1. Fold the waiting events into the facts.

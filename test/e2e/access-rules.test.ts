@@ -281,4 +281,74 @@ describe('access rules, end to end', () => {
     await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin);
     assert.ok(Date.now() >= endMs);
   });
+
+  it('GET /api/people/:id/access?at=: what a member and its co-member will hold at an instant, and why', async () => {
+    const DAY = 24 * 60 * 60_000;
+    const id = uniqueId('m');
+    const master = memberSnapshot({
+      id,
+      centerId: BERLIN.centerId,
+      firstName: 'Ada',
+      lastName: `Tester ${id}`,
+      email: emailOf(id),
+      recurringBillings: [
+        billing({
+          id: `b-${id}`,
+          productId: PRODUCT_DESK,
+          centerId: BERLIN.centerId,
+          startDate: localDay(BERLIN.timeZone, -1),
+          endDate: localDay(BERLIN.timeZone, 10),
+        }),
+      ],
+    });
+    await send(memberCreated(master));
+    const comember = newMember(null);
+    await send(comemberAdded(master.id, comember));
+    await waitForSaltoGroups(stack, BERLIN.siteId, comember.email, GROUPS.deskBerlin);
+
+    type Preview = {
+      desired: Record<string, string[]>;
+      reasons: Record<string, Record<string, { kind: string }[]>>;
+      changesNextAt: string | null;
+    };
+    const previewAt = async (personId: string, atMs: number): Promise<Preview> => {
+      const answer = await stack.api(
+        'GET',
+        `/api/people/${personId}/access?at=${new Date(atMs).toISOString()}`,
+      );
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      return answer.body as Preview;
+    };
+    const inFiveDays = await previewAt(master.id, Date.now() + 5 * DAY);
+    assert.deepEqual(inFiveDays.desired, { [BERLIN.siteId]: GROUPS.deskBerlin });
+    assert.equal(inFiveDays.reasons[BERLIN.siteId]?.[GROUPS.deskBerlin[0]!]?.[0]?.kind, 'billing');
+    // The plan's last day is 10 days from today in Berlin: it changes at the next Berlin midnight.
+    const edge = new Date(inFiveDays.changesNextAt ?? NaN);
+    const berlin = new Intl.DateTimeFormat('en-CA', {
+      timeZone: BERLIN.timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(edge);
+    assert.equal(berlin, `${localDay(BERLIN.timeZone, 11)}, 00:00`);
+    assert.deepEqual((await previewAt(master.id, Date.now() + 12 * DAY)).desired, {});
+
+    const comemberNow = await previewAt(comember.id, Date.now() + 5 * DAY);
+    assert.deepEqual(comemberNow.desired, { [BERLIN.siteId]: GROUPS.deskBerlin });
+    assert.equal(comemberNow.reasons[BERLIN.siteId]?.[GROUPS.deskBerlin[0]!]?.[0]?.kind, 'master');
+    assert.equal(comemberNow.changesNextAt, inFiveDays.changesNextAt, "the master's plan edge");
+    assert.deepEqual((await previewAt(comember.id, Date.now() + 12 * DAY)).desired, {});
+
+    const bad = await stack.api('GET', `/api/people/${master.id}/access?at=next-monday`);
+    assert.equal(bad.status, 400);
+    assert.match(JSON.stringify(bad.body), /"path":"at"/);
+    const unknown = await stack.api(
+      'GET',
+      `/api/people/${uniqueId('nobody')}/access?at=${new Date().toISOString()}`,
+    );
+    assert.equal(unknown.status, 404);
+  });
 });
