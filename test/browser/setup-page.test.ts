@@ -309,6 +309,22 @@ void describe('the set-up page', { timeout: 240_000 }, () => {
     await screenshot(page, '09-laptop-whole-page');
   });
 
+  void it('shows what a person will hold at another instant, and nothing before their plan starts', async () => {
+    const result = page.locator('#person-preview-result');
+    await page.getByLabel('Day and time').fill('2000-01-03T09:00');
+    await page.locator('#person-preview').getByRole('button', { name: 'Show' }).click();
+    await result.filter({ hasText: 'No access group at that instant.' }).waitFor();
+    const nextWeek = new Date(Date.now() + 7 * 24 * 60 * 60_000);
+    const local = `${nextWeek.getFullYear()}-${String(nextWeek.getMonth() + 1).padStart(2, '0')}-${String(nextWeek.getDate()).padStart(2, '0')}T09:00`;
+    await page.getByLabel('Day and time').fill(local);
+    await page.locator('#person-preview').getByRole('button', { name: 'Show' }).click();
+    const floor = result.locator('li[data-group-id="ag-berlin-coworking-floor"]');
+    await floor.waitFor();
+    assert.match(await floor.innerText(), /Billing b-ada-1: Flex desk at Berlin Mitte/);
+    assert.equal(await result.locator('li').count(), 2, 'the plan’s two groups');
+    await screenshot(page.locator('#person'), '11-person-access-at');
+  });
+
   void it('resync restores a group someone removed in SALTO KS', async () => {
     const userId = platformUserOf(stack.sim, DEMO_SITE_BERLIN_ID, 'm-ada');
     assert.ok(userId, 'Ada has a SALTO KS user on the Berlin site');

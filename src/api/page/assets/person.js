@@ -15,6 +15,8 @@ const detail = {
   /** @type {string | null} */
   error: null,
   rendered: '',
+  /** The "access at an instant" form: its value (datetime-local, the browser's zone) and answer. */
+  preview: { at: '', /** @type {any} */ answer: null, /** @type {string | null} */ error: null },
 };
 
 export function selectedPerson() {
@@ -127,6 +129,94 @@ function reservationsTable(reservations) {
   );
 }
 
+/** The groups a preview gives, with why, or a line saying there are none. @param {any} answer */
+function previewResult(answer) {
+  /** @type {HTMLElement[]} */
+  const items = [];
+  for (const [siteId, groupIds] of Object.entries(answer.desired ?? {})) {
+    for (const groupId of /** @type {string[]} */ (groupIds)) {
+      const reasons = answer.reasons?.[siteId]?.[groupId] ?? [];
+      items.push(
+        h(
+          'li',
+          { 'data-group-id': groupId },
+          `${groupName(siteId, groupId)} at ${siteName(siteId)}: `,
+          reasons.map((/** @type {any} */ r) => reasonText(r)).join('; '),
+        ),
+      );
+    }
+  }
+  return h(
+    'div',
+    { id: 'person-preview-result', role: 'status' },
+    h('p', {}, `At ${when(answer.at)}:`),
+    items.length ? h('ul', {}, items) : h('p', {}, 'No access group at that instant.'),
+    h(
+      'p',
+      { class: 'muted small' },
+      answer.changesNextAt
+        ? `Changes next by itself at ${when(answer.changesNextAt)}.`
+        : 'No change by itself after that.',
+    ),
+  );
+}
+
+/**
+ * "What will they hold on Monday?": the rules at that instant over what Deskworks has said so far.
+ * @param {string} personId
+ * @param {() => void} rerender
+ */
+function previewForm(personId, rerender) {
+  const input = h('input', {
+    type: 'datetime-local',
+    id: 'person-preview-at',
+    value: detail.preview.at,
+    required: true,
+  });
+  // Kept as typed: the page re-renders the person when its access changes.
+  input.addEventListener('input', () => {
+    detail.preview.at = /** @type {HTMLInputElement} */ (input).value;
+  });
+  const show = h('button', { type: 'submit' }, 'Show');
+  const form = h(
+    'form',
+    { id: 'person-preview', class: 'inline' },
+    h('label', { for: 'person-preview-at' }, 'Day and time'),
+    input,
+    show,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = /** @type {HTMLInputElement} */ (input).value;
+    void busy(show, async () => {
+      detail.preview = { at: value, answer: null, error: null };
+      const instant = new Date(value);
+      try {
+        if (Number.isNaN(instant.getTime())) throw new Error('Pick a day and a time.');
+        const at = encodeURIComponent(instant.toISOString());
+        detail.preview.answer = await get(`/api/people/${encodeURIComponent(personId)}/access?at=${at}`);
+        await loadGroupsOf(Object.keys(detail.preview.answer.desired ?? {}));
+      } catch (err) {
+        detail.preview.error = errorText(err);
+      }
+      rerender();
+    });
+  });
+  return h(
+    'section',
+    { 'aria-labelledby': 'person-preview-title' },
+    h('h3', { id: 'person-preview-title' }, 'Access at another instant'),
+    h(
+      'p',
+      { class: 'hint' },
+      'From what Deskworks has said so far: their plans, reservations not cancelled and, for a co-member, the master’s plans then.',
+    ),
+    form,
+    detail.preview.error ? h('p', { class: 'error', role: 'alert' }, detail.preview.error) : null,
+    detail.preview.answer ? previewResult(detail.preview.answer) : null,
+  );
+}
+
 /** @param {(id: string) => void} openPerson */
 function renderDetail(openPerson) {
   const section = byId('person');
@@ -196,6 +286,7 @@ function renderDetail(openPerson) {
           ),
           groupsTable(view),
           reservationsTable(view.reservations ?? []),
+          previewForm(personId, () => renderDetail(openPerson)),
         ]
       : null,
     h('div', { class: 'actions' }, resync, workflowLink(personId)),
@@ -228,6 +319,7 @@ export async function showPerson(personId, openPerson) {
   detail.view = null;
   detail.error = null;
   detail.rendered = '';
+  detail.preview = { at: '', answer: null, error: null };
   byId('person-resync-note').textContent = '';
   showError('person-resync-error', null);
   renderDetail(openPerson);
