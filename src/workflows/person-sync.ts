@@ -540,6 +540,7 @@ async function settleSite(
     want.filter((g) => !refused.includes(g)).every((g) => (state.applied[siteId] ?? []).includes(g));
   if (retiring && newHomeReady) await retire(state, input, siteId, retiring);
   await handOverOrphanContributions(state, input, siteId);
+  await redirectContributions(state, input, siteId);
 
   const user = state.users[siteId];
   if (!user || want.length > 0) return;
@@ -555,6 +556,45 @@ async function settleSite(
     user.blocked = blocked;
   }
   if (profile) await updateProfileIfChanged(user, profile, siteId);
+}
+
+/** Patch: contributions held by a record that is not the owner go on to the owner. */
+export const REDIRECT_CONTRIBUTIONS_PATCH = 'redirect-contributions';
+
+/**
+ * A record that contributes to another's user can still hold contributions of the same e-mail:
+ * others sent them while its alias stood on the user (a claim that then lost to another record's).
+ * Nobody would ever give those groups; each contributor is told the owner instead, and sends its
+ * groups there on its next pass. (A contributor that is the owner itself is left alone: the
+ * alias on the user settles which of the two owns it.)
+ */
+async function redirectContributions(state: SyncState, input: SyncInput, siteId: string): Promise<void> {
+  const link = state.sharedWith[siteId];
+  if (!link) return;
+  const stranded = Object.keys(state.contributions[siteId] ?? {}).filter((contributorId) => {
+    const contribution = state.contributions[siteId]?.[contributorId];
+    return (
+      contributorId !== link.ownerId &&
+      contribution !== undefined &&
+      sameEmail(contribution.email, link.email)
+    );
+  });
+  // Histories that met stranded contributions before this release kept them.
+  if (stranded.length === 0 || !patched(REDIRECT_CONTRIBUTIONS_PATCH)) return;
+  for (const contributorId of stranded.sort()) {
+    state.sharedSeq++;
+    await coordination.signalPerson({
+      personId: contributorId,
+      event: {
+        type: 'shared-owner-changed',
+        eventId: `${personWorkflowId(input.personId)}:redirect:${siteId}:${state.sharedSeq}`,
+        siteId,
+        ownerId: link.ownerId,
+      },
+    });
+    delete state.contributions[siteId]?.[contributorId];
+  }
+  if (Object.keys(state.contributions[siteId] ?? {}).length === 0) delete state.contributions[siteId];
 }
 
 /** Patch: an old user deleted by hand before its hand-over no longer fails every pass. */

@@ -28,6 +28,13 @@ const FOUND: Record<string, Case> = {
   'an owner whose shared user was deleted by hand changes e-mail: the others still get a user': JSON.parse(
     '{"world":{"zones":[0],"sites":1,"members":[0,0],"comembers":[0],"nonmembers":[0],"preexisting":[],"plans":[{"product":0,"center":0,"start":-1,"length":0},{"product":1,"center":0,"start":0,"length":null},{"product":0,"center":0,"start":0,"length":null},"none",null],"links":[1,null],"anchor":{"minute":0,"dstHoursBefore":null},"base":{"centerSites":[0,null,null],"products":[[0],[0,1],[0],[0],[0],[0]],"units":[[],[1],[0],[2],[0],[0]]}},"steps":[{"t":"hand","op":"deleteUser","site":0,"user":0,"group":0},{"t":"member","who":1,"op":"email","email":1,"via":"event","d":"now"},{"t":"billing","who":0,"b":0,"op":"set","product":0,"center":0,"start":0,"length":null,"active":true,"via":"event","d":"now"}]}',
   ) as Case,
+  // A member and two co-members with one e-mail, two users of it made before the integration: a
+  // co-member sent its groups to the member's claim, which then lost to the other co-member's; the
+  // member, now contributing itself, kept those groups and nobody gave them. Timing-dependent here
+  // (5 of about 300 tries while shrinking); test/workflows/edge-cases.test.ts makes it deterministic.
+  'groups sent to a claim that then lost reach the owner': JSON.parse(
+    '{"world":{"zones":[1,5],"sites":1,"members":[5],"comembers":[0,5],"nonmembers":[4,1],"preexisting":[{"site":1,"email":0},{"site":0,"email":0}],"plans":[{"product":0,"center":0,"start":0,"length":0},{"product":1,"center":0,"start":-2,"length":null},{"product":0,"center":0,"start":-1,"length":null},"none",{"product":1,"center":0,"start":-1,"length":null}],"links":[0,0],"anchor":{"minute":1024,"dstHoursBefore":null},"base":{"centerSites":[0,1,null],"products":[[3,0],[2],[0],[2],[0],[3,1]],"units":[[0,1],[3],[1],[1],[1],[1]]}},"steps":[{"t":"advance","kind":"days","n":1},{"t":"res","r":1,"op":"create","customer":2,"center":2,"unit":0,"start":10,"dur":3,"d":"later"},{"t":"fault","kind":"429","n":2,"method":"GET"},{"t":"check"},{"t":"setup","op":"unit","center":0,"item":0,"groups":[0]},{"t":"setup","op":"center","center":0,"site":0},{"t":"res","r":2,"op":"create","customer":2,"center":2,"unit":1,"start":30,"dur":9,"d":"now"},{"t":"check"},{"t":"advance","kind":"edge","nth":2,"off":4},{"t":"advance","kind":"edge","nth":1,"off":2},{"t":"fault","kind":"429","n":1,"method":null}]}',
+  ) as Case,
 };
 
 const CI_RUNS = 20;

@@ -346,6 +346,66 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     assert.equal((await e.access('m-adopt-b')).inSync, true);
   });
 
+  it('item 6: groups sent to a claim that then lost go on to the record that owns the user', async () => {
+    const now = await e.now();
+    const shared = 'three-records@example.com';
+    const siteUserId = await createUserInSalto(e.sim, BERLIN_SITE, {
+      firstName: 'Tri',
+      lastName: 'Records',
+      email: shared,
+      groups: [],
+    });
+    const aliasNow = async (): Promise<string | null | undefined> =>
+      (await e.saltoUser(BERLIN_SITE, shared))?.alias;
+    await e.tellPerson(
+      'm-tri-a',
+      memberSnapshot('m-tri-a', {
+        updatedAt: iso(now),
+        profile: { firstName: 'Tri', lastName: 'Records', email: shared },
+        billings: [billing({ id: 'b-tri-a', productId: 'flex', centerId: 'berlin' })],
+      }),
+    );
+    await e.eventually(async () => (await aliasNow()) === 'deskworks:m-tri-a', 'the first claim');
+    await e.settled('person-m-tri-a');
+    // A guest with the same e-mail finds the user under the first claim's alias and sends its room there.
+    const times = { id: 'r-tri', start: iso(now + 5 * MINUTE), end: iso(now + 3 * HOUR) };
+    await e.tellReservation(
+      'r-tri',
+      reservationSnapshot({ ...times, updatedAt: iso(now) }, { id: 'nm-tri', email: shared }),
+    );
+    await e.eventually(
+      async () => ((await e.access('nm-tri')).sharedWith[BERLIN_SITE] === 'm-tri-a' ? true : undefined),
+      'the guest contributes to the first claim',
+    );
+    await e.settled('person-nm-tri');
+    // A second member claimed the same user in the same instant (the race of the test above), and wins.
+    await setAliasInSalto(e.sim, BERLIN_SITE, siteUserId, null);
+    await e.tellPerson(
+      'm-tri-b',
+      memberSnapshot('m-tri-b', {
+        updatedAt: iso(now),
+        profile: { firstName: 'Tri', lastName: 'Records', email: shared },
+        billings: [billing({ id: 'b-tri-b', productId: 'office', centerId: 'berlin' })],
+      }),
+    );
+    await e.eventually(async () => (await aliasNow()) === 'deskworks:m-tri-b', 'the second claim');
+    await e.settled('person-m-tri-b');
+    await e.advance(CLAIM_CONFIRM_MS + MINUTE);
+    await holds(
+      BERLIN_SITE,
+      shared,
+      [...FLEX, OFFICE, SPREE],
+      'the owner holds all three records’ groups',
+    );
+    assert.equal(await aliasNow(), 'deskworks:m-tri-b');
+    await e.settled('person-m-tri-a');
+    await e.settled('person-nm-tri');
+    assert.deepEqual((await e.access('nm-tri')).sharedWith, { [BERLIN_SITE]: 'm-tri-b' }, 'told the owner');
+    const loser = await e.access('m-tri-a');
+    assert.deepEqual(loser.sharedWith, { [BERLIN_SITE]: 'm-tri-b' });
+    assert.deepEqual(loser.desired[BERLIN_SITE], [...FLEX].sort(), 'holds nothing for the guest any more');
+  });
+
   it('item 7: an e-mail change gives the new user its groups before the old user goes, also where nothing is held', async () => {
     const now = await e.now();
     await e.tellPerson(
