@@ -2,7 +2,7 @@
 // from everything else (a bug, or a request Temporal refused: answer 500, never a 503 that
 // would have Deskworks retry a poison event forever as if Temporal were only down).
 import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, NamespaceNotFoundError } from '@temporalio/common';
 
 /** The problems of a set-up change the set-up workflow rejected, or null for any other error. */
 export function setupRejection(err: unknown): { field: string; message: string }[] | null {
@@ -47,10 +47,15 @@ const GRPC_STATUS_NAME = new Map<number, string>(
   Object.entries(GRPC_STATUS).map(([name, code]) => [code, name]),
 );
 
-/** "Temporal unreachable or timed out": the only gRPC answers that make a 503. */
+/**
+ * "Temporal unreachable, timed out or overloaded": the only gRPC answers that make a 503.
+ * RESOURCE_EXHAUSTED is Temporal asking to be called later (a rate limit, a busy workflow or
+ * shard, as after a restart with a backlog): the event is fine, only early.
+ */
 const UNREACHABLE_STATUSES: ReadonlySet<number> = new Set([
   GRPC_STATUS.UNAVAILABLE,
   GRPC_STATUS.DEADLINE_EXCEEDED,
+  GRPC_STATUS.RESOURCE_EXHAUSTED,
 ]);
 
 /** Node's socket errors: the connection to Temporal could not be made or was lost. */
@@ -82,13 +87,17 @@ function causeChain(err: unknown): unknown[] {
 }
 
 /**
- * True only when Temporal could not be reached or did not answer in time: a gRPC UNAVAILABLE or
- * DEADLINE_EXCEEDED (the client wraps it in a ServiceError, hence the walk down the causes), or a
- * connection error. The first gRPC status met decides: INVALID_ARGUMENT and every other answer of
- * the server, and any error that is not about the connection (a bug), are not "unreachable".
+ * True only when Temporal could not be reached, did not answer in time or asked to be called later:
+ * a gRPC UNAVAILABLE, DEADLINE_EXCEEDED or RESOURCE_EXHAUSTED (the client wraps it in a
+ * ServiceError, hence the walk down the causes), a connection error, or the namespace not found
+ * (a server still starting answers that before it loads its namespaces; a wrong
+ * TEMPORAL_NAMESPACE too, and the log says so: either way the event is not at fault). The first
+ * gRPC status met decides: INVALID_ARGUMENT and every other answer of the server, and any error
+ * that is not about the connection (a bug), are not "unreachable".
  */
 export function isTemporalUnreachable(err: unknown): boolean {
   for (const at of causeChain(err)) {
+    if (at instanceof NamespaceNotFoundError) return true;
     if (isGrpcServiceError(at)) return UNREACHABLE_STATUSES.has(at.code);
     if (!(at instanceof Error)) continue;
     const errno = (at as NodeJS.ErrnoException).code;

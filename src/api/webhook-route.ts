@@ -87,7 +87,7 @@ export function webhookRouter(options: WebhookOptions): Router {
       } catch (err) {
         if (isTemporalUnreachable(err)) {
           // Deskworks retries a 503: nothing is lost, the event is accepted once Temporal is back.
-          logFailure(options.log, event, 'Temporal unreachable, answered 503', err);
+          logFailure(options.log, event, 'Temporal unavailable, answered 503', err);
           res.set('Retry-After', '5').status(503).json({ error: 'unavailable' });
           return;
         }

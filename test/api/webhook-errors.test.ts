@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Metadata, status, type ServiceError as GrpcServiceError } from '@grpc/grpc-js';
 import { type Client, ServiceError } from '@temporalio/client';
+import { NamespaceNotFoundError } from '@temporalio/common';
 import { createApiApp } from '../../src/api/app';
 import { serveOnFreePort, type LocalServer } from '../helpers/local-server';
 import { sendSignedEvent, type HttpAnswer } from '../helpers/http-calls';
@@ -144,6 +145,17 @@ void describe('the event endpoint when handing the event to Temporal fails', () 
   void it('503 + Retry-After when Temporal did not answer in time (gRPC DEADLINE_EXCEEDED)', async () => {
     fake.failWith = clientError(status.DEADLINE_EXCEEDED, 'Deadline exceeded after 5.001s');
     assertUnavailable(await send(memberUpdated()));
+  });
+
+  void it('503 + Retry-After when Temporal asks to be called later (gRPC RESOURCE_EXHAUSTED)', async () => {
+    fake.failWith = clientError(status.RESOURCE_EXHAUSTED, 'namespace rate limit exceeded');
+    assertUnavailable(await send(memberUpdated()));
+  });
+
+  void it('503 + Retry-After when the namespace is not found (a server still loading its namespaces)', async () => {
+    fake.failWith = new NamespaceNotFoundError('default');
+    assertUnavailable(await send(memberUpdated()));
+    assert.match(logged.join('\n'), /NamespaceNotFoundError: Namespace not found: 'default'/);
   });
 
   void it('503 + Retry-After on a connection error below the client', async () => {
