@@ -3,7 +3,7 @@
 // told them, and for a co-member the master's own billings at T; nothing that Deskworks has not
 // said yet (a renewal, a deactivation, a new booking) is guessed.
 import { computeDesiredAccess } from './entitlements';
-import { entitlementInput, type PersonFacts } from './person-state';
+import { entitlementInput, reservationGrants, type PersonFacts } from './person-state';
 import type { DesiredAccess, EntitlementInput, ReservationGrant, Setup } from './types';
 
 export interface AccessPreview {
@@ -18,15 +18,7 @@ export interface AccessPreview {
  * yet: one still `scheduled` now is granted in its window. The window decides the rest.
  */
 function reservationsKnownNow(facts: PersonFacts): ReservationGrant[] {
-  return Object.values(facts.reservations)
-    .filter((r) => r.state === 'scheduled' || r.state === 'granted')
-    .map((r) => ({
-      reservationId: r.reservationId,
-      unitId: r.unitId,
-      centerId: r.centerId,
-      windowStart: r.windowStart,
-      windowEnd: r.windowEnd,
-    }));
+  return reservationGrants(facts, ['scheduled', 'granted']);
 }
 
 /** The person's own facts as known now, with no master: what the rules take at any instant. */

@@ -1,7 +1,13 @@
 // A person's Deskworks-side facts and the pure rules for folding events into them.
 // Events arrive duplicated and out of order: each fact keeps the `updatedAt` it came with,
 // and an older snapshot never overwrites a newer one (last writer wins, per fact).
-import type { PersonEvent, Profile, ReservationStatusEvent, ReservationStatusKey } from './person-events';
+import type {
+  PersonEvent,
+  Profile,
+  ReservationState,
+  ReservationStatusEvent,
+  ReservationStatusKey,
+} from './person-events';
 import type {
   Billing,
   EntitlementInput,
@@ -234,10 +240,10 @@ function setBilling(f: PersonFacts, billing: Billing, at: IsoInstant): void {
 }
 
 /** The facts the entitlement rules read. A deleted person is entitled to nothing. */
-export function entitlementInput(f: PersonFacts): EntitlementInput {
-  if (f.deletedAt !== null) return { status: 'inactive', billings: [], master: null, reservations: [] };
-  const reservations: ReservationGrant[] = Object.values(f.reservations)
-    .filter((r) => r.state === 'granted')
+/** The person's reservations in these states, as the rules take them. */
+export function reservationGrants(f: PersonFacts, states: readonly ReservationState[]): ReservationGrant[] {
+  return Object.values(f.reservations)
+    .filter((r) => states.includes(r.state))
     .map((r) => ({
       reservationId: r.reservationId,
       unitId: r.unitId,
@@ -245,6 +251,11 @@ export function entitlementInput(f: PersonFacts): EntitlementInput {
       windowStart: r.windowStart,
       windowEnd: r.windowEnd,
     }));
+}
+
+export function entitlementInput(f: PersonFacts): EntitlementInput {
+  if (f.deletedAt !== null) return { status: 'inactive', billings: [], master: null, reservations: [] };
+  const reservations = reservationGrants(f, ['granted']);
   const masterGroups = (f.masterGroupsFrom ?? f.masterId) === f.masterId ? f.masterGroups : {};
   return {
     status: f.isMember ? f.status : 'active',

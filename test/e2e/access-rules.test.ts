@@ -18,6 +18,7 @@ import {
 import { startStack, type Stack } from '../helpers/stack';
 import {
   BERLIN,
+  berlinDeskMember,
   BROOKLYN,
   emailOf,
   GROUPS,
@@ -285,22 +286,7 @@ describe('access rules, end to end', () => {
   it('GET /api/people/:id/access?at=: what a member and its co-member will hold at an instant, and why', async () => {
     const DAY = 24 * 60 * 60_000;
     const id = uniqueId('m');
-    const master = memberSnapshot({
-      id,
-      centerId: BERLIN.centerId,
-      firstName: 'Ada',
-      lastName: `Tester ${id}`,
-      email: emailOf(id),
-      recurringBillings: [
-        billing({
-          id: `b-${id}`,
-          productId: PRODUCT_DESK,
-          centerId: BERLIN.centerId,
-          startDate: localDay(BERLIN.timeZone, -1),
-          endDate: localDay(BERLIN.timeZone, 10),
-        }),
-      ],
-    });
+    const master = berlinDeskMember(id, 'Ada', `Tester ${id}`, localDay(BERLIN.timeZone, 10));
     await send(memberCreated(master));
     const comember = newMember(null);
     await send(comemberAdded(master.id, comember));

@@ -75,8 +75,16 @@ export function localDay(timeZone: string, days = 0): string {
   return addDays(localDateAt(Date.now(), timeZone), days);
 }
 
-/** A member at Berlin with a hot desk since yesterday (GROUPS.deskBerlin), named as given. */
-export function berlinDeskMember(id: string, firstName: string, lastName: string) {
+/**
+ * A member at Berlin with a hot desk since yesterday (GROUPS.deskBerlin), named as given; the
+ * plan's last day is `endDate` (a Berlin calendar date), open-ended without it.
+ */
+export function berlinDeskMember(
+  id: string,
+  firstName: string,
+  lastName: string,
+  endDate: string | null = null,
+) {
   return memberSnapshot({
     id,
     centerId: BERLIN.centerId,
@@ -89,6 +97,7 @@ export function berlinDeskMember(id: string, firstName: string, lastName: string
         productId: PRODUCT_DESK,
         centerId: BERLIN.centerId,
         startDate: localDay(BERLIN.timeZone, -1),
+        endDate,
       }),
     ],
   });
