@@ -13,6 +13,8 @@ import { ImportStaging } from './import/import-staging';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig, requireSet } from './config';
 import { saltoFromConfig } from './runtime/salto-from-env';
+import { createMetricsRegistry } from './metrics/registry';
+import { saltoExchangeMetrics } from './metrics/salto-metrics';
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const API_SHUTDOWN_GRACE_MS = 10_000;
@@ -23,7 +25,8 @@ function main(): void {
   const temporal = temporalConnectionSettings();
   const keys = payloadKeysFromEnv();
   if (keys === null) process.stderr.write(`${UNENCRYPTED_WARNING}\n`);
-  const salto = saltoFromConfig(config);
+  const metrics = createMetricsRegistry('api');
+  const salto = saltoFromConfig(config, saltoExchangeMetrics(metrics));
   const codec = keys ? new EncryptionCodec(keys) : null;
   // Short reconnect back-off: after an outage the API accepts events again within seconds.
   const connection = Connection.lazy({
@@ -45,6 +48,7 @@ function main(): void {
     cookieKey: config.ADMIN_TOKEN!,
   };
   const app = createApiApp({
+    metrics,
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     webhookSecrets: config.DESKWORKS_WEBHOOK_SECRET!,

@@ -10,6 +10,8 @@ import { startHealthServer } from './runtime/health-server';
 import { ensureReconcileSchedule, ensureSetupWorkflow } from './runtime/long-lived-workflows';
 import { payloadKeysFromEnv, UNENCRYPTED_WARNING } from './runtime/payload-keys-from-env';
 import { saltoFromConfig } from './runtime/salto-from-env';
+import { createMetricsRegistry } from './metrics/registry';
+import { saltoExchangeMetrics } from './metrics/salto-metrics';
 import { ensureSearchAttributes } from './runtime/search-attributes-registration';
 import {
   connectClientWithRetry,
@@ -32,7 +34,8 @@ async function main(): Promise<void> {
   const keys = payloadKeysFromEnv();
   if (keys === null) process.stderr.write(`${UNENCRYPTED_WARNING}\n`);
   const dataConverter = dataConverterFor(keys);
-  const { client: saltoClient } = saltoFromConfig(config);
+  const metrics = createMetricsRegistry('worker');
+  const { client: saltoClient } = saltoFromConfig(config, saltoExchangeMetrics(metrics));
   const { namespace } = temporal;
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
 
@@ -100,8 +103,10 @@ async function main(): Promise<void> {
             };
           },
           log,
+          metrics,
         );
-  if (health) log(`worker health on http://0.0.0.0:${config.WORKER_HEALTH_PORT}/healthz`);
+  if (health)
+    log(`worker health on http://0.0.0.0:${config.WORKER_HEALTH_PORT}/healthz, metrics on /metrics there`);
   await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks finished
   health?.close();
   await connection.close();

@@ -18,6 +18,8 @@ import { setupRouter, type SetupSaltoCheck } from './setup-routes';
 import { statusRouter } from './status-routes';
 import { webhookRouter } from './webhook-route';
 import type { SetupWorkflowInput } from '../workflows/setup';
+import type { Registry } from 'prom-client';
+import { webhookMetrics } from '../metrics/webhook-metrics';
 
 export interface ApiOptions {
   client: Client;
@@ -51,6 +53,8 @@ export interface ApiOptions {
   payloadCodec?: PayloadCodec | null;
   /** POST /api/import and its progress; absent: those routes answer 404. */
   imports?: { staging: ImportStaging; rowsPerSecond: number };
+  /** Served at GET /metrics (Prometheus text), and fed by the webhook; absent: no /metrics. */
+  metrics?: Registry;
 }
 
 export function createApiApp(options: ApiOptions): Express {
@@ -77,8 +81,17 @@ export function createApiApp(options: ApiOptions): Express {
     }
   });
 
+  const metrics = options.metrics;
+  if (metrics) {
+    // No personal data in any series; like /healthz, for the scraper on the internal network.
+    app.get('/metrics', async (_req, res) => {
+      res.set('Content-Type', metrics.contentType).send(await metrics.metrics());
+    });
+  }
+
   app.use(
     webhookRouter({
+      ...(metrics ? { metrics: webhookMetrics(metrics) } : {}),
       client: options.client,
       taskQueue: options.taskQueue,
       setupDefaults: options.setupDefaults,

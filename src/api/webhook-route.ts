@@ -3,7 +3,8 @@
 // or timed out; 500 for any other failure (a bug, a request Temporal refused), which the log
 // describes and the answer does not.
 import express, { type Request, type Response, type Router } from 'express';
-import { parseDeskworksEvent, type DeskworksEvent } from './deskworks-events';
+import type { WebhookMetrics } from '../metrics/webhook-metrics';
+import { DESKWORKS_EVENT_TYPES, parseDeskworksEvent, type DeskworksEvent } from './deskworks-events';
 import { deliver, deliveryFor, type RouterOptions } from './event-router';
 import { verifyDeskworksSignature } from './signature';
 import { describeErrorForLog, isTemporalOverLimit, isTemporalUnreachable } from './temporal-errors';
@@ -16,6 +17,16 @@ export interface WebhookOptions extends RouterOptions {
   secrets: string[];
   now?: () => number;
   log: (line: string) => void;
+  /** Counts each call's outcome (GET /metrics); absent: nothing is counted. */
+  metrics?: WebhookMetrics;
+}
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(DESKWORKS_EVENT_TYPES);
+
+/** The event type of a body for a metric label: one of the contract's, else unknown (bounded labels). */
+function typeLabel(json: unknown): string | null {
+  const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+  return typeof type === 'string' && KNOWN_TYPES.has(type) ? type : null;
 }
 
 const PERSONAL_FIELDS: ReadonlySet<string> = new Set(['firstName', 'lastName', 'email', 'phone']);
@@ -40,10 +51,12 @@ function logFailure(log: (line: string) => void, event: DeskworksEvent, what: st
 export function webhookRouter(options: WebhookOptions): Router {
   const router = express.Router();
   const now = options.now ?? Date.now;
+  const count: WebhookMetrics = options.metrics ?? (() => undefined);
   router.post(
     '/webhooks/deskworks',
     (req, res, next) => {
       if (!req.is('application/json')) {
+        count(null, { result: 'refused', reason: 'media_type' });
         res
           .status(415)
           .json({ error: 'unsupported_media_type', message: 'Content-Type must be application/json' });
@@ -61,6 +74,7 @@ export function webhookRouter(options: WebhookOptions): Router {
         nowMs: now(),
       });
       if (!verdict.ok) {
+        count(null, { result: 'refused', reason: 'signature' });
         options.log(`webhook rejected: signature ${verdict.reason}`);
         res.status(401).json({ error: 'invalid_signature' });
         return;
@@ -69,6 +83,7 @@ export function webhookRouter(options: WebhookOptions): Router {
       try {
         json = JSON.parse(rawBody.toString('utf8'));
       } catch {
+        count(null, { result: 'refused', reason: 'json' });
         res
           .status(400)
           .json({ error: 'invalid_event', issues: [{ path: '', message: 'body is not valid JSON' }] });
@@ -76,6 +91,7 @@ export function webhookRouter(options: WebhookOptions): Router {
       }
       const parsed = parseDeskworksEvent(json);
       if (!parsed.ok) {
+        count(typeLabel(json), { result: 'refused', reason: 'schema' });
         res.status(400).json({ error: 'invalid_event', issues: parsed.issues });
         return;
       }
@@ -87,6 +103,7 @@ export function webhookRouter(options: WebhookOptions): Router {
       } catch (err) {
         if (isTemporalUnreachable(err)) {
           // Deskworks retries a 503: nothing is lost, the event is accepted once Temporal is back.
+          count(event.type, { result: 'unavailable', reason: 'temporal_unavailable' });
           logFailure(options.log, event, 'Temporal unavailable, answered 503', err);
           res.set('Retry-After', '5').status(503).json({ error: 'unavailable' });
           return;
@@ -94,14 +111,17 @@ export function webhookRouter(options: WebhookOptions): Router {
         if (isTemporalOverLimit(err)) {
           // The owning workflow takes no more signals until a worker continues it as new: the
           // event is early, not wrong; Deskworks retries a 503 and nothing is lost.
+          count(event.type, { result: 'unavailable', reason: 'workflow_over_limit' });
           logFailure(options.log, event, 'its workflow is over its signal limit, answered 503', err);
           res.set('Retry-After', '30').status(503).json({ error: 'unavailable' });
           return;
         }
+        count(event.type, { result: 'failed', reason: 'internal' });
         logFailure(options.log, event, 'handing it to Temporal failed, answered 500', err);
         res.status(500).json({ error: 'internal' });
         return;
       }
+      count(event.type, { result: 'accepted', reason: 'ok' });
       options.log(`webhook ${event.type} ${event.id} accepted`);
       res.status(202).json({ accepted: true, eventId: event.id });
     },

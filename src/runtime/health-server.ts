@@ -1,6 +1,7 @@
 // A process without an HTTP API of its own (the worker) answers GET /healthz here, for the
-// container's health check and for orchestrators.
+// container's health check and for orchestrators, and GET /metrics for Prometheus.
 import { createServer, type Server } from 'node:http';
+import type { Registry } from 'prom-client';
 
 export interface HealthReport {
   healthy: boolean;
@@ -12,8 +13,19 @@ export function startHealthServer(
   port: number,
   report: () => Promise<HealthReport>,
   log: (line: string) => void,
+  metrics?: Registry,
 ): Promise<Server> {
   const server = createServer((req, res) => {
+    if (metrics && req.method === 'GET' && req.url === '/metrics') {
+      metrics.metrics().then(
+        (text) => res.writeHead(200, { 'Content-Type': metrics.contentType }).end(text),
+        (error: unknown) => {
+          log(`metrics failed: ${String(error)}`);
+          res.writeHead(500, { 'Content-Type': 'text/plain' }).end('metrics failed');
+        },
+      );
+      return;
+    }
     if (req.method !== 'GET' || req.url !== '/healthz') {
       res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"not_found"}');
       return;

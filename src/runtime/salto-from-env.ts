@@ -12,8 +12,12 @@ import {
   type SaltoAccount,
   type SaltoConnectionParts,
 } from '../salto';
+import type { SaltoExchange } from '../salto/client';
 
-export function saltoFromConfig(config: Config): SaltoConnectionParts & { account: SaltoAccount } {
+export function saltoFromConfig(
+  config: Config,
+  onExchange?: (exchange: SaltoExchange) => void,
+): SaltoConnectionParts & { account: SaltoAccount } {
   const account = saltoAccountFromConfig(config);
   if (!account) {
     throw new ConfigError([
@@ -46,6 +50,7 @@ export function saltoFromConfig(config: Config): SaltoConnectionParts & { accoun
       timeoutMs: config.SALTO_KS_REQUEST_TIMEOUT_MS,
       logger: consoleSaltoLogger,
       abortSignal: currentActivityCancellation,
+      ...(onExchange ? { onExchange } : {}),
     }),
   };
 }

@@ -37,6 +37,29 @@ export interface SaltoClientOptions {
   logger?: SaltoLogger;
   /** The signal that cancels the current call, if any (the running activity's cancellation). */
   abortSignal?: () => AbortSignal | undefined;
+  /** Told of every HTTP exchange with SALTO KS, answered or not (metrics). */
+  onExchange?: (exchange: SaltoExchange) => void;
+}
+
+/** One HTTP exchange with the Connect API, as metrics see it: no ids, no bodies. */
+export interface SaltoExchange {
+  method: string;
+  /** The path with its ids as the contract writes them: `/v1.2/sites/{s}/users/{u}`. */
+  endpoint: string;
+  /** The HTTP status, or `timeout`, `network_error` or `aborted` when nothing was answered. */
+  outcome: string;
+  seconds: number;
+}
+
+/** The segments after which a path holds an id, and how the contract names that id. */
+const ID_AFTER: Record<string, string> = { sites: '{s}', users: '{u}', access_groups: '{ag}' };
+
+/** A request path with its ids replaced by their names: a bounded set of metric labels. */
+export function endpointOf(path: string): string {
+  const parts = path.split('/');
+  return parts
+    .map((part, i) => (i > 0 && ID_AFTER[parts[i - 1]!] !== undefined ? ID_AFTER[parts[i - 1]!] : part))
+    .join('/');
 }
 
 /** A safety net against a server whose next_page_link never ends. */
@@ -268,16 +291,32 @@ export class SaltoClient {
   private async send(method: string, url: string, body?: unknown): Promise<HttpAnswer> {
     const path = new URL(url).pathname;
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const attempt = (token: string) =>
-      exchange({
-        method,
-        url,
-        path,
-        headers: headers(token, payload !== undefined),
-        body: payload,
-        timeoutMs: this.timeoutMs,
-        signal: this.options.abortSignal?.(),
-      });
+    const attempt = async (token: string): Promise<HttpAnswer> => {
+      const started = performance.now();
+      const report = (outcome: string): void =>
+        this.options.onExchange?.({
+          method,
+          endpoint: endpointOf(path),
+          outcome,
+          seconds: (performance.now() - started) / 1000,
+        });
+      try {
+        const answer = await exchange({
+          method,
+          url,
+          path,
+          headers: headers(token, payload !== undefined),
+          body: payload,
+          timeoutMs: this.timeoutMs,
+          signal: this.options.abortSignal?.(),
+        });
+        report(String(answer.status));
+        return answer;
+      } catch (error) {
+        report(error instanceof SaltoError ? error.kind : 'aborted');
+        throw error;
+      }
+    };
 
     let token = await this.options.auth.accessToken();
     let answer = await attempt(token);

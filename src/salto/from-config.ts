@@ -1,7 +1,7 @@
 // Builds the connection and the client from configuration (src/config.ts), so the worker
 // and the API wire SALTO KS the same way.
 import type { Config } from '../config';
-import { SaltoClient } from './client';
+import { SaltoClient, type SaltoClientOptions } from './client';
 import type { SaltoLogger } from './logger';
 import { SaltoOAuth, type PasswordCredentials } from './oauth';
 import type { TokenStore } from './token-store';
@@ -43,6 +43,7 @@ export function createSaltoConnection(
     timeoutMs: number;
     logger?: SaltoLogger;
     abortSignal?: () => AbortSignal | undefined;
+    onExchange?: SaltoClientOptions['onExchange'];
   },
 ): SaltoConnectionParts {
   const auth = new SaltoOAuth({
@@ -60,6 +61,7 @@ export function createSaltoConnection(
     timeoutMs: options.timeoutMs,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+    ...(options.onExchange ? { onExchange: options.onExchange } : {}),
   });
   return { auth, client };
 }

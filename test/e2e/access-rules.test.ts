@@ -15,7 +15,9 @@ import {
   reservationCreated,
   reservationSnapshot,
 } from '../../src/demo/event-builders';
-import { startStack, type Stack } from '../helpers/stack';
+import { sendSignedEvent } from '../helpers/http-calls';
+import { startStack, WEBHOOK_SECRET, type Stack } from '../helpers/stack';
+import { parsePrometheusText, sampleValue, type Sample } from '../metrics/prometheus-text';
 import {
   BERLIN,
   berlinDeskMember,
@@ -336,5 +338,41 @@ describe('access rules, end to end', () => {
       `/api/people/${uniqueId('nobody')}/access?at=${new Date().toISOString()}`,
     );
     assert.equal(unknown.status, 404);
+  });
+
+  it('GET /metrics counts the webhook’s events by type, result and reason, and names no one', async () => {
+    const read = async (): Promise<{ text: string; samples: Sample[] }> => {
+      const res = await fetch(`${stack.apiUrl}/metrics`);
+      assert.equal(res.status, 200);
+      const text = await res.text();
+      return { text, samples: parsePrometheusText(text).samples };
+    };
+    const before = await read();
+    const member = newMember(PRODUCT_DESK);
+    const accepted = await sendSignedEvent(stack.apiUrl, memberCreated(member), WEBHOOK_SECRET);
+    assert.equal(accepted.status, 202);
+    const forged = await sendSignedEvent(
+      stack.apiUrl,
+      memberCreated(newMember(PRODUCT_DESK)),
+      'not-the-webhook-secret',
+    );
+    assert.equal(forged.status, 401);
+    const invalid = await sendSignedEvent(
+      stack.apiUrl,
+      { ...memberCreated(member), occurredAt: 'yesterday' },
+      WEBHOOK_SECRET,
+    );
+    assert.equal(invalid.status, 400);
+    const after = await read();
+    const added = (labels: Record<string, string>): number =>
+      sampleValue(after.samples, 'deskworks_events_total', { component: 'api', ...labels }) -
+      sampleValue(before.samples, 'deskworks_events_total', { component: 'api', ...labels });
+    assert.equal(added({ type: 'member.created', result: 'accepted', reason: 'ok' }), 1);
+    assert.equal(added({ type: 'unknown', result: 'refused', reason: 'signature' }), 1);
+    assert.equal(added({ type: 'member.created', result: 'refused', reason: 'schema' }), 1);
+    assert.ok(
+      !after.text.includes(member.email) && !after.text.includes(member.id),
+      'no e-mail or id in /metrics',
+    );
   });
 });

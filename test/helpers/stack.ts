@@ -1,6 +1,7 @@
 // The whole product in one test process, for end-to-end and browser tests: a fresh Temporal dev
 // server (the CLI), the SALTO KS simulator over real HTTP, a real worker with the real
 // activities, and the real API on an ephemeral port. Nothing is mocked.
+import { createMetricsRegistry } from '../../src/metrics/registry';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -230,6 +231,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       saltoCheck: saltoSetupCheck(salto),
       payloadCodec: testPayloadCodec,
       imports: { staging: importStaging, rowsPerSecond: options.importRowsPerSecond ?? 200 },
+      metrics: createMetricsRegistry('api'),
     });
   const servers: Server[] = [];
   for (let i = 0; i < replicas; i++) {

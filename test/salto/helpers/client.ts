@@ -1,5 +1,5 @@
 // The real client, pointed at a test simulator, with a logger that captures every line.
-import { SaltoClient } from '../../../src/salto/client';
+import { SaltoClient, type SaltoClientOptions } from '../../../src/salto/client';
 import type { SaltoLogger } from '../../../src/salto/logger';
 import { SaltoOAuth, type SaltoOAuthOptions } from '../../../src/salto/oauth';
 import { InMemoryTokenStore, type TokenStore } from '../../../src/salto/token-store';
@@ -31,6 +31,7 @@ export function makeClient(
     timeoutMs?: number;
     oauth?: Partial<SaltoOAuthOptions>;
     abortSignal?: () => AbortSignal | undefined;
+    onExchange?: SaltoClientOptions['onExchange'];
   } = {},
 ): TestClient {
   const logger = capturingLogger();
@@ -53,6 +54,7 @@ export function makeClient(
     logger,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+    ...(options.onExchange ? { onExchange: options.onExchange } : {}),
   });
   return { client, auth, store, logger };
 }
