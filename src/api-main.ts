@@ -14,9 +14,11 @@ import { resolve } from 'node:path';
 import { ConfigError, loadConfig, requireSet } from './config';
 import { saltoFromConfig } from './runtime/salto-from-env';
 import { createMetricsRegistry } from './metrics/registry';
+import { createLogger, type LogLine } from './runtime/log';
 import { saltoExchangeMetrics } from './metrics/salto-metrics';
 
-const log = (line: string): void => void process.stdout.write(`${line}\n`);
+const logger = createLogger('api', process.env.LOG_FORMAT === 'pretty' ? 'pretty' : 'json');
+const log: LogLine = (msg, fields) => logger.info(msg, fields);
 const API_SHUTDOWN_GRACE_MS = 10_000;
 
 function main(): void {
@@ -26,7 +28,7 @@ function main(): void {
   const keys = payloadKeysFromEnv();
   if (keys === null) process.stderr.write(`${UNENCRYPTED_WARNING}\n`);
   const metrics = createMetricsRegistry('api');
-  const salto = saltoFromConfig(config, saltoExchangeMetrics(metrics));
+  const salto = saltoFromConfig(config, { onExchange: saltoExchangeMetrics(metrics), logger });
   const codec = keys ? new EncryptionCodec(keys) : null;
   // Short reconnect back-off: after an outage the API accepts events again within seconds.
   const connection = Connection.lazy({

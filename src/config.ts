@@ -55,6 +55,8 @@ const envSchema = z.object({
   /** Uploaded imports wait here for the workers: the API and every worker must share it. */
   IMPORT_STAGING_DIR: nonEmpty.default('data/imports'),
   IMPORT_ROWS_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(25),
+  /** `json`: one JSON object per log line (for log shippers); `pretty`: readable lines (`npm start`). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   /** The worker's GET /healthz; unset: none (two workers on one host would collide). */
   WORKER_HEALTH_PORT: port.optional(),
   /** Workflows a worker keeps in memory (its sticky cache): bounds the worker's memory. */

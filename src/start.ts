@@ -144,6 +144,8 @@ async function main(): Promise<void> {
     PAYLOAD_ENCRYPTION_KEYS: process.env.PAYLOAD_ENCRYPTION_KEYS || secrets.payloadKeys,
     SALTO_KS_CONNECTION_FILE: process.env.SALTO_KS_CONNECTION_FILE || join(dataDir, 'salto-connection.enc'),
     IMPORT_STAGING_DIR: process.env.IMPORT_STAGING_DIR || join(dataDir, 'imports'),
+    // Readable lines in a terminal; production keeps the default, one JSON object per line.
+    LOG_FORMAT: process.env.LOG_FORMAT || 'pretty',
     ADMIN_SIGNED_OUT_SESSIONS_FILE:
       process.env.ADMIN_SIGNED_OUT_SESSIONS_FILE || join(dataDir, 'signed-out-sessions.json'),
     ...(useSimulator

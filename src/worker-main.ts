@@ -11,6 +11,8 @@ import { ensureReconcileSchedule, ensureSetupWorkflow } from './runtime/long-liv
 import { payloadKeysFromEnv, UNENCRYPTED_WARNING } from './runtime/payload-keys-from-env';
 import { saltoFromConfig } from './runtime/salto-from-env';
 import { createMetricsRegistry } from './metrics/registry';
+import { createLogger, type LogLine } from './runtime/log';
+import { installSdkLogger } from './runtime/sdk-log';
 import { saltoExchangeMetrics } from './metrics/salto-metrics';
 import { ensureSearchAttributes } from './runtime/search-attributes-registration';
 import {
@@ -25,7 +27,8 @@ import { EncryptionCodec } from './shared/payload-encryption';
 import { ImportStaging } from './import/import-staging';
 import { resolve } from 'node:path';
 
-const log = (line: string): void => void process.stdout.write(`${line}\n`);
+const logger = createLogger('worker', process.env.LOG_FORMAT === 'pretty' ? 'pretty' : 'json');
+const log: LogLine = (msg, fields) => logger.info(msg, fields);
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -35,7 +38,11 @@ async function main(): Promise<void> {
   if (keys === null) process.stderr.write(`${UNENCRYPTED_WARNING}\n`);
   const dataConverter = dataConverterFor(keys);
   const metrics = createMetricsRegistry('worker');
-  const { client: saltoClient } = saltoFromConfig(config, saltoExchangeMetrics(metrics));
+  installSdkLogger(logger);
+  const { client: saltoClient } = saltoFromConfig(config, {
+    onExchange: saltoExchangeMetrics(metrics),
+    logger,
+  });
   const { namespace } = temporal;
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
 

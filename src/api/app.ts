@@ -20,6 +20,7 @@ import { webhookRouter } from './webhook-route';
 import type { SetupWorkflowInput } from '../workflows/setup';
 import type { Registry } from 'prom-client';
 import { webhookMetrics } from '../metrics/webhook-metrics';
+import type { LogLine } from '../runtime/log';
 
 export interface ApiOptions {
   client: Client;
@@ -31,7 +32,7 @@ export interface ApiOptions {
   adminRouters?: express.Router[];
   /** Routes before authentication (the OAuth callback, the set-up page). */
   publicRouters?: express.Router[];
-  log?: (line: string) => void;
+  log?: LogLine;
   now?: () => number;
   /** Where browsers reach the API; https makes the session cookie Secure. */
   publicUrl?: string;

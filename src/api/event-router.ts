@@ -6,6 +6,7 @@ import { setupName } from '../core/setup-edit';
 import type { Client } from '@temporalio/client';
 import type { PersonEvent, MemberSnapshotEvent } from '../core/person-events';
 import {
+  personWorkflowId,
   RESERVATION_WORKFLOW_TYPE,
   reservationWorkflowId,
   SETUP_WORKFLOW_ID,
@@ -32,6 +33,18 @@ export type Delivery =
   | { workflow: 'person'; personId: string; event: PersonEvent }
   | { workflow: 'reservation'; reservationId: string; event: ReservationEvent }
   | { workflow: 'setup'; event: CatalogEvent };
+
+/** The id of the workflow a delivery goes to (for the log). */
+export function deliveryWorkflowId(delivery: Delivery): string {
+  switch (delivery.workflow) {
+    case 'person':
+      return personWorkflowId(delivery.personId);
+    case 'reservation':
+      return reservationWorkflowId(delivery.reservationId);
+    case 'setup':
+      return SETUP_WORKFLOW_ID;
+  }
+}
 
 function memberSnapshot(
   eventId: string,

@@ -5,7 +5,8 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { WebhookMetrics } from '../metrics/webhook-metrics';
 import { DESKWORKS_EVENT_TYPES, parseDeskworksEvent, type DeskworksEvent } from './deskworks-events';
-import { deliver, deliveryFor, type RouterOptions } from './event-router';
+import { deliver, deliveryFor, deliveryWorkflowId, type RouterOptions } from './event-router';
+import type { LogFields, LogLine } from '../runtime/log';
 import { verifyDeskworksSignature } from './signature';
 import { describeErrorForLog, isTemporalOverLimit, isTemporalUnreachable } from './temporal-errors';
 
@@ -16,7 +17,7 @@ const DELIVERY_DEADLINE_MS = 5_000;
 export interface WebhookOptions extends RouterOptions {
   secrets: string[];
   now?: () => number;
-  log: (line: string) => void;
+  log: LogLine;
   /** Counts each call's outcome (GET /metrics); absent: nothing is counted. */
   metrics?: WebhookMetrics;
 }
@@ -44,8 +45,16 @@ function personalDataOf(value: unknown, found: string[] = []): string[] {
   return found;
 }
 
-function logFailure(log: (line: string) => void, event: DeskworksEvent, what: string, err: unknown): void {
-  log(`webhook ${event.type} ${event.id}: ${what} (${describeErrorForLog(err, personalDataOf(event.data))})`);
+/** The ids a webhook log line is about. */
+function eventFields(event: DeskworksEvent): LogFields {
+  return { eventId: event.id, eventType: event.type, workflowId: deliveryWorkflowId(deliveryFor(event)) };
+}
+
+function logFailure(log: LogLine, event: DeskworksEvent, what: string, err: unknown): void {
+  log(
+    `webhook ${event.type} ${event.id}: ${what} (${describeErrorForLog(err, personalDataOf(event.data))})`,
+    eventFields(event),
+  );
 }
 
 export function webhookRouter(options: WebhookOptions): Router {
@@ -122,7 +131,7 @@ export function webhookRouter(options: WebhookOptions): Router {
         return;
       }
       count(event.type, { result: 'accepted', reason: 'ok' });
-      options.log(`webhook ${event.type} ${event.id} accepted`);
+      options.log(`webhook ${event.type} ${event.id} accepted`, eventFields(event));
       res.status(202).json({ accepted: true, eventId: event.id });
     },
   );

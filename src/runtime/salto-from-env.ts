@@ -13,10 +13,11 @@ import {
   type SaltoConnectionParts,
 } from '../salto';
 import type { SaltoExchange } from '../salto/client';
+import type { SaltoLogger } from '../salto/logger';
 
 export function saltoFromConfig(
   config: Config,
-  onExchange?: (exchange: SaltoExchange) => void,
+  options: { onExchange?: (exchange: SaltoExchange) => void; logger?: SaltoLogger } = {},
 ): SaltoConnectionParts & { account: SaltoAccount } {
   const account = saltoAccountFromConfig(config);
   if (!account) {
@@ -48,9 +49,9 @@ export function saltoFromConfig(
     ...createSaltoConnection(account, {
       tokenStore,
       timeoutMs: config.SALTO_KS_REQUEST_TIMEOUT_MS,
-      logger: consoleSaltoLogger,
+      logger: options.logger ?? consoleSaltoLogger,
       abortSignal: currentActivityCancellation,
-      ...(onExchange ? { onExchange } : {}),
+      ...(options.onExchange ? { onExchange: options.onExchange } : {}),
     }),
   };
 }

@@ -92,7 +92,7 @@ void describe('the event endpoint when handing the event to Temporal fails', () 
       webhookSecrets: [WEBHOOK_SECRET],
       adminToken: ADMIN_TOKEN,
       setupDefaults: { reservationLeadMinutes: 15, reservationLagMinutes: 15 },
-      log: (line) => void logged.push(line),
+      log: (line, fields) => void logged.push(fields ? `${line} ${JSON.stringify(fields)}` : line),
     });
     local = await serveOnFreePort(app);
     url = local.url;
@@ -131,6 +131,13 @@ void describe('the event endpoint when handing the event to Temporal fails', () 
     assert.deepEqual(
       fake.signalled.map((s) => s.workflowId),
       ['person-mem_1042'],
+    );
+    const line = logged.find((l) => l.includes(String(event.id)));
+    assert.ok(
+      line?.endsWith(
+        JSON.stringify({ eventId: event.id, eventType: 'member.updated', workflowId: 'person-mem_1042' }),
+      ),
+      `the log line carries the ids as fields: ${line}`,
     );
   });
 
