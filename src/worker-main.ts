@@ -12,7 +12,7 @@ import { payloadKeysFromEnv, UNENCRYPTED_WARNING } from './runtime/payload-keys-
 import { saltoFromConfig } from './runtime/salto-from-env';
 import { createMetricsRegistry } from './metrics/registry';
 import { createLogger, type LogLine } from './runtime/log';
-import { installSdkLogger } from './runtime/sdk-log';
+import { freeLoopbackPort, installSdkRuntime, sdkMetricsText } from './runtime/sdk-runtime';
 import { saltoExchangeMetrics } from './metrics/salto-metrics';
 import { ensureSearchAttributes } from './runtime/search-attributes-registration';
 import {
@@ -38,7 +38,9 @@ async function main(): Promise<void> {
   if (keys === null) process.stderr.write(`${UNENCRYPTED_WARNING}\n`);
   const dataConverter = dataConverterFor(keys);
   const metrics = createMetricsRegistry('worker');
-  installSdkLogger(logger);
+  // The SDK's own metrics join the worker's /metrics, which needs the health port.
+  const sdkMetricsPort = config.WORKER_HEALTH_PORT === undefined ? null : await freeLoopbackPort();
+  installSdkRuntime(logger, sdkMetricsPort);
   const { client: saltoClient } = saltoFromConfig(config, {
     onExchange: saltoExchangeMetrics(metrics),
     logger,
@@ -110,7 +112,10 @@ async function main(): Promise<void> {
             };
           },
           log,
-          metrics,
+          {
+            registry: metrics,
+            ...(sdkMetricsPort === null ? {} : { more: () => sdkMetricsText(sdkMetricsPort) }),
+          },
         );
   if (health)
     log(`worker health on http://0.0.0.0:${config.WORKER_HEALTH_PORT}/healthz, metrics on /metrics there`);

@@ -13,12 +13,13 @@ export function startHealthServer(
   port: number,
   report: () => Promise<HealthReport>,
   log: (line: string) => void,
-  metrics?: Registry,
+  metrics?: { registry: Registry; more?: () => Promise<string> },
 ): Promise<Server> {
   const server = createServer((req, res) => {
     if (metrics && req.method === 'GET' && req.url === '/metrics') {
-      metrics.metrics().then(
-        (text) => res.writeHead(200, { 'Content-Type': metrics.contentType }).end(text),
+      Promise.all([metrics.registry.metrics(), metrics.more?.() ?? '']).then(
+        ([own, more]) =>
+          res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(`${own}\n${more}`),
         (error: unknown) => {
           log(`metrics failed: ${String(error)}`);
           res.writeHead(500, { 'Content-Type': 'text/plain' }).end('metrics failed');

@@ -43,13 +43,14 @@ export class WorkerProcesses {
   private started = 0;
 
   /** Workers beside a stack started with `workers: 0`. */
-  static forStack(stack: Stack): WorkerProcesses {
+  static forStack(stack: Stack, env?: Record<string, string>): WorkerProcesses {
     return new WorkerProcesses({
       temporalAddress: stack.env.address,
       namespace: stack.namespace,
       taskQueue: stack.taskQueue,
       saltoUrl: stack.sim.url,
       importStagingDir: stack.importStagingDir,
+      ...(env ? { env } : {}),
     });
   }
 

@@ -25,7 +25,7 @@ describe('SALTO KS calls in /metrics', () => {
       0,
       () => Promise.resolve({ healthy: true }),
       () => undefined,
-      registry,
+      { registry },
     );
     metricsUrl = `http://127.0.0.1:${(health.address() as AddressInfo).port}/metrics`;
   });
