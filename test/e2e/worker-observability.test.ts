@@ -2,6 +2,8 @@
 // port (its own series and the Temporal SDK's) and its log lines (one JSON object each), after it
 // synced a member, read as a scraper and a log shipper would. Neither names the member.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { memberCreated } from '../../src/demo/event-builders';
 import { freeLoopbackPort } from '../../src/runtime/sdk-runtime';
@@ -52,6 +54,23 @@ describe('a worker process: its metrics and its logs', { timeout: 180_000 }, () 
     assert.ok(helped.has('temporal_worker_task_slots_available'), `task slots among ${sdk.join(', ')}`);
     for (const personal of [member.email, member.firstName, member.lastName])
       assert.ok(!text.includes(personal), `/metrics does not hold ${personal}`);
+
+    // docs/grafana-dashboard.json names only series that exist, at the API or at a worker.
+    const apiText = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+    const served = new Set([...helped, ...parsePrometheusText(apiText).helped]);
+    const dashboard = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', '..', 'docs', 'grafana-dashboard.json'), 'utf8'),
+    ) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    const named = dashboard.panels.flatMap((p) =>
+      p.targets.flatMap((t) =>
+        [...t.expr.matchAll(/\b(?:deskworks|salto_ks|temporal|process|nodejs)_\w+/g)].map((m) => m[0]),
+      ),
+    );
+    assert.ok(named.length >= dashboard.panels.length, 'every panel names a series');
+    for (const name of named)
+      assert.ok(served.has(name.replace(/_(bucket|sum|count)$/, '')), `${name} (in the dashboard) is served`);
 
     const lines = worker.output
       .join('')
