@@ -20,6 +20,7 @@ import { webhookRouter } from './webhook-route';
 import type { SetupWorkflowInput } from '../workflows/setup';
 import type { Registry } from 'prom-client';
 import { webhookMetrics } from '../metrics/webhook-metrics';
+import { peopleMetrics } from '../metrics/people-metrics';
 import type { LogLine } from '../runtime/log';
 
 export interface ApiOptions {
@@ -84,6 +85,7 @@ export function createApiApp(options: ApiOptions): Express {
 
   const metrics = options.metrics;
   if (metrics) {
+    peopleMetrics(metrics, options.client);
     // No personal data in any series; like /healthz, for the scraper on the internal network.
     app.get('/metrics', async (_req, res) => {
       res.set('Content-Type', metrics.contentType).send(await metrics.metrics());

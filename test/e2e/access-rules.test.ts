@@ -30,6 +30,7 @@ import {
   PRODUCT_OFFICE,
   saltoGroupsOf,
   saltoUsersByEmail,
+  setSimulatorFaults,
   uniqueId,
   UNIT_SPREE,
   waitForSaltoGroups,
@@ -351,6 +352,7 @@ describe('access rules, end to end', () => {
     const member = newMember(PRODUCT_DESK);
     const accepted = await sendSignedEvent(stack.apiUrl, memberCreated(member), WEBHOOK_SECRET);
     assert.equal(accepted.status, 202);
+    await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin);
     const forged = await sendSignedEvent(
       stack.apiUrl,
       memberCreated(newMember(PRODUCT_DESK)),
@@ -373,6 +375,42 @@ describe('access rules, end to end', () => {
     assert.ok(
       !after.text.includes(member.email) && !after.text.includes(member.id),
       'no e-mail or id in /metrics',
+    );
+  });
+
+  it('GET /metrics counts the people out of sync with SALTO KS, as the people list’s filter does', async () => {
+    const gauge = async (name: string): Promise<number> => {
+      const text = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+      return sampleValue(parsePrometheusText(text).samples, name, { component: 'api' });
+    };
+    // Everyone of the earlier tests in sync first: the SALTO KS outage below must catch one person.
+    await stack.eventually(
+      async () => ((await gauge('people_out_of_sync')) === 0 ? true : undefined),
+      60_000,
+      'everyone in sync before',
+    );
+    const outOfSyncBefore = 0;
+    const totalBefore = await gauge('people_total');
+    await setSimulatorFaults(stack, { errors: [{ status: 503, fraction: 1, pathPrefix: '/v1.2/sites' }] });
+    const member = newMember(PRODUCT_DESK);
+    try {
+      await send(memberCreated(member));
+      await stack.eventually(
+        async () => ((await gauge('people_out_of_sync')) === outOfSyncBefore + 1 ? true : undefined),
+        // The pass gives up after the SALTO KS activity's own retries.
+        120_000,
+        'the member counted out of sync while SALTO KS fails',
+      );
+      assert.equal(await gauge('people_total'), totalBefore + 1);
+    } finally {
+      await setSimulatorFaults(stack, {});
+    }
+    assert.equal((await stack.api('POST', `/api/people/${member.id}/resync`, {})).status, 202);
+    await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin);
+    await stack.eventually(
+      async () => ((await gauge('people_out_of_sync')) === outOfSyncBefore ? true : undefined),
+      60_000,
+      'back in sync once SALTO KS answers',
     );
   });
 });
