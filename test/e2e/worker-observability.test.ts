@@ -65,7 +65,7 @@ describe('a worker process: its metrics and its logs', { timeout: 180_000 }, () 
     };
     const named = dashboard.panels.flatMap((p) =>
       p.targets.flatMap((t) =>
-        [...t.expr.matchAll(/\b(?:deskworks|salto_ks|temporal|process|nodejs)_\w+/g)].map((m) => m[0]),
+        [...t.expr.matchAll(/\b(?:deskworks|salto_ks|temporal|process|nodejs|people)_\w+/g)].map((m) => m[0]),
       ),
     );
     assert.ok(named.length >= dashboard.panels.length, 'every panel names a series');
