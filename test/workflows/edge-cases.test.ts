@@ -391,12 +391,7 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     await e.eventually(async () => (await aliasNow()) === 'deskworks:m-tri-b', 'the second claim');
     await e.settled('person-m-tri-b');
     await e.advance(CLAIM_CONFIRM_MS + MINUTE);
-    await holds(
-      BERLIN_SITE,
-      shared,
-      [...FLEX, OFFICE, SPREE],
-      'the owner holds all three records’ groups',
-    );
+    await holds(BERLIN_SITE, shared, [...FLEX, OFFICE, SPREE], 'the owner holds all three records’ groups');
     assert.equal(await aliasNow(), 'deskworks:m-tri-b');
     await e.settled('person-m-tri-a');
     await e.settled('person-nm-tri');
