@@ -6,7 +6,7 @@ import { previewAccessAt } from '../../src/core/access-preview';
 import type { PersonEvent, ReservationStatusEvent } from '../../src/core/person-events';
 import { applyPersonEvent, newPersonFacts, type PersonFacts } from '../../src/core/person-state';
 import type { Billing } from '../../src/core/types';
-import { ms, setupOf } from './fixtures';
+import { ms, reservationStatus, setupOf } from './fixtures';
 
 const setup = setupOf({
   berlin: {
@@ -49,20 +49,18 @@ function reservation(
   windowStart: string,
   windowEnd: string,
 ): PersonFacts {
-  return applyPersonEvent(facts, {
-    type: 'reservation-status',
-    eventId: `e-${++n}`,
-    reservationId: 'r-5',
-    key: { updatedAt: '2026-05-01T00:00:00.000Z', setupVersion: 1, step: state === 'scheduled' ? 0 : 1 },
-    unitId: 'room-1',
-    centerId: 'berlin',
-    start: windowStart,
-    end: windowEnd,
-    windowStart,
-    windowEnd,
-    state,
-    customer: { type: 'nonmember', profile, updatedAt: '2026-05-01T00:00:00.000Z' },
-  });
+  return applyPersonEvent(
+    facts,
+    reservationStatus({
+      reservationId: 'r-5',
+      key: { updatedAt: '2026-05-01T00:00:00.000Z', setupVersion: 1, step: state === 'scheduled' ? 0 : 1 },
+      unitId: 'room-1',
+      state,
+      windowStart,
+      windowEnd,
+      customer: { type: 'nonmember', profile, updatedAt: '2026-05-01T00:00:00.000Z' },
+    }),
+  );
 }
 
 const groupsAt = (facts: PersonFacts, at: string, master: PersonFacts | null = null) =>

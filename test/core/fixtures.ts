@@ -1,4 +1,6 @@
-// Small builders for the pure core's tests: a set-up, a member, a billing, a reservation grant.
+// Small builders for the pure core's tests: a set-up, a member, a billing, a reservation grant,
+// and what a reservation workflow tells a person.
+import type { ReservationStatusEvent } from '../../src/core/person-events';
 import type {
   Billing,
   CenterSetup,
@@ -65,4 +67,27 @@ export function grant(
 
 export function person(fields: Partial<EntitlementInput> = {}): EntitlementInput {
   return { status: 'active', billings: [], master: null, reservations: [], ...fields };
+}
+
+let reservationEvents = 0;
+
+/** What a reservation workflow tells its person: this reservation, in this state, with this window. */
+export function reservationStatus(
+  fields: Pick<ReservationStatusEvent, 'reservationId' | 'key' | 'state' | 'windowStart' | 'windowEnd'> &
+    Partial<Pick<ReservationStatusEvent, 'unitId' | 'customer'>>,
+): ReservationStatusEvent {
+  return {
+    type: 'reservation-status',
+    eventId: `reservation-status-${++reservationEvents}`,
+    unitId: 'room',
+    centerId: 'berlin',
+    start: fields.windowStart,
+    end: fields.windowEnd,
+    customer: {
+      type: 'member',
+      profile: { firstName: 'A', lastName: 'B', email: 'a@example.com' },
+      updatedAt: fields.windowStart,
+    },
+    ...fields,
+  };
 }

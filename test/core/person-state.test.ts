@@ -9,6 +9,7 @@ import {
   pruneFacts,
   type PersonFacts,
 } from '../../src/core/person-state';
+import { reservationStatus } from './fixtures';
 
 const DAY = 24 * 60 * 60_000;
 let n = 0;
@@ -35,24 +36,7 @@ function status(
   windowStart: string,
   windowEnd: string,
 ): ReservationStatusEvent {
-  return {
-    type: 'reservation-status',
-    eventId: id(),
-    reservationId,
-    key,
-    unitId: 'room',
-    centerId: 'berlin',
-    start: windowStart,
-    end: windowEnd,
-    windowStart,
-    windowEnd,
-    state,
-    customer: {
-      type: 'member',
-      profile: { firstName: 'A', lastName: 'B', email: 'a@example.com' },
-      updatedAt: windowStart,
-    },
-  };
+  return reservationStatus({ reservationId, key, state, windowStart, windowEnd });
 }
 
 describe('co-member facts in any order (item 5)', () => {
