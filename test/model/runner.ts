@@ -860,14 +860,25 @@ class CaseRun {
     let prev: WorkflowSnapshot | null = null;
     let nudged = 0;
     let nudge = 2_000;
+    let nudgedFor = '';
+    let totalNudged = 0; // never more than three budgets in all, whoever is out of sync
     for (;;) {
       const snap = await this.h.snapshot();
       const outOfSync = snap.outOfSync.filter((id) => this.mustSync(id));
       const stable = prev !== null && sameLengths(prev, snap) && snap.busy.length === 0;
       if (stable && snap.backingOff.length === 0) {
+        // Each new set of people out of sync gets the whole budget: a claim made after another
+        // person's claim was confirmed (a plan starting meanwhile) waits its own 2 minutes.
+        const waitingFor = outOfSync.join(' ');
+        if (waitingFor !== nudgedFor && totalNudged < 3 * MAX_NUDGE) {
+          nudgedFor = waitingFor;
+          nudged = 0;
+          nudge = 2_000;
+        }
         if (outOfSync.length > 0 && nudged < MAX_NUDGE) {
           await this.h.sleep(nudge); // a person's retry timer
           nudged += nudge;
+          totalNudged += nudge;
           nudge = Math.min(2 * nudge, 60_000);
           prev = null;
           continue;
