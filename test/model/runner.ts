@@ -862,6 +862,7 @@ class CaseRun {
     let nudge = 2_000;
     let nudgedFor = '';
     let totalNudged = 0; // never more than three budgets in all, whoever is out of sync
+    let saltoAtBudget = '';
     for (;;) {
       const snap = await this.h.snapshot();
       const outOfSync = snap.outOfSync.filter((id) => this.mustSync(id));
@@ -869,11 +870,19 @@ class CaseRun {
       if (stable && snap.backingOff.length === 0) {
         // Each new set of people out of sync gets the whole budget: a claim made after another
         // person's claim was confirmed (a plan starting meanwhile) waits its own 2 minutes.
+        // So does a set whose budget ran out while SALTO KS changed: the engine is moving (after an
+        // e-mail change, a claim on the old e-mail's user, confirmed, then one on the new one's).
         const waitingFor = outOfSync.join(' ');
-        if (waitingFor !== nudgedFor && totalNudged < 3 * MAX_NUDGE) {
+        const fresh =
+          waitingFor !== nudgedFor ||
+          (outOfSync.length > 0 &&
+            nudged >= MAX_NUDGE &&
+            JSON.stringify(await this.h.saltoState()) !== saltoAtBudget);
+        if (fresh && totalNudged < 3 * MAX_NUDGE) {
           nudgedFor = waitingFor;
           nudged = 0;
           nudge = 2_000;
+          if (outOfSync.length > 0) saltoAtBudget = JSON.stringify(await this.h.saltoState());
         }
         if (outOfSync.length > 0 && nudged < MAX_NUDGE) {
           await this.h.sleep(nudge); // a person's retry timer
