@@ -22,7 +22,7 @@ import {
   type MappingChange,
 } from '../workflows/messages';
 import type { setupWorkflow, SetupWorkflowInput } from '../workflows/setup';
-import { isNotFound, setupRejection } from './temporal-errors';
+import { isNotFound, setupRejection, setupSaltoFailure } from './temporal-errors';
 import { idParamOr400, parseOr400 } from './validation';
 import { withTimeout } from '../shared/with-timeout';
 
@@ -149,6 +149,16 @@ export function setupRouter(options: SetupRoutesOptions): Router {
       const setup = await run(startOperation());
       res.json(answer(setup));
     } catch (err) {
+      const salto = setupSaltoFailure(err);
+      if (salto) {
+        // SALTO KS did not answer the check the change needs: nothing changed, the operator may retry.
+        if (salto.retryable) res.set('Retry-After', '5');
+        res.status(salto.retryable ? 503 : 502).json({
+          error: salto.retryable ? 'salto_unavailable' : 'salto_refused',
+          message: `SALTO KS could not be read, so nothing was changed${salto.retryable ? ' (try again in a moment)' : ''}: ${salto.message}`,
+        });
+        return;
+      }
       const problems = setupRejection(err);
       if (!problems) throw err;
       res.status(400).json({

@@ -3,7 +3,7 @@
 // hand), and every managed person there hears what SALTO KS actually shows, so their own
 // workflow — the single writer — repairs any drift (a group removed or added by hand).
 import { patched } from '@temporalio/workflow';
-import { coordination, coordinationLong, salto } from './activity-proxies';
+import { coordination, coordinationLong, saltoPatient } from './activity-proxies';
 
 export interface ReconcileResult {
   sites: number;
@@ -16,7 +16,7 @@ export interface ReconcileResult {
 export async function reconcileAllSitesWorkflow(): Promise<ReconcileResult> {
   const setup = await coordination.loadSetup();
   const mapped = Object.values(setup.centers).flatMap((c) => (c.saltoSiteId ? [c.saltoSiteId] : []));
-  const all = patched('reconcile-every-site') ? (await salto.listSaltoSites()).map((s) => s.id) : [];
+  const all = patched('reconcile-every-site') ? (await saltoPatient.listSaltoSites()).map((s) => s.id) : [];
   const siteIds = [...new Set([...mapped, ...all])].sort();
   const result: ReconcileResult = { sites: siteIds.length, usersSeen: 0, peopleTold: 0, usersMissing: 0 };
   for (const siteId of siteIds) {

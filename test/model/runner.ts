@@ -11,7 +11,13 @@ import {
   type ReservationSnapshot,
 } from '../../src/api/deskworks-events';
 import type { SimStateView } from '../../src/simulator';
-import { HarnessStuck, ModelHarness, type SeedSite, type WorkflowSnapshot } from './harness';
+import {
+  HarnessStuck,
+  ModelHarness,
+  type SeedSite,
+  type SetupAnswer,
+  type WorkflowSnapshot,
+} from './harness';
 import { AccessModel, type Expected } from './model';
 import {
   baseItems,
@@ -659,11 +665,24 @@ class CaseRun {
 
   // ---- set-up -------------------------------------------------------------------------------------
 
+  /**
+   * A set-up change checks SALTO KS first; when SALTO KS cannot be read (faults injected), nothing
+   * changes and the page says to try again: the operator does, once SALTO KS answers.
+   */
+  private async operatorAsks(ask: () => Promise<SetupAnswer>): Promise<SetupAnswer> {
+    const first = await ask();
+    if (first.ok || !first.saltoUnavailable) return first;
+    this.log(`   (SALTO KS could not be read: ${first.message}; the operator tries again once it answers)`);
+    await this.h.clearFaults();
+    this.consistencyFault = false;
+    return ask();
+  }
+
   private async setupCenter(center: number, site: number, why: string): Promise<void> {
     const centerId = CENTER_IDS[center % this.centers.length]!;
     const s = this.siteIndex(site);
     const expected = this.model.mapCenter(centerId, s.id);
-    const answer = await this.h.mapCenter(centerId, s.id, this.centerTz(centerId));
+    const answer = await this.operatorAsks(() => this.h.mapCenter(centerId, s.id, this.centerTz(centerId)));
     if (why === 'base') this.log(`set-up: center ${centerId} → ${s.tag}`);
     if (answer.ok !== expected)
       this.fail(
@@ -684,7 +703,7 @@ class CaseRun {
     const groups = [...new Set(groupPicks.map((g) => site.groups[g % site.groups.length]!))];
     const itemId = `${kind === 'products' ? 'p' : 'u'}${item + 1}`;
     const expected = this.model.mapItem(kind, centerId, itemId, groups);
-    const answer = await this.h.mapItem(kind, centerId, itemId, groups);
+    const answer = await this.operatorAsks(() => this.h.mapItem(kind, centerId, itemId, groups));
     const text = `${itemId}@${centerId} = [${groups.join(', ')}]`;
     this.log(
       `${why === 'base' ? 'set-up: ' : '   '}${text} ${answer.ok ? 'accepted' : `rejected (${answer.message})`}`,
