@@ -4,7 +4,6 @@
 // failing with the instant it stopped, then working again.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { billing, memberCreated, memberSnapshot } from '../../src/demo/event-builders';
 import type { HealthCheck, HealthReport } from '../../src/api/health';
 import { ensureReconcileSchedule } from '../../src/runtime/long-lived-workflows';
 import { RECONCILE_SCHEDULE_ID } from '../../src/shared/ids';
@@ -17,9 +16,10 @@ import {
   emailOf,
   GROUPS,
   mapTestSetup,
-  PRODUCT_DESK,
+  syncedBerlinMember,
   uniqueId,
   waitForSaltoGroups,
+  waitUntilListed,
 } from './e2e-support';
 
 const HEALTH_CACHE_MS = 5000;
@@ -69,23 +69,7 @@ describe('the health panel’s API (GET /api/health)', { timeout: 180_000 }, () 
 
   it('says every part works, names no one, and gives no failing instant while it does', async () => {
     const id = uniqueId('health');
-    const member = memberSnapshot({
-      id,
-      centerId: BERLIN.centerId,
-      firstName: 'Hedda',
-      lastName: 'Healthy',
-      email: emailOf(id),
-      recurringBillings: [
-        billing({
-          id: `b-${id}`,
-          productId: PRODUCT_DESK,
-          centerId: BERLIN.centerId,
-          startDate: '2020-01-01',
-        }),
-      ],
-    });
-    assert.equal((await stack.sendEvent(memberCreated(member))).status, 202);
-    await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), GROUPS.deskBerlin);
+    await syncedBerlinMember(stack, id, 'Hedda', 'Healthy');
     await ensureReconcileSchedule(stack.client, stack.taskQueue, 60);
 
     const people = await healthUntil(
@@ -111,34 +95,9 @@ describe('the health panel’s API (GET /api/health)', { timeout: 180_000 }, () 
 
   it('reports the last reconciliation its schedule ran and the users deleted by hand it made again', async () => {
     const id = uniqueId('repaired');
-    const member = memberSnapshot({
-      id,
-      centerId: BERLIN.centerId,
-      firstName: 'Rhea',
-      lastName: 'Paired',
-      email: emailOf(id),
-      recurringBillings: [
-        billing({
-          id: `b-${id}`,
-          productId: PRODUCT_DESK,
-          centerId: BERLIN.centerId,
-          startDate: '2020-01-01',
-        }),
-      ],
-    });
-    assert.equal((await stack.sendEvent(memberCreated(member))).status, 202);
-    await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), GROUPS.deskBerlin);
+    await syncedBerlinMember(stack, id, 'Rhea', 'Paired');
     // Visibility lists the person on the site before reconciliation can miss its user.
-    await stack.eventually(
-      async () => {
-        const listed = await stack.api('GET', `/api/people?center=${BERLIN.centerId}&pageSize=100`);
-        return (
-          (listed.body as { items: { personId: string }[] }).items.some((i) => i.personId === id) || undefined
-        );
-      },
-      20_000,
-      'the person listed',
-    );
+    await waitUntilListed(stack, BERLIN.centerId, id);
     await deleteUserInSalto(stack.sim, BERLIN.siteId, id);
 
     await stack.client.schedule.getHandle(RECONCILE_SCHEDULE_ID).trigger();

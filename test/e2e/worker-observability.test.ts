@@ -18,8 +18,10 @@ import {
   GROUPS,
   mapTestSetup,
   PRODUCT_DESK,
+  syncedBerlinMember,
   uniqueId,
   waitForSaltoGroups,
+  waitUntilListed,
 } from './e2e-support';
 
 describe('a worker process: its metrics and its logs', { timeout: 180_000 }, () => {
@@ -118,19 +120,8 @@ describe('a worker process: its metrics and its logs', { timeout: 180_000 }, () 
 
     // Reconciliation, run by the schedule the worker made at start, finds a user deleted by hand.
     const id = uniqueId('m');
-    const member = berlinDeskMember(id, 'Rita', 'Reconciled');
-    assert.equal((await stack.sendEvent(memberCreated(member))).status, 202);
-    await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin);
-    await stack.eventually(
-      async () => {
-        const listed = await stack.api('GET', `/api/people?center=${BERLIN.centerId}&pageSize=100`);
-        return (
-          (listed.body as { items: { personId: string }[] }).items.some((i) => i.personId === id) || undefined
-        );
-      },
-      20_000,
-      'the person listed on the site',
-    );
+    const member = await syncedBerlinMember(stack, id, 'Rita', 'Reconciled');
+    await waitUntilListed(stack, BERLIN.centerId, id);
     const [sites, missing] = [
       await metric('reconciliation_sites_total'),
       await metric('reconciliation_users_missing_total'),
