@@ -119,5 +119,23 @@ describe('personal data in Temporal histories', () => {
       for (const secret of expectedInside)
         assert.ok(opened.includes(secret), `${workflowId}: "${secret}" is in the encrypted payloads`);
     }
+
+    // The Web UI's summary of each: ids only, and encrypted like every payload (issue 13 §3).
+    const summaries = {
+      [personWorkflowId(memberId)]: `Person ${memberId}: keeps its SALTO KS access`,
+      [personWorkflowId(guestId)]: `Person ${guestId}: keeps its SALTO KS access`,
+      [reservationWorkflowId(reservation.id)]:
+        `Reservation ${reservation.id}: keeps time for its door access`,
+    };
+    for (const [workflowId, summary] of Object.entries(summaries)) {
+      const described = await stack.client.workflow.getHandle(workflowId).describe();
+      assert.equal(await described.staticSummary(), summary, workflowId);
+      const raw = described.raw.executionConfig?.userMetadata?.summary;
+      assert.equal(
+        text(raw?.metadata?.encoding),
+        ENCRYPTED_ENCODING,
+        `${workflowId}: its summary is encrypted`,
+      );
+    }
   });
 });
