@@ -1,7 +1,15 @@
 // The reservation workflow keeps time for one reservation: it sleeps until start − lead, has
 // the person grant the unit's groups, sleeps until end + lag, and has the person revoke them.
 // The person holds the state (single writer); this workflow only tells it when.
-import { CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  isCancellation,
+  patched,
+  setCurrentDetails,
+  setHandler,
+} from '@temporalio/workflow';
+import { reservationDetails } from './current-details';
 import type { ReservationState } from '../core/person-events';
 import {
   reservationWindow,
@@ -101,9 +109,22 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     window !== null &&
     windowPhase(window, Date.now()) === 'open';
 
+  /** The state, and what the Temporal Web UI shows of it (ids and instants only). */
+  const become = (next: ReservationState): void => {
+    state = next;
+    setCurrentDetails(
+      reservationDetails({
+        state,
+        personId: snapshot?.customer.id ?? null,
+        windowStart: window?.windowStart ?? null,
+        windowEnd: window?.windowEnd ?? null,
+      }),
+    );
+  };
+
   /** Tells the person the reservation's state; skipped when the person already knows it. */
   const tell = async (next: ReservationState): Promise<void> => {
-    state = next;
+    become(next);
     const r = snapshot!;
     const w = window!;
     if (told && told.personId !== r.customer.id && (told.state === 'granted' || told.state === 'scheduled')) {
@@ -203,10 +224,10 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         // window closed before it reached us was never granted, and grants nothing now.
         const outcome: ReservationState = cancelledAt || r.status === 'cancelled' ? 'cancelled' : 'revoked';
         if (told) await tell(outcome);
-        else state = outcome;
+        else become(outcome);
       } else {
         // Only a cancellation arrived; the reservation was never seen: nothing to give.
-        state = 'cancelled';
+        become('cancelled');
       }
       if (!(await lingerUntilChanged())) return;
     }

@@ -137,5 +137,14 @@ describe('personal data in Temporal histories', () => {
         `${workflowId}: its summary is encrypted`,
       );
     }
+    // Its current details: what it holds and why, in ids only.
+    const metadata = await stack.client.workflow
+      .getHandle(personWorkflowId(memberId))
+      .query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    const details = metadata.currentDetails ?? '';
+    assert.match(details, /^\*\*In sync\*\* with SALTO KS/);
+    for (const group of GROUPS.deskBerlin)
+      assert.ok(details.includes(`- \`${group}\`: holds — billing b-${memberId}`), `${group} in: ${details}`);
+    for (const secret of secrets) assert.ok(!details.includes(secret), `current details hold "${secret}"`);
   });
 });
