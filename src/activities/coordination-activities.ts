@@ -145,9 +145,7 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
       return told;
     },
 
-    async reconcileSite({
-      siteId,
-    }): Promise<{ usersSeen: number; peopleTold: number; usersMissing: number }> {
+    async reconcileSite({ siteId }): Promise<{ usersSeen: number; peopleTold: number }> {
       const site = await deps.readSiteState(siteId);
       const managed = site.users.flatMap((u) => {
         const personId = personIdOfAlias(u.alias);
@@ -183,7 +181,7 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
         });
       }
       const peopleTold = await inBatches(news, ({ personId, event }) => signalRunning(personId, event));
-      return { usersSeen: site.users.length, peopleTold, usersMissing: onSite.length };
+      return { usersSeen: site.users.length, peopleTold };
     },
   };
 }

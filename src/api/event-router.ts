@@ -9,7 +9,6 @@ import {
   personWorkflowId,
   RESERVATION_WORKFLOW_TYPE,
   reservationWorkflowId,
-  reservationWorkflowSummary,
   SETUP_WORKFLOW_ID,
   SETUP_WORKFLOW_TYPE,
 } from '../shared/ids';
@@ -179,7 +178,6 @@ export async function deliver(options: RouterOptions, delivery: Delivery): Promi
           args: [{ reservationId: delivery.reservationId }],
           signal: reservationEventSignal,
           signalArgs: [delivery.event],
-          staticSummary: reservationWorkflowSummary(delivery.reservationId),
         },
       );
       return;

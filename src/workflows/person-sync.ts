@@ -96,8 +96,7 @@ export function newSyncState(): SyncState {
     claims: {},
     contributions: {},
     sharedSeq: 0,
-    // Not in sync until a first pass says so: a person whose doors are still being written is not.
-    inSync: false,
+    inSync: true,
     lastSyncAt: null,
     lastError: null,
     warnings: [],

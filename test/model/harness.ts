@@ -47,7 +47,6 @@ import { timeSkippingWorkflowBundle } from '../helpers/stack';
 import { changeSaltoByHand } from '../helpers/salto-by-hand';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import { testDataConverter } from '../helpers/test-data-converter';
-import { setupSaltoFailure } from '../../src/api/temporal-errors';
 
 export const TASK_QUEUE = 'model-test';
 const PROJECT_ROOT = join(__dirname, '..', '..', '..');
@@ -82,8 +81,7 @@ export interface WorkflowSnapshot {
 /** The Temporal side (test server or worker) stopped answering: not a verdict about the engine. */
 export class HarnessStuck extends Error {}
 
-/** saltoUnavailable: SALTO KS could not be read (nothing changed), not a refusal by the rules. */
-export type SetupAnswer = { ok: true } | { ok: false; message: string; saltoUnavailable: boolean };
+export type SetupAnswer = { ok: true } | { ok: false; message: string };
 
 export interface HarnessOptions {
   /**
@@ -336,11 +334,7 @@ export class ModelHarness {
       return { ok: true };
     } catch (err) {
       const cause = (err as { cause?: { message?: string } }).cause;
-      return {
-        ok: false,
-        message: cause?.message ?? (err instanceof Error ? err.message : String(err)),
-        saltoUnavailable: setupSaltoFailure(err)?.retryable === true,
-      };
+      return { ok: false, message: cause?.message ?? (err instanceof Error ? err.message : String(err)) };
     }
   }
 
@@ -534,12 +528,6 @@ export class ModelHarness {
         .then((now) => this.setFaults({ ...now, latencyMs: 0 }))
         .catch(() => undefined);
     }, realMs);
-  }
-
-  /** Every fault off at once, the slow answers included. */
-  async clearFaults(): Promise<void> {
-    this.clearLatencyTimer();
-    await this.setFaults({});
   }
 
   private clearLatencyTimer(): void {

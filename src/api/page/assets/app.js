@@ -5,7 +5,6 @@ import { errorText, get, onSignedOut, request, setCsrfToken } from './api.js';
 import { renderCenters, renderCenterSelector } from './centers.js';
 import { renderConnection } from './connection.js';
 import { announce, busy, byId, showError } from './dom.js';
-import { refreshHealth, resetHealth } from './health.js';
 import { showRunningImport, wireImport } from './import.js';
 import { renderMapping } from './mapping.js';
 import { refreshPeople, renderPeopleFilters } from './people.js';
@@ -82,7 +81,6 @@ function renderConnectionIfChanged(afterAction = false) {
 async function refreshLive() {
   if (!signedIn) return;
   try {
-    await refreshHealth();
     await loadConnection();
     renderConnectionIfChanged();
     const editing =
@@ -123,7 +121,6 @@ async function enter(session) {
   byId('top-controls').hidden = false;
   try {
     store.config = await get('/api/page-config');
-    await refreshHealth();
     await loadConnection();
     renderConnectionIfChanged();
     await reloadSetup();
@@ -144,7 +141,6 @@ function leave() {
   if (timer) clearTimeout(timer);
   renderedSetup = '';
   renderedConnection = '';
-  resetHealth();
   byId('app-view').hidden = true;
   byId('top-controls').hidden = true;
   byId('sign-in-view').hidden = false;
