@@ -65,6 +65,7 @@ function main(): void {
     publicUrl,
     temporalUiUrl: config.TEMPORAL_UI_URL.replace(/\/+$/, ''),
     saltoCheck: saltoSetupCheck(salto),
+    saltoHealth: { status: () => salto.auth.status(), listSites: () => salto.client.listSites() },
     payloadCodec: codec,
     signedOutSessions: new FileSignedOutSessions(resolve(config.ADMIN_SIGNED_OUT_SESSIONS_FILE)),
     imports: {

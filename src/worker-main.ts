@@ -26,6 +26,7 @@ import { dataConverterFor } from './shared/data-converter';
 import { EncryptionCodec } from './shared/payload-encryption';
 import { ImportStaging } from './import/import-staging';
 import { resolve } from 'node:path';
+import { workMetrics } from './metrics/work-metrics';
 
 const logger = createLogger('worker', process.env.LOG_FORMAT === 'pretty' ? 'pretty' : 'json');
 const log: LogLine = (msg, fields) => logger.info(msg, fields);
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
       resolve(config.IMPORT_STAGING_DIR),
       keys ? new EncryptionCodec(keys) : null,
     ),
+    metrics: workMetrics(metrics),
   });
 
   const worker = await Worker.create({

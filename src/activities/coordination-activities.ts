@@ -145,7 +145,9 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
       return told;
     },
 
-    async reconcileSite({ siteId }): Promise<{ usersSeen: number; peopleTold: number }> {
+    async reconcileSite({
+      siteId,
+    }): Promise<{ usersSeen: number; peopleTold: number; usersMissing: number }> {
       const site = await deps.readSiteState(siteId);
       const managed = site.users.flatMap((u) => {
         const personId = personIdOfAlias(u.alias);
@@ -181,7 +183,7 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
         });
       }
       const peopleTold = await inBatches(news, ({ personId, event }) => signalRunning(personId, event));
-      return { usersSeen: site.users.length, peopleTold };
+      return { usersSeen: site.users.length, peopleTold, usersMissing: onSite.length };
     },
   };
 }

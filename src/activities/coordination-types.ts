@@ -14,5 +14,7 @@ export interface CoordinationActivities {
   /** Tells every person the change affects to reconcile; returns how many were told. */
   notifyPeopleOfSetupChange(input: SetupFanOut): Promise<number>;
   /** Reads one SALTO KS site and tells each managed person what it actually holds there. */
-  reconcileSite(input: { siteId: string }): Promise<{ usersSeen: number; peopleTold: number }>;
+  reconcileSite(input: {
+    siteId: string;
+  }): Promise<{ usersSeen: number; peopleTold: number; usersMissing?: number }>;
 }

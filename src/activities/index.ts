@@ -10,6 +10,7 @@ import type { ImportActivities } from './import-types';
 import { createSaltoActivities } from './salto-activities';
 import type { CoordinationActivities } from './coordination-types';
 import type { SaltoActivities } from './types';
+import type { WorkMetrics } from '../metrics/work-metrics';
 
 export interface ActivityDeps {
   client: Client;
@@ -20,27 +21,35 @@ export interface ActivityDeps {
   listWorkflowIds?: CoordinationDeps['listWorkflowIds'];
   /** Where the API stages uploaded imports (shared with it); absent: this worker runs no import. */
   importStaging?: ImportStaging;
+  /** Counts reconciliation, fan-outs and imports as they finish; absent: not counted. */
+  metrics?: WorkMetrics;
 }
 
 export function createActivities(
   deps: ActivityDeps,
 ): SaltoActivities & CoordinationActivities & ImportActivities {
   const salto = createSaltoActivities(deps.saltoClient);
-  const coordination = createCoordinationActivities({
-    client: deps.client,
-    taskQueue: deps.taskQueue,
-    defaultLeadMinutes: deps.defaultLeadMinutes,
-    defaultLagMinutes: deps.defaultLagMinutes,
-    readSiteState: (siteId) => salto.readSaltoSiteState({ siteId }),
-    ...(deps.listWorkflowIds ? { listWorkflowIds: deps.listWorkflowIds } : {}),
-  });
-  const imports = createImportActivities({
-    client: deps.client,
-    taskQueue: deps.taskQueue,
-    defaultLeadMinutes: deps.defaultLeadMinutes,
-    defaultLagMinutes: deps.defaultLagMinutes,
-    ...(deps.importStaging ? { staging: deps.importStaging } : {}),
-  });
+  const wrapCoordination = deps.metrics?.wrapCoordination ?? (<T>(a: T) => a);
+  const wrapImports = deps.metrics?.wrapImports ?? (<T>(a: T) => a);
+  const coordination = wrapCoordination(
+    createCoordinationActivities({
+      client: deps.client,
+      taskQueue: deps.taskQueue,
+      defaultLeadMinutes: deps.defaultLeadMinutes,
+      defaultLagMinutes: deps.defaultLagMinutes,
+      readSiteState: (siteId) => salto.readSaltoSiteState({ siteId }),
+      ...(deps.listWorkflowIds ? { listWorkflowIds: deps.listWorkflowIds } : {}),
+    }),
+  );
+  const imports = wrapImports(
+    createImportActivities({
+      client: deps.client,
+      taskQueue: deps.taskQueue,
+      defaultLeadMinutes: deps.defaultLeadMinutes,
+      defaultLagMinutes: deps.defaultLagMinutes,
+      ...(deps.importStaging ? { staging: deps.importStaging } : {}),
+    }),
+  );
   // The short activities heartbeat so a dead worker's are retried within seconds; the long ones
   // (fan-out, reconciliation, import) heartbeat their own progress.
   return {

@@ -7,6 +7,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { requireAdmin } from './admin-auth';
 import { AuthThrottle } from './auth-throttle';
 import { codecRouter } from './codec-routes';
+import { createHealthChecker, type SaltoHealthProbe } from './health';
 import { importRouter } from './import-routes';
 import type { ImportStaging } from '../import/import-staging';
 import { pageRouter } from './page/page-routes';
@@ -57,6 +58,8 @@ export interface ApiOptions {
   imports?: { staging: ImportStaging; rowsPerSecond: number };
   /** Served at GET /metrics (Prometheus text), and fed by the webhook; absent: no /metrics. */
   metrics?: Registry;
+  /** What GET /api/health asks SALTO KS; absent: the SALTO KS check says none is configured. */
+  saltoHealth?: SaltoHealthProbe;
 }
 
 export function createApiApp(options: ApiOptions): Express {
@@ -145,6 +148,15 @@ export function createApiApp(options: ApiOptions): Express {
   app.use('/api', express.json({ limit: '64kb' }));
   app.get('/api/page-config', (_req, res) => {
     res.json({ temporalUiUrl: options.temporalUiUrl ?? null, namespace: options.client.options.namespace });
+  });
+  const health = createHealthChecker({
+    client: options.client,
+    taskQueue: options.taskQueue,
+    ...(options.saltoHealth ? { salto: options.saltoHealth } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  app.get('/api/health', async (_req, res) => {
+    res.json(await health());
   });
   app.use(setupRouter(options));
   app.use(peopleRouter({ client: options.client, pageTokenKey: sessions.derivedKey('people page token') }));

@@ -9,6 +9,7 @@ import {
   personWorkflowId,
   RESERVATION_WORKFLOW_TYPE,
   reservationWorkflowId,
+  reservationWorkflowSummary,
   SETUP_WORKFLOW_ID,
   SETUP_WORKFLOW_TYPE,
 } from '../shared/ids';
@@ -178,6 +179,7 @@ export async function deliver(options: RouterOptions, delivery: Delivery): Promi
           args: [{ reservationId: delivery.reservationId }],
           signal: reservationEventSignal,
           signalArgs: [delivery.event],
+          staticSummary: reservationWorkflowSummary(delivery.reservationId),
         },
       );
       return;

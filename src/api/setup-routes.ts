@@ -22,8 +22,9 @@ import {
   type MappingChange,
 } from '../workflows/messages';
 import type { setupWorkflow, SetupWorkflowInput } from '../workflows/setup';
-import { isNotFound, setupRejection } from './temporal-errors';
+import { isNotFound, setupRejection, setupSaltoFailure } from './temporal-errors';
 import { idParamOr400, parseOr400 } from './validation';
+import { withTimeout } from '../shared/with-timeout';
 
 export interface SetupRoutesOptions {
   client: Client;
@@ -58,14 +59,6 @@ export function saltoSetupCheck(salto: {
   };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`SALTO KS did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
  * The view with the groups each center's site no longer lists. SALTO KS being down or not
  * connected never fails the read: the view then says so in `saltoCheck`, unchecked.
@@ -76,14 +69,14 @@ export async function checkAgainstSalto(view: SetupView, check: SetupSaltoCheck)
   const timeoutMs = check.timeoutMs ?? 5000;
   const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
   try {
-    if (!(await withTimeout(check.connected(), timeoutMs))) {
+    if (!(await withTimeout(check.connected(), timeoutMs, 'SALTO KS did not answer'))) {
       return { ...view, saltoCheck: { ok: false, error: 'SALTO KS is not connected' } };
     }
   } catch (err) {
     return { ...view, saltoCheck: { ok: false, error: errorText(err) } };
   }
   const answers = await Promise.allSettled(
-    siteIds.map((id) => withTimeout(check.accessGroupIds(id), timeoutMs)),
+    siteIds.map((id) => withTimeout(check.accessGroupIds(id), timeoutMs, 'SALTO KS did not answer')),
   );
   const siteGroups = new Map<string, string[]>();
   const errors: string[] = [];
@@ -156,6 +149,16 @@ export function setupRouter(options: SetupRoutesOptions): Router {
       const setup = await run(startOperation());
       res.json(answer(setup));
     } catch (err) {
+      const salto = setupSaltoFailure(err);
+      if (salto) {
+        // SALTO KS did not answer the check the change needs: nothing changed, the operator may retry.
+        if (salto.retryable) res.set('Retry-After', '5');
+        res.status(salto.retryable ? 503 : 502).json({
+          error: salto.retryable ? 'salto_unavailable' : 'salto_refused',
+          message: `SALTO KS could not be read, so nothing was changed${salto.retryable ? ' (try again in a moment)' : ''}: ${salto.message}`,
+        });
+        return;
+      }
       const problems = setupRejection(err);
       if (!problems) throw err;
       res.status(400).json({

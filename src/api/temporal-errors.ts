@@ -2,7 +2,7 @@
 // from everything else (a bug, or a request Temporal refused: answer 500, never a 503 that
 // would have Deskworks retry a poison event forever as if Temporal were only down).
 import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, NamespaceNotFoundError } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, NamespaceNotFoundError } from '@temporalio/common';
 
 /** The problems of a set-up change the set-up workflow rejected, or null for any other error. */
 export function setupRejection(err: unknown): { field: string; message: string }[] | null {
@@ -14,6 +14,19 @@ export function setupRejection(err: unknown): { field: string; message: string }
     return [{ field: '', message: cause.message }];
   }
   return null;
+}
+
+/**
+ * A set-up update that failed because SALTO KS could not be read (its groups or sites, after the
+ * activity's retries): nothing changed. `retryable` tells a passing failure (5xx, 429, timeout)
+ * from a refusal (SALTO KS said no), with SALTO KS's own words.
+ */
+export function setupSaltoFailure(err: unknown): { retryable: boolean; message: string } | null {
+  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ActivityFailure)) return null;
+  const cause = err.cause.cause;
+  const message = cause?.message ?? err.cause.message;
+  const refused = cause instanceof ApplicationFailure && cause.nonRetryable;
+  return { retryable: !refused, message };
 }
 
 export function isNotFound(err: unknown): boolean {

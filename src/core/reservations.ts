@@ -47,3 +47,14 @@ export function windowPhase(window: ReservationWindow, nowMs: number): WindowPha
   if (nowMs < startMs) return 'before';
   return 'open';
 }
+
+/**
+ * Rule 3's "a reservation that ended before it arrived grants nothing", judged for each snapshot
+ * when it arrives: it may grant while its end is still ahead, or when the reservation was open at
+ * that instant (a running reservation moved to an end just past keeps its lag: a move never cuts
+ * access at once). A snapshot that had ended on arrival, with the reservation not open, grants
+ * nothing — even one moved into the recent past after it ran, or after it was forgotten.
+ */
+export function snapshotMayGrant(end: IsoInstant, arrivedAtMs: number, openAtArrival: boolean): boolean {
+  return openAtArrival || arrivedAtMs < parseInstant(end, 'end');
+}

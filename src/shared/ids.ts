@@ -57,3 +57,13 @@ export function newImportId(nowMs: number, randomHex: string): string {
 export function isImportId(id: string): boolean {
   return IMPORT_ID.test(id);
 }
+
+/** The Temporal Web UI's one-line summary of a person's workflow: its id only, never a name. */
+export function personWorkflowSummary(personId: string): string {
+  return `Person ${personId}: keeps its SALTO KS access`;
+}
+
+/** The Temporal Web UI's one-line summary of a reservation's workflow. */
+export function reservationWorkflowSummary(reservationId: string): string {
+  return `Reservation ${reservationId}: keeps time for its door access`;
+}

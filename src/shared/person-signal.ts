@@ -4,7 +4,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { PersonEvent } from '../core/person-events';
 import { personEventSignal } from '../workflows/messages';
 import type { personWorkflow } from '../workflows/person';
-import { PERSON_WORKFLOW_TYPE, personWorkflowId } from './ids';
+import { PERSON_WORKFLOW_TYPE, personWorkflowId, personWorkflowSummary } from './ids';
 
 export function signalPersonWithStart(
   client: Client,
@@ -18,5 +18,7 @@ export function signalPersonWithStart(
     args: [{ personId }],
     signal: personEventSignal,
     signalArgs: [event],
+    // What the Temporal Web UI lists it as: ids only (it goes through the payload codec anyway).
+    staticSummary: personWorkflowSummary(personId),
   });
 }

@@ -19,6 +19,16 @@ export const salto = proxyActivities<SaltoActivities>({
   },
 });
 
+/**
+ * For work nobody waits on (reconciliation): SALTO KS failing for longer than a burst delays it
+ * rather than failing the run, which would leave drift in place until the next one.
+ */
+export const saltoPatient = proxyActivities<SaltoActivities>({
+  startToCloseTimeout: '45 seconds',
+  heartbeatTimeout: '5 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
 export const coordination = proxyActivities<CoordinationActivities>({
   startToCloseTimeout: '30 seconds',
   heartbeatTimeout: '5 seconds',

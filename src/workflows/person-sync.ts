@@ -96,7 +96,8 @@ export function newSyncState(): SyncState {
     claims: {},
     contributions: {},
     sharedSeq: 0,
-    inSync: true,
+    // Not in sync until a first pass says so: a person whose doors are still being written is not.
+    inSync: false,
     lastSyncAt: null,
     lastError: null,
     warnings: [],

@@ -5,10 +5,12 @@ import {
   condition,
   continueAsNew,
   patched,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { personDetails } from './current-details';
 import { computeDesiredAccess } from '../core/entitlements';
 import { refusalRetryDelayMs, retryDelayMs } from '../core/retry-delay';
 import { normalizeSiteGroups, sameSiteGroups } from '../core/diff';
@@ -162,6 +164,20 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
 
     // 5. Sleep until an event comes, the access changes by itself, or a failed sync is due a retry.
     const wakeAt = nextWake(desired, sync);
+    setCurrentDetails(
+      personDetails({
+        inSync: sync.inSync,
+        lastSyncAt: sync.lastSyncAt,
+        failedAttempts: sync.failedAttempts,
+        failingSince: sync.failingSince,
+        applied: normalizeSiteGroups(sync.applied),
+        desired,
+        claimsConfirmAt: Object.fromEntries(
+          Object.entries(sync.claims).map(([site, c]) => [site, new Date(c.confirmAt).toISOString()]),
+        ),
+        wakeAt,
+      }),
+    );
     if (wakeAt === null) await condition(() => pending.length > 0);
     else await condition(() => pending.length > 0, Math.max(1, wakeAt - Date.now()));
   }

@@ -1,9 +1,22 @@
 // The reservation workflow keeps time for one reservation: it sleeps until start − lead, has
 // the person grant the unit's groups, sleeps until end + lag, and has the person revoke them.
 // The person holds the state (single writer); this workflow only tells it when.
-import { CancellationScope, condition, isCancellation, setHandler } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  isCancellation,
+  patched,
+  setCurrentDetails,
+  setHandler,
+} from '@temporalio/workflow';
+import { reservationDetails } from './current-details';
 import type { ReservationState } from '../core/person-events';
-import { reservationWindow, type ReservationWindow } from '../core/reservations';
+import {
+  reservationWindow,
+  snapshotMayGrant,
+  windowPhase,
+  type ReservationWindow,
+} from '../core/reservations';
 import { reservationWorkflowId } from '../shared/ids';
 import { coordination } from './activity-proxies';
 import {
@@ -33,6 +46,13 @@ interface Told {
   content: string;
 }
 
+/**
+ * "Ended before it arrived" is judged per snapshot on arrival. Before this patch it was judged only
+ * for a run that had told the person nothing, so a move into the recent past re-opened the door
+ * within a run, and not once the run had completed.
+ */
+export const ENDED_ON_ARRIVAL_PATCH = 'ended-on-arrival';
+
 /** How far along a reservation is, for ordering what its workflow says (ReservationStatusKey.step). */
 const STEP: Record<ReservationState, number> = { scheduled: 0, granted: 1, revoked: 2, cancelled: 3 };
 
@@ -45,6 +65,8 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
   let window: { windowStart: string; windowEnd: string } | null = null;
   let told: Told | null = null;
   let setupVersion = 0;
+  /** Whether the current snapshot may grant (rule 3): judged when it arrived. */
+  let mayGrant = true;
 
   setHandler(reservationEventSignal, (event) => {
     pending.push(event);
@@ -68,6 +90,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         const r = event.reservation;
         if (snapshot && Date.parse(r.updatedAt) <= Date.parse(snapshot.updatedAt)) continue;
         if (cancelledAt && Date.parse(r.updatedAt) <= Date.parse(cancelledAt)) continue;
+        mayGrant = snapshotMayGrant(r.end, Date.now(), isOpenNow());
         snapshot = r;
         if (r.status === 'confirmed') cancelledAt = null;
       } else if (!cancelledAt || Date.parse(event.updatedAt) > Date.parse(cancelledAt)) {
@@ -77,9 +100,31 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     }
   };
 
+  /** The current snapshot grants at this instant (its window as last computed). */
+  const isOpenNow = (): boolean =>
+    snapshot !== null &&
+    mayGrant &&
+    !cancelledAt &&
+    snapshot.status === 'confirmed' &&
+    window !== null &&
+    windowPhase(window, Date.now()) === 'open';
+
+  /** The state, and what the Temporal Web UI shows of it (ids and instants only). */
+  const become = (next: ReservationState): void => {
+    state = next;
+    setCurrentDetails(
+      reservationDetails({
+        state,
+        personId: snapshot?.customer.id ?? null,
+        windowStart: window?.windowStart ?? null,
+        windowEnd: window?.windowEnd ?? null,
+      }),
+    );
+  };
+
   /** Tells the person the reservation's state; skipped when the person already knows it. */
   const tell = async (next: ReservationState): Promise<void> => {
-    state = next;
+    become(next);
     const r = snapshot!;
     const w = window!;
     if (told && told.personId !== r.customer.id && (told.state === 'granted' || told.state === 'scheduled')) {
@@ -162,7 +207,9 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         const opens = Date.parse(w.windowStart);
         const closes = Date.parse(w.windowEnd);
         // Rule 3: a reservation that had ended before it reached us grants nothing, even inside the lag.
-        const endedBeforeArrival = !told && now >= Date.parse(r.end);
+        const endedBeforeArrival = patched(ENDED_ON_ARRIVAL_PATCH)
+          ? !mayGrant
+          : !told && now >= Date.parse(r.end);
         if (!cancelledAt && r.status === 'confirmed' && !endedBeforeArrival && now < opens) {
           await tell('scheduled');
           await condition(() => pending.length > 0, opens - now);
@@ -177,10 +224,10 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         // window closed before it reached us was never granted, and grants nothing now.
         const outcome: ReservationState = cancelledAt || r.status === 'cancelled' ? 'cancelled' : 'revoked';
         if (told) await tell(outcome);
-        else state = outcome;
+        else become(outcome);
       } else {
         // Only a cancellation arrived; the reservation was never seen: nothing to give.
-        state = 'cancelled';
+        become('cancelled');
       }
       if (!(await lingerUntilChanged())) return;
     }

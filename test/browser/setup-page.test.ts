@@ -9,6 +9,8 @@ import { ADMIN_TOKEN, startStack, TEMPORAL_UI_URL, type Stack } from '../helpers
 import { collectPageErrors, launchChromium, screenshot } from './helpers/browser';
 import { centerEvent, memberEvent, productEvent, unitEvent } from './helpers/events';
 import { groupMembers, platformUserOf, removeFromGroupInSalto } from '../helpers/salto-by-hand';
+import { setSimulatorFaults } from '../helpers/simulator-faults';
+import { ensureReconcileSchedule } from '../../src/runtime/long-lived-workflows';
 
 const LAPTOP = { width: 1280, height: 900 };
 
@@ -33,6 +35,8 @@ void describe('the set-up page', { timeout: 240_000 }, () => {
 
   before(async () => {
     stack = await startStack({ connectSalto: false });
+    // What a worker process does when it starts (the test's workers are started in-process).
+    await ensureReconcileSchedule(stack.client, stack.taskQueue, 60);
     // What Deskworks tells first: two centers, a product and a room of the first.
     for (const event of [
       centerEvent('ctr_berlin', 'Berlin Mitte', 'Europe/Berlin'),
@@ -323,6 +327,30 @@ void describe('the set-up page', { timeout: 240_000 }, () => {
     assert.match(await floor.innerText(), /Billing b-ada-1: Flex desk at Berlin Mitte/);
     assert.equal(await result.locator('li').count(), 2, 'the plan’s two groups');
     await screenshot(page.locator('#person'), '11-person-access-at');
+  });
+
+  void it('shows in the health panel what works, and since when SALTO KS has failed', async () => {
+    const item = (name: string) => page.locator(`#health-${name}`);
+    for (const name of ['temporal', 'worker', 'salto', 'reconciliation', 'people'])
+      await page.locator(`#health-${name}[data-ok="true"]`).waitFor();
+    assert.match(await item('worker').innerText(), new RegExp(`Worker: 1 worker polling ${stack.taskQueue}`));
+    assert.match(await item('salto').innerText(), /SALTO KS: connected; token valid for \d+ min/);
+    assert.match(await item('reconciliation').innerText(), /Reconciliation: scheduled: no run yet/);
+    assert.match(
+      await item('people').innerText(),
+      /People in sync: all \d+ (person|people) in sync with SALTO KS/,
+    );
+
+    await setSimulatorFaults(stack.sim.url, { errors: [{ status: 503, fraction: 1 }] });
+    try {
+      await page.locator('#health-salto[data-ok="false"]').waitFor();
+      assert.match(await item('salto').innerText(), /SALTO KS: failing: .*503.*not working since/s);
+      await screenshot(page.locator('#health'), '12-health');
+    } finally {
+      await setSimulatorFaults(stack.sim.url, {});
+    }
+    await page.locator('#health-salto[data-ok="true"]').waitFor();
+    assert.doesNotMatch(await item('salto').innerText(), /not working since/);
   });
 
   void it('resync restores a group someone removed in SALTO KS', async () => {

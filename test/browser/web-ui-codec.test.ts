@@ -131,5 +131,20 @@ void describe('the Temporal Web UI through the codec server', { timeout: 300_000
     );
     await screenshot(page, 'web-ui-with-codec');
     await page.getByText(email).first().waitFor({ timeout: 15_000 });
+    // Its summary, decrypted by the same codec: ids only (issue 13 §3).
+    await page.getByRole('tab', { name: 'User Metadata' }).click();
+    // The Web UI renders the summary (markdown) inside a frame of its own.
+    const summary = `Person ${memberId}: keeps its SALTO KS access`;
+    await stack.eventually(
+      async () => {
+        for (const frame of page.frames()) {
+          if ((await frame.content().catch(() => '')).includes(summary)) return true;
+        }
+        return undefined;
+      },
+      15_000,
+      'the summary in the Web UI',
+    );
+    await screenshot(page, '13-web-ui-person');
   });
 });

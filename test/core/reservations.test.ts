@@ -1,7 +1,7 @@
 // A reservation's access window: start − lead to end + lag, and where an instant lies in it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { reservationWindow, windowPhase } from '../../src/core/reservations';
+import { reservationWindow, snapshotMayGrant, windowPhase } from '../../src/core/reservations';
 import { ms } from './fixtures';
 
 describe('reservationWindow', () => {
@@ -97,5 +97,23 @@ describe('windowPhase', () => {
       () => windowPhase({ windowStart: 'x', windowEnd: '2026-11-28T10:00:00Z' }, 0),
       /windowStart/,
     );
+  });
+});
+
+describe('snapshotMayGrant (rule 3: ended before it arrived)', () => {
+  const end = '2026-11-28T11:00:00Z';
+  it('grants when the end is still ahead on arrival, open or not', () => {
+    assert.equal(snapshotMayGrant(end, ms('2026-11-28T10:59:59.999Z'), false), true);
+    assert.equal(snapshotMayGrant(end, ms('2026-11-28T10:00:00Z'), true), true);
+  });
+  it('grants nothing for a snapshot that had ended on arrival while the reservation was not open', () => {
+    assert.equal(snapshotMayGrant(end, ms(end), false), false);
+    assert.equal(snapshotMayGrant(end, ms('2026-11-28T11:09:00Z'), false), false);
+  });
+  it('lets a reservation open on arrival keep its lag when moved to an end just past', () => {
+    assert.equal(snapshotMayGrant(end, ms('2026-11-28T11:09:00Z'), true), true);
+  });
+  it('rejects an end that is not an instant, naming it', () => {
+    assert.throws(() => snapshotMayGrant('soon', 0, false), /end/);
   });
 });

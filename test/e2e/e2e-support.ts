@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { localDateAt, addDays } from '../../src/core/dates';
-import { billing, memberSnapshot } from '../../src/demo/event-builders';
+import { billing, memberCreated, memberSnapshot } from '../../src/demo/event-builders';
 import { DEMO_SITE_BERLIN_ID, DEMO_SITE_BROOKLYN_ID } from '../../src/simulator/demo-seed';
 import { personWorkflowId } from '../../src/shared/ids';
 import type { LoggedRequest, SimStateView } from '../../src/simulator';
@@ -101,6 +101,42 @@ export function berlinDeskMember(
       }),
     ],
   });
+}
+
+/** A Berlin desk member sent as member.created, once SALTO KS holds its plan's groups. */
+export async function syncedBerlinMember(
+  stack: ProductUnderTest & Pick<Stack, 'sendEvent'>,
+  id: string,
+  firstName: string,
+  lastName: string,
+): Promise<ReturnType<typeof berlinDeskMember>> {
+  const member = berlinDeskMember(id, firstName, lastName);
+  const sent = await stack.sendEvent(memberCreated(member));
+  if (sent.status !== 202) throw new Error(`member.created of ${id}: ${sent.status}`);
+  await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin);
+  return member;
+}
+
+/** Waits until visibility lists the person at the center (the people list's query sees it). */
+export async function waitUntilListed(
+  stack: ProductUnderTest,
+  centerId: string,
+  personId: string,
+): Promise<void> {
+  await stack.eventually(
+    async () => {
+      const listed = await stack.api(
+        'GET',
+        `/api/people?center=${encodeURIComponent(centerId)}&pageSize=100`,
+      );
+      return (
+        (listed.body as { items: { personId: string }[] }).items.some((i) => i.personId === personId) ||
+        undefined
+      );
+    },
+    20_000,
+    `${personId} listed at ${centerId}`,
+  );
 }
 
 export type SaltoSite = SimStateView['sites'][number];

@@ -119,5 +119,32 @@ describe('personal data in Temporal histories', () => {
       for (const secret of expectedInside)
         assert.ok(opened.includes(secret), `${workflowId}: "${secret}" is in the encrypted payloads`);
     }
+
+    // The Web UI's summary of each: ids only, and encrypted like every payload (issue 13 §3).
+    const summaries = {
+      [personWorkflowId(memberId)]: `Person ${memberId}: keeps its SALTO KS access`,
+      [personWorkflowId(guestId)]: `Person ${guestId}: keeps its SALTO KS access`,
+      [reservationWorkflowId(reservation.id)]:
+        `Reservation ${reservation.id}: keeps time for its door access`,
+    };
+    for (const [workflowId, summary] of Object.entries(summaries)) {
+      const described = await stack.client.workflow.getHandle(workflowId).describe();
+      assert.equal(await described.staticSummary(), summary, workflowId);
+      const raw = described.raw.executionConfig?.userMetadata?.summary;
+      assert.equal(
+        text(raw?.metadata?.encoding),
+        ENCRYPTED_ENCODING,
+        `${workflowId}: its summary is encrypted`,
+      );
+    }
+    // Its current details: what it holds and why, in ids only.
+    const metadata = await stack.client.workflow
+      .getHandle(personWorkflowId(memberId))
+      .query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    const details = metadata.currentDetails ?? '';
+    assert.match(details, /^\*\*In sync\*\* with SALTO KS/);
+    for (const group of GROUPS.deskBerlin)
+      assert.ok(details.includes(`- \`${group}\`: holds — billing b-${memberId}`), `${group} in: ${details}`);
+    for (const secret of secrets) assert.ok(!details.includes(secret), `current details hold "${secret}"`);
   });
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { billing, memberCreated, memberSnapshot } from '../../src/demo/event-builders';
 import { changeSaltoByHand } from '../helpers/salto-by-hand';
+import { setSimulatorFaults } from '../helpers/simulator-faults';
 import { startStack, type Stack } from '../helpers/stack';
 import type { reconcileAllSitesWorkflow, ReconcileResult } from '../../src/workflows/reconcile';
 import {
@@ -118,5 +119,42 @@ describe('set-up changes and reconciliation (dev server)', { timeout: 120_000 },
     );
     assert.ok(result.peopleTold >= 1);
     await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), GROUPS.deskBerlin);
+  });
+
+  it('answers 503 and changes nothing when SALTO KS cannot be read for a set-up change', async () => {
+    const before = (await stack.api('GET', '/api/setup')).body;
+    await setSimulatorFaults(stack.sim.url, { errors: [{ status: 503, fraction: 1, method: 'GET' }] });
+    let answer: { status: number; body: unknown };
+    try {
+      answer = await stack.api('PUT', `/api/setup/centers/${BERLIN.centerId}/products/${PRODUCT_DESK}`, {
+        accessGroupIds: ['ag-berlin-main-entrance'],
+      });
+    } finally {
+      await setSimulatorFaults(stack.sim.url, {});
+    }
+    assert.equal(answer.status, 503, JSON.stringify(answer.body));
+    const body = answer.body as { error: string; message: string };
+    assert.equal(body.error, 'salto_unavailable');
+    assert.match(
+      body.message,
+      /^SALTO KS could not be read, so nothing was changed \(try again in a moment\): .*503/,
+    );
+    assert.deepEqual((await stack.api('GET', '/api/setup')).body, before);
+  });
+
+  it('finishes a reconciliation through a SALTO KS failure longer than an activity’s four attempts', async () => {
+    // The first four reads of the sites fail: a SALTO KS call's usual retries would give up.
+    await setSimulatorFaults(stack.sim.url, {
+      errors: [{ status: 503, count: 4, method: 'GET', pathPrefix: '/v1.2/sites' }],
+    });
+    try {
+      const result: ReconcileResult = await stack.client.workflow.execute<typeof reconcileAllSitesWorkflow>(
+        'reconcileAllSitesWorkflow',
+        { workflowId: uniqueId('reconcile'), taskQueue: stack.taskQueue },
+      );
+      assert.ok(result.sites >= 1, JSON.stringify(result));
+    } finally {
+      await setSimulatorFaults(stack.sim.url, {});
+    }
   });
 });

@@ -229,6 +229,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       log: () => undefined,
       temporalUiUrl: options.temporalUiUrl ?? TEMPORAL_UI_URL,
       saltoCheck: saltoSetupCheck(salto),
+      saltoHealth: { status: () => salto.auth.status(), listSites: () => salto.client.listSites() },
       payloadCodec: testPayloadCodec,
       imports: { staging: importStaging, rowsPerSecond: options.importRowsPerSecond ?? 200 },
       metrics: createMetricsRegistry('api'),

@@ -47,6 +47,7 @@ import { timeSkippingWorkflowBundle } from '../helpers/stack';
 import { changeSaltoByHand } from '../helpers/salto-by-hand';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import { testDataConverter } from '../helpers/test-data-converter';
+import { setupSaltoFailure } from '../../src/api/temporal-errors';
 
 export const TASK_QUEUE = 'model-test';
 const PROJECT_ROOT = join(__dirname, '..', '..', '..');
@@ -81,7 +82,8 @@ export interface WorkflowSnapshot {
 /** The Temporal side (test server or worker) stopped answering: not a verdict about the engine. */
 export class HarnessStuck extends Error {}
 
-export type SetupAnswer = { ok: true } | { ok: false; message: string };
+/** saltoUnavailable: SALTO KS could not be read (nothing changed), not a refusal by the rules. */
+export type SetupAnswer = { ok: true } | { ok: false; message: string; saltoUnavailable: boolean };
 
 export interface HarnessOptions {
   /**
@@ -334,7 +336,11 @@ export class ModelHarness {
       return { ok: true };
     } catch (err) {
       const cause = (err as { cause?: { message?: string } }).cause;
-      return { ok: false, message: cause?.message ?? (err instanceof Error ? err.message : String(err)) };
+      return {
+        ok: false,
+        message: cause?.message ?? (err instanceof Error ? err.message : String(err)),
+        saltoUnavailable: setupSaltoFailure(err)?.retryable === true,
+      };
     }
   }
 
@@ -528,6 +534,12 @@ export class ModelHarness {
         .then((now) => this.setFaults({ ...now, latencyMs: 0 }))
         .catch(() => undefined);
     }, realMs);
+  }
+
+  /** Every fault off at once, the slow answers included. */
+  async clearFaults(): Promise<void> {
+    this.clearLatencyTimer();
+    await this.setFaults({});
   }
 
   private clearLatencyTimer(): void {

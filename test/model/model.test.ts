@@ -204,6 +204,18 @@ describe('model rules', () => {
     // Moved into the future by a newer snapshot: it grants in its new window.
     m.deliver(evt('reservation.updated', reservation('r2', 'h', t0 + HOUR, t0 + 2 * HOUR, t0 + 1)), t0 + 2);
     assert.deepEqual(groups(m, 'h@x.test', t0 + HOUR), ['g4']);
+    // Judged per snapshot: after it ran and closed, moved into the recent past (its new lag still
+    // open), it grants nothing.
+    const moved = reservation('r2', 'h', t0 + 90 * MINUTE, t0 + 3 * HOUR + 5 * MINUTE, t0 + 3);
+    m.deliver(evt('reservation.updated', moved), t0 + 3 * HOUR + 10 * MINUTE);
+    assert.deepEqual(groups(m, 'h@x.test', t0 + 3 * HOUR + 11 * MINUTE), []);
+    // While it runs, moved to an end just past: it keeps its lag, then closes.
+    const r3 = reservation('r3', 'k', t0 + 4 * HOUR, t0 + 6 * HOUR, t0);
+    m.deliver(evt('reservation.created', r3), t0);
+    const shortened = reservation('r3', 'k', t0 + 4 * HOUR, t0 + 5 * HOUR, t0 + 1);
+    m.deliver(evt('reservation.updated', shortened), t0 + 5 * HOUR + 5 * MINUTE);
+    assert.deepEqual(groups(m, 'k@x.test', t0 + 5 * HOUR + 14 * MINUTE), ['g4']);
+    assert.deepEqual(groups(m, 'k@x.test', t0 + 5 * HOUR + 15 * MINUTE), []);
   });
 
   it('rule 4 and shared e-mails: the union over every record with one e-mail (any letter case)', () => {

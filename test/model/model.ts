@@ -11,8 +11,10 @@
 //   billings, but a co-member inheriting from such a master is not checked (indeterminate).
 // - Reservations grant whatever the customer's status (rule 3 names no status), but nothing to a
 //   deleted member. A reservation is cancelled once the newest fact about it is a cancellation.
-// - "Ended before it arrived": a reservation only ever grants once a snapshot arrived whose end
-//   was still ahead at its arrival (a later, newer snapshot moved into the future revives it).
+// - "Ended before it arrived", judged per snapshot: a snapshot grants if its end was still ahead
+//   when it arrived, or if the reservation was open then (a running reservation moved to an end
+//   just past keeps its lag). One that had ended on arrival otherwise grants nothing, even when
+//   the reservation granted before (moved into the recent past after it ran).
 // - Lead/lag changes (rule 7) move windows not yet closed; a window that had closed stays closed
 //   until a newer snapshot of the reservation arrives.
 // - One SALTO KS user per e-mail (case-insensitive) per site holds the union over every record
@@ -62,7 +64,7 @@ interface ReservationFacts {
   snapshot?: ReservationSnapshot;
   snapshotAt: number;
   cancelledAt: number;
-  /** Some snapshot that became current arrived before its end. */
+  /** The current snapshot may grant: it arrived before its end, or while the reservation was open. */
   alive: boolean;
   /** End of a window that closed before a lead/lag change (it stays closed). */
   frozenEnd: number | null;
@@ -220,6 +222,7 @@ export class AccessModel {
         customer.customerEmail ??= s.customer.email;
         const at = stamp(s.updatedAt);
         if (at <= r.snapshotAt) return;
+        const openAtArrival = this.isOpen(r, arrivedAtMs);
         if (r.snapshot) this.reservationsByCustomer.get(r.snapshot.customer.id)?.delete(r);
         let mine = this.reservationsByCustomer.get(s.customer.id);
         if (!mine) this.reservationsByCustomer.set(s.customer.id, (mine = new Set()));
@@ -227,7 +230,7 @@ export class AccessModel {
         r.snapshot = s;
         r.snapshotAt = at;
         r.frozenEnd = null;
-        if (!this.cancelled(r) && stamp(s.end) > arrivedAtMs) r.alive = true;
+        r.alive = openAtArrival || stamp(s.end) > arrivedAtMs;
         return;
       }
       case 'reservation.cancelled': {
@@ -293,10 +296,7 @@ export class AccessModel {
     // Rule 3: reservations, whatever the status.
     for (const r of this.reservationsByCustomer.get(personId) ?? []) {
       const s = r.snapshot;
-      if (!s || s.customer.id !== personId || !r.alive || this.cancelled(r)) continue;
-      const opens = stamp(s.start) - this.policy.lead * TIME.MINUTE;
-      const closes = r.frozenEnd ?? stamp(s.end) + this.policy.lag * TIME.MINUTE;
-      if (t < opens || t >= closes) continue;
+      if (!s || s.customer.id !== personId || !this.isOpen(r, t)) continue;
       const center = this.centers.get(s.centerId);
       const groups = center?.site ? (center.units[s.reservationUnitId] ?? []) : [];
       if (center?.site && groups.length > 0) {
@@ -305,6 +305,15 @@ export class AccessModel {
       }
     }
     return out;
+  }
+
+  /** Whether the reservation grants at t (rule 3): a live, uncancelled snapshot whose window holds t. */
+  private isOpen(r: ReservationFacts, t: number): boolean {
+    const s = r.snapshot;
+    if (!s || !r.alive || this.cancelled(r)) return false;
+    const opens = stamp(s.start) - this.policy.lead * TIME.MINUTE;
+    const closes = r.frozenEnd ?? stamp(s.end) + this.policy.lag * TIME.MINUTE;
+    return t >= opens && t < closes;
   }
 
   /** The e-mail the person's SALTO KS users carry: the member's, else a customer's. */

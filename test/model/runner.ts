@@ -11,7 +11,13 @@ import {
   type ReservationSnapshot,
 } from '../../src/api/deskworks-events';
 import type { SimStateView } from '../../src/simulator';
-import { HarnessStuck, ModelHarness, type SeedSite, type WorkflowSnapshot } from './harness';
+import {
+  HarnessStuck,
+  ModelHarness,
+  type SeedSite,
+  type SetupAnswer,
+  type WorkflowSnapshot,
+} from './harness';
 import { AccessModel, type Expected } from './model';
 import {
   baseItems,
@@ -659,11 +665,24 @@ class CaseRun {
 
   // ---- set-up -------------------------------------------------------------------------------------
 
+  /**
+   * A set-up change checks SALTO KS first; when SALTO KS cannot be read (faults injected), nothing
+   * changes and the page says to try again: the operator does, once SALTO KS answers.
+   */
+  private async operatorAsks(ask: () => Promise<SetupAnswer>): Promise<SetupAnswer> {
+    const first = await ask();
+    if (first.ok || !first.saltoUnavailable) return first;
+    this.log(`   (SALTO KS could not be read: ${first.message}; the operator tries again once it answers)`);
+    await this.h.clearFaults();
+    this.consistencyFault = false;
+    return ask();
+  }
+
   private async setupCenter(center: number, site: number, why: string): Promise<void> {
     const centerId = CENTER_IDS[center % this.centers.length]!;
     const s = this.siteIndex(site);
     const expected = this.model.mapCenter(centerId, s.id);
-    const answer = await this.h.mapCenter(centerId, s.id, this.centerTz(centerId));
+    const answer = await this.operatorAsks(() => this.h.mapCenter(centerId, s.id, this.centerTz(centerId)));
     if (why === 'base') this.log(`set-up: center ${centerId} → ${s.tag}`);
     if (answer.ok !== expected)
       this.fail(
@@ -684,7 +703,7 @@ class CaseRun {
     const groups = [...new Set(groupPicks.map((g) => site.groups[g % site.groups.length]!))];
     const itemId = `${kind === 'products' ? 'p' : 'u'}${item + 1}`;
     const expected = this.model.mapItem(kind, centerId, itemId, groups);
-    const answer = await this.h.mapItem(kind, centerId, itemId, groups);
+    const answer = await this.operatorAsks(() => this.h.mapItem(kind, centerId, itemId, groups));
     const text = `${itemId}@${centerId} = [${groups.join(', ')}]`;
     this.log(
       `${why === 'base' ? 'set-up: ' : '   '}${text} ${answer.ok ? 'accepted' : `rejected (${answer.message})`}`,
@@ -862,6 +881,7 @@ class CaseRun {
     let nudge = 2_000;
     let nudgedFor = '';
     let totalNudged = 0; // never more than three budgets in all, whoever is out of sync
+    let saltoAtBudget = '';
     for (;;) {
       const snap = await this.h.snapshot();
       const outOfSync = snap.outOfSync.filter((id) => this.mustSync(id));
@@ -869,11 +889,19 @@ class CaseRun {
       if (stable && snap.backingOff.length === 0) {
         // Each new set of people out of sync gets the whole budget: a claim made after another
         // person's claim was confirmed (a plan starting meanwhile) waits its own 2 minutes.
+        // So does a set whose budget ran out while SALTO KS changed: the engine is moving (after an
+        // e-mail change, a claim on the old e-mail's user, confirmed, then one on the new one's).
         const waitingFor = outOfSync.join(' ');
-        if (waitingFor !== nudgedFor && totalNudged < 3 * MAX_NUDGE) {
+        const fresh =
+          waitingFor !== nudgedFor ||
+          (outOfSync.length > 0 &&
+            nudged >= MAX_NUDGE &&
+            JSON.stringify(await this.h.saltoState()) !== saltoAtBudget);
+        if (fresh && totalNudged < 3 * MAX_NUDGE) {
           nudgedFor = waitingFor;
           nudged = 0;
           nudge = 2_000;
+          if (outOfSync.length > 0) saltoAtBudget = JSON.stringify(await this.h.saltoState());
         }
         if (outOfSync.length > 0 && nudged < MAX_NUDGE) {
           await this.h.sleep(nudge); // a person's retry timer

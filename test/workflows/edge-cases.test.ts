@@ -632,6 +632,28 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
   // After items 3 and 7: two people (refused, m-gone) hold a plan whose group is gone. Found by the
   // model-based test (seed 20261206, case 1329): retried every few minutes, they kept the server
   // busy around the clock, and a day of skipped time never ended.
+  it('a new person is not reported in sync before its first pass has written its doors', async () => {
+    const now = await e.now();
+    await setSimulatorFaults(e.sim.url, { latencyMs: 1_500 });
+    try {
+      await e.tellPerson(
+        'first-pass',
+        memberSnapshot('first-pass', {
+          updatedAt: iso(now),
+          billings: [billing({ id: 'b-fp', productId: 'flex', centerId: 'berlin' })],
+        }),
+      );
+      const during = await e.eventually(() => e.access('first-pass'), 'the person answers its query');
+      assert.equal(during.lastSyncAt, null, 'asked while its first pass runs');
+      assert.equal(during.inSync, false);
+    } finally {
+      await setSimulatorFaults(e.sim.url, {});
+    }
+    await holds(BERLIN_SITE, email('first-pass'), FLEX, 'synced');
+    await e.settled('person-first-pass');
+    assert.equal((await e.access('first-pass')).inSync, true);
+  });
+
   it('a refusal for good (a deleted group) is retried hourly, not every few minutes', async () => {
     const patchesToTheGoneGroup = async (): Promise<number> => {
       const log = (await fetch(`${e.sim.url}/__sim/requests`).then((r) => r.json())) as {

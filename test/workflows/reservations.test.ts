@@ -433,6 +433,43 @@ describe('reservation access (rule 3, 4)', { timeout: 120_000 }, () => {
     assert.deepEqual(await groups('guest-r10b'), []);
   });
 
+  it('grants nothing when a reservation that ran and closed is moved into the recent past (its new lag still open)', async () => {
+    const now = await e.now();
+    const first = { start: now + 30 * MINUTE, end: now + HOUR, updatedAt: now };
+    await e.tellReservation('r10c', booking('guest-r10c', 'r10c', first));
+    await advanceTo(first.start);
+    await waitGroups('guest-r10c', [SPREE], 'granted in its window');
+    await advanceTo(first.end + 20 * MINUTE);
+    await waitGroups('guest-r10c', [], 'closed after end + 15 min');
+    // Moved to end 5 minutes ago: its new window would still be open for 10 minutes.
+    const later = await e.now();
+    await e.tellReservation(
+      'r10c',
+      booking('guest-r10c', 'r10c', { start: later - HOUR, end: later - 5 * MINUTE, updatedAt: later }),
+    );
+    await assertGroupsNow('guest-r10c', ['r10c'], [], 'nothing for a move into the past');
+    assert.notEqual((await e.reservation('r10c')).state, 'granted');
+  });
+
+  it('keeps the room until the new end + 15 min when a running reservation is cut to an end just past', async () => {
+    const now = await e.now();
+    const start = now + 30 * MINUTE;
+    await e.tellReservation(
+      'r10d',
+      booking('guest-r10d', 'r10d', { start, end: start + 2 * HOUR, updatedAt: now }),
+    );
+    await advanceTo(start + HOUR);
+    await waitGroups('guest-r10d', [SPREE], 'granted while it runs');
+    const cutAt = await e.now();
+    await e.tellReservation(
+      'r10d',
+      booking('guest-r10d', 'r10d', { start, end: cutAt - 5 * MINUTE, updatedAt: cutAt }),
+    );
+    await assertGroupsNow('guest-r10d', ['r10d'], [SPREE], 'the lag of the new end is still open');
+    await advanceTo(cutAt + 11 * MINUTE);
+    await waitGroups('guest-r10d', [], 'gone at the new end + 15 min');
+  });
+
   it('does not grant again on a late duplicate of reservation.created after the reservation finished', async () => {
     const now = await e.now();
     const times = { start: now + 30 * MINUTE, end: now + HOUR, updatedAt: now };

@@ -5,6 +5,7 @@ import { errorText, get, onSignedOut, request, setCsrfToken } from './api.js';
 import { renderCenters, renderCenterSelector } from './centers.js';
 import { renderConnection } from './connection.js';
 import { announce, busy, byId, showError } from './dom.js';
+import { refreshHealth, resetHealth } from './health.js';
 import { showRunningImport, wireImport } from './import.js';
 import { renderMapping } from './mapping.js';
 import { refreshPeople, renderPeopleFilters } from './people.js';
@@ -81,6 +82,7 @@ function renderConnectionIfChanged(afterAction = false) {
 async function refreshLive() {
   if (!signedIn) return;
   try {
+    await refreshHealth();
     await loadConnection();
     renderConnectionIfChanged();
     const editing =
@@ -121,6 +123,7 @@ async function enter(session) {
   byId('top-controls').hidden = false;
   try {
     store.config = await get('/api/page-config');
+    await refreshHealth();
     await loadConnection();
     renderConnectionIfChanged();
     await reloadSetup();
@@ -141,6 +144,7 @@ function leave() {
   if (timer) clearTimeout(timer);
   renderedSetup = '';
   renderedConnection = '';
+  resetHealth();
   byId('app-view').hidden = true;
   byId('top-controls').hidden = true;
   byId('sign-in-view').hidden = false;
