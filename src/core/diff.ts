@@ -35,3 +35,8 @@ export function diffSiteGroups(desired: SiteGroups, applied: SiteGroups): Record
 export function sameSiteGroups(a: SiteGroups, b: SiteGroups): boolean {
   return Object.keys(diffSiteGroups(a, b)).length === 0;
 }
+
+/** Whether going from `from` to `to` takes any group away on any site (a revocation). */
+export function revokesAny(from: SiteGroups, to: SiteGroups): boolean {
+  return Object.values(diffSiteGroups(to, from)).some((d) => d.remove.length > 0);
+}

@@ -15,7 +15,10 @@ export function workerTuning(
   maxCachedWorkflows = DEFAULT_MAX_CACHED_WORKFLOWS,
 ): Pick<
   WorkerOptions,
-  'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'stickyQueueScheduleToStartTimeout'
+  | 'maxCachedWorkflows'
+  | 'maxConcurrentWorkflowTaskExecutions'
+  | 'stickyQueueScheduleToStartTimeout'
+  | 'maxHeartbeatThrottleInterval'
 > {
   return {
     maxCachedWorkflows,
@@ -26,5 +29,10 @@ export function workerTuning(
     // At most half the cache busy at once: there is always an idle workflow to evict for a new
     // one, never one in the middle of its task (a local activity in flight would be lost).
     maxConcurrentWorkflowTaskExecutions: Math.max(2, Math.min(40, Math.floor(maxCachedWorkflows / 2))),
+    // A cancellation reaches a running activity only in the answer to a heartbeat, which the SDK
+    // sends at most every 4 s (0.8 × the 5 s heartbeat timeout). A pass cancelled because a door
+    // must close (src/workflows/pass-preemption.ts) would wait that long for a slow SALTO KS call.
+    // Only activities that run longer than a second heartbeat at all (activity-liveness.ts).
+    maxHeartbeatThrottleInterval: '1 second',
   };
 }

@@ -27,7 +27,12 @@ export const faultSettingsSchema = z.object({
    * for `ms` and then the connection is dropped, as when a gateway stalls past the client's timeout.
    */
   hangs: z
-    .object({ fraction: z.number().min(0).max(1), ms: z.number().int().min(1).max(600_000) })
+    .object({
+      fraction: z.number().min(0).max(1),
+      ms: z.number().int().min(1).max(600_000),
+      /** Only requests whose path starts with this (default: the Connect API, "/v1"). */
+      pathPrefix: z.string().optional(),
+    })
     .optional(),
   /** After a user is created, for this long: group adds answer 404 2202, patches 403 2203. */
   eventualConsistencyMs: z.number().int().min(0).optional(),
@@ -46,7 +51,7 @@ export interface InjectedError {
 export class Faults {
   private rules: ErrorRule[] = [];
   private latencyMaxMs: number | null = null;
-  private hangs: { fraction: number; ms: number } | null = null;
+  private hangs: { fraction: number; ms: number; pathPrefix?: string | undefined } | null = null;
   latencyMs = 0;
   eventualConsistencyMs = 0;
 
@@ -78,7 +83,7 @@ export class Faults {
 
   /** How long to hold this request's answer before dropping the connection; null: answer it. */
   hangFor(path: string): number | null {
-    if (this.hangs === null || !path.startsWith('/v1')) return null;
+    if (this.hangs === null || !path.startsWith(this.hangs.pathPrefix ?? '/v1')) return null;
     return Math.random() < this.hangs.fraction ? this.hangs.ms : null;
   }
 

@@ -2,7 +2,7 @@
 // absorbed by these retries (1 s, 2 s, 4 s: about 7 s, or what Retry-After asks); a longer outage
 // by the person's own durable retry timer (person.ts), so a person workflow never blocks for long
 // inside an activity and keeps taking signals.
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { SaltoActivities } from '../activities/types';
 import type { CoordinationActivities } from '../activities/coordination-types';
 
@@ -17,6 +17,9 @@ export const salto = proxyActivities<SaltoActivities>({
     maximumInterval: '4 seconds',
     maximumAttempts: 4,
   },
+  // A pass cancelled for a revocation (pass-preemption.ts) goes on only once the write in flight
+  // has stopped: a group it was giving cannot land after the revocation that follows.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 
 /**

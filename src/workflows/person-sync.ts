@@ -85,6 +85,12 @@ export interface SyncState {
    * there): retried hourly instead of within minutes. Absent in states written before 0.2.0.
    */
   refusedOnly?: boolean;
+  /**
+   * Per site: groups a write may have given without its answer coming back (timed out, or
+   * cancelled by a revocation). Taken away if no longer wanted, given again if still wanted.
+   * Absent in states written before 0.5.0.
+   */
+  maybeHeld?: Record<string, string[]>;
 }
 
 export function newSyncState(): SyncState {
@@ -117,6 +123,8 @@ export interface SyncInput {
   /** This record's own groups (rules 1–4), without what others contribute. */
   desired: SiteGroups;
   policy: NoAccessPolicy;
+  /** Record groups whose write got no answer as maybe held (PREEMPTIBLE_PASS_PATCH). */
+  uncertainWrites?: boolean;
 }
 
 const profileKey = (p: Profile): string => JSON.stringify([p.firstName, p.lastName, p.email.toLowerCase()]);
@@ -221,6 +229,44 @@ interface Pass {
 function forgetUser(state: SyncState, siteId: string): void {
   delete state.users[siteId];
   delete state.applied[siteId];
+  if (state.maybeHeld) delete state.maybeHeld[siteId];
+}
+
+/**
+ * The diff of the person's own user on a site, with the groups that may be held: those are taken
+ * away when not wanted and given again when wanted. Records what the write leaves uncertain.
+ */
+async function applyOwnDiff(
+  state: SyncState,
+  input: SyncInput,
+  siteId: string,
+  user: SaltoUserRecord,
+  want: string[] | null,
+  keep: ReadonlySet<string>,
+  pass: Pass,
+): Promise<ApplyGroupDiffResult | null> {
+  const have = state.applied[siteId] ?? [];
+  const maybe = state.maybeHeld?.[siteId] ?? [];
+  const add = want === null ? [] : want.filter((g) => !have.includes(g) || maybe.includes(g));
+  const remove = sortedUnique([...have, ...maybe]).filter((g) => !keep.has(g));
+  let result: ApplyGroupDiffResult | null;
+  try {
+    result = await applyDiff(siteId, user, add, remove, pass);
+  } catch (err) {
+    if (input.uncertainWrites && add.length > 0) {
+      const maybeHeld = (state.maybeHeld ??= {});
+      maybeHeld[siteId] = sortedUnique([...maybe, ...add]);
+    }
+    throw err;
+  }
+  if (maybe.length > 0 && state.maybeHeld) {
+    // Every group of the call got its answer: added, removed, or refused.
+    const settled = new Set([...add, ...remove]);
+    const left = maybe.filter((g) => !settled.has(g));
+    if (left.length > 0) state.maybeHeld[siteId] = left;
+    else delete state.maybeHeld[siteId];
+  }
+  return result;
 }
 
 async function applyDiff(
@@ -269,13 +315,7 @@ async function revokeOnSite(
   const user = state.users[siteId];
   if (user) {
     const have = state.applied[siteId] ?? [];
-    const result = await applyDiff(
-      siteId,
-      user,
-      [],
-      have.filter((g) => !keep.has(g)),
-      pass,
-    );
+    const result = await applyOwnDiff(state, input, siteId, user, null, keep, pass);
     if (result?.userMissing) forgetUser(state, siteId);
     else state.applied[siteId] = afterDiff(have, result);
   } else {
@@ -331,13 +371,7 @@ async function grantOnSite(
     // Removals too: a user adopted in this pass may hold groups no rule gives.
     const result = ensured?.granted
       ? takeDiffResult(siteId, ensured.granted, pass) // created with its groups in one call
-      : await applyDiff(
-          siteId,
-          user,
-          want.filter((g) => !have.includes(g)),
-          have.filter((g) => !want.includes(g)),
-          pass,
-        );
+      : await applyOwnDiff(state, input, siteId, user, want, new Set(want), pass);
     if (result?.userMissing) {
       forgetUser(state, siteId); // deleted by hand: find or create it again, with its groups
       continue;

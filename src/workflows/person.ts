@@ -13,7 +13,7 @@ import {
 import { personDetails } from './current-details';
 import { computeDesiredAccess } from '../core/entitlements';
 import { refusalRetryDelayMs, retryDelayMs } from '../core/retry-delay';
-import { normalizeSiteGroups, sameSiteGroups } from '../core/diff';
+import { normalizeSiteGroups, revokesAny, sameSiteGroups } from '../core/diff';
 import type { PersonEvent } from '../core/person-events';
 import {
   applyPersonEvent,
@@ -30,6 +30,7 @@ import { personWorkflowId } from '../shared/ids';
 import { CenterIdsKey, InSyncKey, PersonIdKey, PersonKindKey, SiteIdsKey } from '../shared/search-attributes';
 import { coordination, coordinationLocal, salto } from './activity-proxies';
 import { personAccessQuery, personEventSignal, personFactsQuery, type PersonAccessView } from './messages';
+import { runPreemptiblePass, type PassOutcome, type PreemptionWatch } from './pass-preemption';
 import {
   describeFailure,
   groupsToHold,
@@ -57,6 +58,12 @@ export interface PersonWorkflowInput {
 /** Since 0.4.0 the set-up is read by a local activity; older histories read it with an activity task. */
 export const LOCAL_SETUP_READ_PATCH = 'local-setup-read';
 
+/**
+ * Since 0.5.0 a pass is cancelled when a revocation falls due while it runs (pass-preemption.ts),
+ * and a group whose write got no answer counts as maybe held (person-sync.ts).
+ */
+export const PREEMPTIBLE_PASS_PATCH = 'preemptible-pass';
+
 /** Continue-as-new after this many events even if the server does not suggest it yet. */
 export const EVENTS_BEFORE_CONTINUE_AS_NEW = 500;
 export async function personWorkflow(input: PersonWorkflowInput): Promise<void> {
@@ -80,6 +87,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     // 1. Fold the waiting events into the facts.
     const before = facts;
     let rereadSalto = false;
+    let passAgain = false;
     const newComembers: string[] = [];
     while (pending.length > 0) {
       const event = pending.shift()!;
@@ -97,25 +105,38 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       // Every decision reads the set-up as it is now (rule 7): a mapping made at any center, at
       // any time, holds for this person's next decision, whether or not the fan-out reached it.
       sync.refusedOnly = false; // set again by the pass; any other failure retries within minutes
-      setup = patched(LOCAL_SETUP_READ_PATCH)
+      const passSetup = patched(LOCAL_SETUP_READ_PATCH)
         ? await coordinationLocal.loadSetup()
         : await coordination.loadSetup();
+      setup = passSetup;
       if (rereadSalto) await rereadAppliedGroups(sync);
-      const computed = computeDesiredAccess(entitlementInput(facts), setup, Date.now());
+      const computed = computeDesiredAccess(entitlementInput(facts), passSetup, Date.now());
       desired = computed;
-      const problems = await syncPersonToSalto(sync, {
-        personId,
-        profile: facts.profile,
-        desired: computed.groups,
-        policy: setup.noAccessPolicy,
-      });
+      const preemptible = patched(PREEMPTIBLE_PASS_PATCH);
+      const pass = (): Promise<string[]> =>
+        syncPersonToSalto(sync, {
+          personId,
+          profile: facts.profile,
+          desired: computed.groups,
+          policy: passSetup.noAccessPolicy,
+          uncertainWrites: preemptible,
+        });
+      const outcome: PassOutcome = preemptible
+        ? await runPreemptiblePass(pass, revocationWatch(facts, pending, passSetup, computed.groups))
+        : { problems: await pass(), preempted: false };
       sync.lastSyncAt = new Date(Date.now()).toISOString();
-      if (problems.length > 0) throw new Error(problems.join('; '));
-      // A claimed user waits for its confirmation: not in sync yet, but nothing failed.
-      sync.inSync = Object.keys(sync.claims).length === 0;
-      sync.lastError = null;
-      sync.failedAttempts = 0;
-      sync.failingSince = null;
+      passAgain = outcome.preempted;
+      if (outcome.preempted) {
+        sync.inSync = false; // a door must close: the next pass starts at once, with revocations
+      } else if (outcome.problems.length > 0) {
+        throw new Error(outcome.problems.join('; '));
+      } else {
+        // A claimed user waits for its confirmation: not in sync yet, but nothing failed.
+        sync.inSync = Object.keys(sync.claims).length === 0;
+        sync.lastError = null;
+        sync.failedAttempts = 0;
+        sync.failingSince = null;
+      }
     } catch (err) {
       sync.inSync = false;
       sync.lastError = describeFailure(err);
@@ -163,6 +184,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     }
 
     // 5. Sleep until an event comes, the access changes by itself, or a failed sync is due a retry.
+    if (passAgain) continue;
     const wakeAt = nextWake(desired, sync);
     setCurrentDetails(
       personDetails({
@@ -181,6 +203,36 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     if (wakeAt === null) await condition(() => pending.length > 0);
     else await condition(() => pending.length > 0, Math.max(1, wakeAt - Date.now()));
   }
+}
+
+/**
+ * Whether a group this pass was to give is taken away by the events that came since it began, or
+ * by the passing of time (a window that ends): the person's own rules, on the pass's set-up.
+ */
+function revocationWatch(
+  facts: PersonFacts,
+  pending: readonly PersonEvent[],
+  setup: Setup,
+  passGroups: SiteGroups,
+): PreemptionWatch {
+  let cached: { key: string; access: DesiredAccess } | null = null;
+  const accessNow = (): DesiredAccess => {
+    const key = `${pending.length}@${Date.now()}`;
+    if (cached?.key !== key) {
+      let next = facts;
+      for (const event of pending)
+        if (!isDuplicate(next, event.eventId)) next = applyPersonEvent(next, event);
+      cached = { key, access: computeDesiredAccess(entitlementInput(next), setup, Date.now()) };
+    }
+    return cached.access;
+  };
+  return {
+    revocationDue: () => revokesAny(passGroups, accessNow().groups),
+    nextCheckAt: () => {
+      const at = accessNow().nextChangeAt;
+      return at === null ? null : Date.parse(at);
+    },
+  };
 }
 
 function nextWake(desired: DesiredAccess | null, sync: SyncState): number | null {

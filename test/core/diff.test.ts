@@ -1,7 +1,7 @@
 // Desired against applied groups: normalization, the per-site diff, and equality.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { diffSiteGroups, normalizeSiteGroups, sameSiteGroups } from '../../src/core/diff';
+import { diffSiteGroups, normalizeSiteGroups, revokesAny, sameSiteGroups } from '../../src/core/diff';
 import type { SiteGroupDiff, SiteGroups } from '../../src/core/types';
 
 describe('normalizeSiteGroups', () => {
@@ -84,4 +84,20 @@ describe('sameSiteGroups', () => {
       assert.equal(sameSiteGroups(b, a), expected);
     });
   }
+});
+
+describe('revokesAny', () => {
+  it('is true when any site loses any group, and only then', () => {
+    const cases: [SiteGroups, SiteGroups, boolean][] = [
+      [{}, {}, false],
+      [{}, { s1: ['a'] }, false], // a grant only
+      [{ s1: ['a'] }, { s1: ['a', 'b'], s2: ['c'] }, false],
+      [{ s1: ['a', 'b'] }, { s1: ['a'] }, true],
+      [{ s1: ['a'] }, {}, true], // the whole site goes
+      [{ s1: ['a'], s2: ['b'] }, { s1: ['a', 'c'] }, true], // a grant elsewhere does not hide it
+      [{ s1: ['b', 'a'] }, { s1: ['a', 'b', 'b'] }, false], // order and duplicates do not count
+    ];
+    for (const [from, to, expected] of cases)
+      assert.equal(revokesAny(from, to), expected, `${JSON.stringify(from)} → ${JSON.stringify(to)}`);
+  });
 });

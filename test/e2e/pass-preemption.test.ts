@@ -1,0 +1,176 @@
+// A door that must close never waits for a slow write to SALTO KS. While a person's pass is stuck
+// giving a group (SALTO KS holding its answers past the client's timeout, the activity retried
+// for about 27 s), an event that takes access away, or a reservation window that ends, cancels
+// the pass, and the revocation goes out at once. The stuck write was in fact carried out (a
+// hanging request is), so once SALTO KS answers again that group goes too when it is not wanted.
+// On the dev server: the time-skipping server does not deliver an activity's cancellation.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  billing,
+  billingChanged,
+  memberStatusChanged,
+  reservationCreated,
+  reservationSnapshot,
+} from '../../src/demo/event-builders';
+import { personWorkflowId } from '../../src/shared/ids';
+import { startStack, type Stack } from '../helpers/stack';
+import {
+  BERLIN,
+  emailOf,
+  GROUPS,
+  localDay,
+  mapTestSetup,
+  PRODUCT_OFFICE,
+  groupsOf,
+  saltoState,
+  usersByEmail,
+  setSimulatorFaults,
+  syncedBerlinMember,
+  uniqueId,
+  UNIT_SPREE,
+  waitForSaltoGroups,
+} from './e2e-support';
+
+const OFFICE_GROUP = 'ag-berlin-private-offices';
+/** Every write to the office group hangs past the client's timeout (four attempts: about 27 s). */
+const OFFICE_HANGS = {
+  hangs: {
+    fraction: 1,
+    ms: 30_000,
+    pathPrefix: `/v1.1/sites/${BERLIN.siteId}/access_groups/${OFFICE_GROUP}/`,
+  },
+};
+/** Well under the stuck activity's 27 s; well over a cancellation and a pass (about 2 s). */
+const PROMPT_MS = 12_000;
+
+describe('a revocation preempts a slow pass, end to end', () => {
+  let stack: Stack;
+
+  before(async () => {
+    stack = await startStack();
+    await mapTestSetup(stack);
+    // No lead or lag: a reservation window then ends at the reservation's end, within seconds.
+    const policy = await stack.api('PATCH', '/api/setup/policy', {
+      reservationLeadMinutes: 0,
+      reservationLagMinutes: 0,
+      noAccessPolicy: 'keep',
+    });
+    assert.equal(policy.status, 200, JSON.stringify(policy.body));
+  });
+
+  after(async () => {
+    if (stack) await setSimulatorFaults(stack, {});
+    await stack?.stop();
+  });
+
+  async function send(event: { id: string; type: string }): Promise<void> {
+    const answer = await stack.sendEvent(event);
+    assert.equal(answer.status, 202, `${event.type}: ${JSON.stringify(answer.body)}`);
+  }
+
+  /** The groups SALTO KS shows for the user of this e-mail on the Berlin site (none without a user). */
+  const heldBy = async (email: string): Promise<string[]> => {
+    const state = await saltoState(stack);
+    const [user] = usersByEmail(state, BERLIN.siteId, email);
+    return user ? groupsOf(state, BERLIN.siteId, user.userId) : [];
+  };
+
+  const officePlan = (memberId: string) =>
+    billingChanged(
+      memberId,
+      'billing.created',
+      billing({
+        id: `b-office-${memberId}`,
+        productId: PRODUCT_OFFICE,
+        centerId: BERLIN.centerId,
+        startDate: localDay(BERLIN.timeZone, -1),
+      }),
+    );
+
+  /** Until the person's pass is stuck in a write to SALTO KS (an activity in flight). */
+  const untilStuck = (personId: string): Promise<true> =>
+    stack.eventually(
+      async () => {
+        const d = await stack.client.workflow.getHandle(personWorkflowId(personId)).describe();
+        const pending = d.raw.pendingActivities ?? [];
+        return pending.some((a) => a.activityType?.name === 'applySaltoGroupDiff') || undefined;
+      },
+      20_000,
+      `${personId}: a write to SALTO KS in flight`,
+    );
+
+  it('a deactivation takes the doors away while a grant is stuck, and the stuck group goes too', async () => {
+    const id = uniqueId('stuck');
+    await syncedBerlinMember(stack, id, 'Stu', 'Ck');
+    await setSimulatorFaults(stack, OFFICE_HANGS);
+    await send(officePlan(id));
+    await untilStuck(id);
+
+    const sentAt = Date.now();
+    await send(memberStatusChanged(id, 'member.deactivated'));
+    await stack.eventually(
+      async () => {
+        const held = await heldBy(emailOf(id));
+        return GROUPS.deskBerlin.every((g) => !held.includes(g)) || undefined;
+      },
+      PROMPT_MS,
+      `${id}: the desk plan's groups taken away`,
+    );
+    const tookMs = Date.now() - sentAt;
+    assert.ok(tookMs < PROMPT_MS, `the revocation took ${tookMs} ms`);
+
+    // The office write was carried out though no answer came: once SALTO KS answers, it goes too.
+    await setSimulatorFaults(stack, {});
+    await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), [], 40_000);
+    await stack.eventually(
+      async () => {
+        const p = await stack.api('GET', `/api/people/${id}/access`);
+        const body = p.body as { inSync: boolean; applied: Record<string, string[]> };
+        return (body.inSync && Object.keys(body.applied).length === 0) || undefined;
+      },
+      20_000,
+      `${id}: in sync, nothing applied`,
+    );
+  });
+
+  it('a reservation window that ends while a grant is stuck closes on time', async () => {
+    const id = uniqueId('window');
+    await syncedBerlinMember(stack, id, 'Win', 'Dow');
+    const endMs = Date.now() + 25_000;
+    await send(
+      reservationCreated(
+        reservationSnapshot({
+          id: uniqueId('r'),
+          reservationUnitId: UNIT_SPREE,
+          centerId: BERLIN.centerId,
+          startMs: Date.now() - 30 * 60_000,
+          endMs,
+          customer: { type: 'member', id, firstName: 'Win', lastName: 'Dow', email: emailOf(id) },
+        }),
+      ),
+    );
+    const both = [...GROUPS.deskBerlin, ...GROUPS.spreeRoom];
+    await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), both);
+    assert.ok(Date.now() < endMs - 8_000, 'the room was given with time to spare before its end');
+
+    await setSimulatorFaults(stack, OFFICE_HANGS);
+    await send(officePlan(id));
+    await untilStuck(id);
+    await stack.eventually(
+      async () => {
+        const held = await heldBy(emailOf(id));
+        return !held.includes(GROUPS.spreeRoom[0]!) || undefined;
+      },
+      endMs - Date.now() + PROMPT_MS,
+      `${id}: the room closed`,
+    );
+    const late = Date.now() - endMs;
+    assert.ok(late < PROMPT_MS, `the room closed ${late} ms after its window`);
+    const held = await heldBy(emailOf(id));
+    for (const g of GROUPS.deskBerlin) assert.ok(held.includes(g), `${g} stays: the plan still gives it`);
+
+    await setSimulatorFaults(stack, {});
+    await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), GROUPS.officeBerlin, 40_000);
+  });
+});
