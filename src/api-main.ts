@@ -1,7 +1,7 @@
 // `npm run api`: the API alone (run any number) against TEMPORAL_ADDRESS. It connects to Temporal
 // lazily, so it starts — and answers 503 — while Temporal is down.
 import { Client, Connection } from '@temporalio/client';
-import { payloadKeysFromEnv, UNENCRYPTED_WARNING } from './runtime/payload-keys-from-env';
+import { payloadKeysFromEnv, runMode, UNENCRYPTED_WARNING } from './runtime/payload-keys-from-env';
 import { clientConnectionOptions, temporalConnectionSettings } from './runtime/temporal-connection';
 import { dataConverterFor } from './shared/data-converter';
 import { EncryptionCodec } from './shared/payload-encryption';
@@ -11,7 +11,7 @@ import { saltoSetupCheck } from './api/setup-routes';
 import { FileSignedOutSessions } from './api/signed-out-sessions';
 import { ImportStaging } from './import/import-staging';
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig, requireSet } from './config';
+import { ConfigError, DEMO_EMAIL_KEY_WARNING, emailLookupSecrets, loadConfig, requireSet } from './config';
 import { saltoFromConfig } from './runtime/salto-from-env';
 import { createMetricsRegistry } from './metrics/registry';
 import { createLogger, type LogLine } from './runtime/log';
@@ -27,6 +27,8 @@ function main(): void {
   const temporal = temporalConnectionSettings();
   const keys = payloadKeysFromEnv();
   if (keys === null) process.stderr.write(`${UNENCRYPTED_WARNING}\n`);
+  if (runMode() === 'production' && config.EMAIL_LOOKUP_KEY === undefined)
+    logger.warn(DEMO_EMAIL_KEY_WARNING);
   const metrics = createMetricsRegistry('api');
   const salto = saltoFromConfig(config, { onExchange: saltoExchangeMetrics(metrics), logger });
   const codec = keys ? new EncryptionCodec(keys) : null;
@@ -67,6 +69,7 @@ function main(): void {
     saltoCheck: saltoSetupCheck(salto),
     saltoHealth: { status: () => salto.auth.status(), listSites: () => salto.client.listSites() },
     payloadCodec: codec,
+    emailLookupSecrets: emailLookupSecrets(config),
     signedOutSessions: new FileSignedOutSessions(resolve(config.ADMIN_SIGNED_OUT_SESSIONS_FILE)),
     imports: {
       staging: new ImportStaging(resolve(config.IMPORT_STAGING_DIR), codec),

@@ -2,6 +2,7 @@
 // Every error names the variable, so an operator knows what to fix.
 import { z } from 'zod';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from './runtime/worker-tuning';
+import { DEMO_EMAIL_LOOKUP_KEY } from './shared/email-lookup';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const minutes = z.coerce
@@ -67,6 +68,20 @@ const envSchema = z.object({
     .max(100_000)
     .default(DEFAULT_MAX_CACHED_WORKFLOWS),
   SALTO_SIMULATOR_STATE_FILE: nonEmpty.optional(),
+  /**
+   * The keys of the e-mail search attribute (src/shared/email-lookup.ts), comma-separated: the
+   * first is published, every one is searched (a rotation). The same on the API and the workers.
+   */
+  EMAIL_LOOKUP_KEY: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p.length > 0),
+    )
+    .pipe(z.array(z.string().min(32, 'each key needs at least 32 characters')).min(1))
+    .optional(),
   PUBLIC_URL: z
     .string()
     .url()
@@ -127,3 +142,14 @@ export function requireSet<K extends keyof Config>(config: Config, ...names: K[]
     throw new ConfigError(missing.map((variable) => ({ variable, message: 'required, but not set' })));
   }
 }
+
+/** The keys of the e-mail search attribute, the published one first: EMAIL_LOOKUP_KEY, else the public demo key. */
+export function emailLookupSecrets(config: Pick<Config, 'EMAIL_LOOKUP_KEY'>): Buffer[] {
+  return config.EMAIL_LOOKUP_KEY === undefined
+    ? [DEMO_EMAIL_LOOKUP_KEY]
+    : config.EMAIL_LOOKUP_KEY.map((k) => Buffer.from(k, 'utf8'));
+}
+
+/** Said at start-up by a production process without its own e-mail lookup key. */
+export const DEMO_EMAIL_KEY_WARNING =
+  'EMAIL_LOOKUP_KEY is not set: the e-mail search attribute uses the public demo key, so anyone who can read Temporal visibility can test an address against it. Set a random key of 32 characters or more, the same on the API and the workers.';

@@ -30,6 +30,8 @@ interface DemoSecrets {
   connectionKey: string;
   /** kid:base64 (PAYLOAD_ENCRYPTION_KEYS): histories in data/ stay readable across restarts. */
   payloadKeys: string;
+  /** EMAIL_LOOKUP_KEY: the key of the e-mail search attribute (absent from a data/ made before 0.5.0). */
+  emailLookupKey: string;
 }
 
 /** The demo's secrets and keys, made once and kept in data/ so restarts reuse them. */
@@ -43,6 +45,7 @@ function demoSecrets(): DemoSecrets {
     // A data/ from before payload encryption keeps its plaintext histories readable: decoding
     // passes unencrypted payloads through.
     payloadKeys: kept.payloadKeys ?? newPayloadKeyText('demo-1'),
+    emailLookupKey: kept.emailLookupKey ?? randomBytes(32).toString('hex'),
   };
   if (JSON.stringify(kept) !== JSON.stringify(secrets))
     writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
@@ -141,6 +144,7 @@ async function main(): Promise<void> {
     DESKWORKS_WEBHOOK_SECRET: process.env.DESKWORKS_WEBHOOK_SECRET || secrets.webhookSecret,
     ADMIN_TOKEN: process.env.ADMIN_TOKEN || secrets.adminToken,
     SALTO_KS_CONNECTION_KEY: process.env.SALTO_KS_CONNECTION_KEY || secrets.connectionKey,
+    EMAIL_LOOKUP_KEY: process.env.EMAIL_LOOKUP_KEY || secrets.emailLookupKey,
     PAYLOAD_ENCRYPTION_KEYS: process.env.PAYLOAD_ENCRYPTION_KEYS || secrets.payloadKeys,
     SALTO_KS_CONNECTION_FILE: process.env.SALTO_KS_CONNECTION_FILE || join(dataDir, 'salto-connection.enc'),
     IMPORT_STAGING_DIR: process.env.IMPORT_STAGING_DIR || join(dataDir, 'imports'),

@@ -5,10 +5,10 @@
 import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, DEMO_EMAIL_KEY_WARNING, emailLookupSecrets, loadConfig } from './config';
 import { startHealthServer } from './runtime/health-server';
 import { ensureReconcileSchedule, ensureSetupWorkflow } from './runtime/long-lived-workflows';
-import { payloadKeysFromEnv, UNENCRYPTED_WARNING } from './runtime/payload-keys-from-env';
+import { payloadKeysFromEnv, runMode, UNENCRYPTED_WARNING } from './runtime/payload-keys-from-env';
 import { saltoFromConfig } from './runtime/salto-from-env';
 import { createMetricsRegistry } from './metrics/registry';
 import { createLogger, type LogLine } from './runtime/log';
@@ -37,6 +37,8 @@ async function main(): Promise<void> {
   const temporal = temporalConnectionSettings();
   const keys = payloadKeysFromEnv();
   if (keys === null) process.stderr.write(`${UNENCRYPTED_WARNING}\n`);
+  if (runMode() === 'production' && config.EMAIL_LOOKUP_KEY === undefined)
+    logger.warn(DEMO_EMAIL_KEY_WARNING);
   const dataConverter = dataConverterFor(keys);
   const metrics = createMetricsRegistry('worker');
   // The SDK's own metrics join the worker's /metrics, which needs the health port.
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
       keys ? new EncryptionCodec(keys) : null,
     ),
     metrics: workMetrics(metrics),
+    emailLookupSecret: emailLookupSecrets(config)[0]!,
   });
 
   const worker = await Worker.create({

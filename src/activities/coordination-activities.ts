@@ -1,4 +1,5 @@
 // Activities that talk to Temporal itself: reading the set-up, signalling people, fanning out.
+import { DEMO_EMAIL_LOOKUP_KEY, emailLookupKey } from '../shared/email-lookup';
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { emptySetup } from '../core/setup-rules';
@@ -35,6 +36,8 @@ export interface CoordinationDeps {
    * time-skipping server, which has no visibility, pass the ids of the workflows they started.
    */
   listWorkflowIds?: (query: string) => AsyncIterable<string>;
+  /** The key of the e-mail search attribute (EMAIL_LOOKUP_KEY). Default: the public demo key. */
+  emailLookupSecret?: Buffer;
 }
 
 const SIGNAL_BATCH = 50;
@@ -98,7 +101,13 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
     return done;
   }
 
+  const emailSecret = deps.emailLookupSecret ?? DEMO_EMAIL_LOOKUP_KEY;
   return {
+    // eslint-disable-next-line @typescript-eslint/require-await -- an activity answers a promise
+    async emailLookupKey({ email }: { email: string }): Promise<string> {
+      return emailLookupKey(email, emailSecret);
+    },
+
     async loadSetup(): Promise<Setup> {
       try {
         const handle = client.workflow.getHandle(SETUP_WORKFLOW_ID);

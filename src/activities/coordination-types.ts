@@ -9,6 +9,8 @@ export type SetupFanOut = FanOutPlan;
 export interface CoordinationActivities {
   /** The current set-up (the set-up workflow's query); a default one if it does not run yet. */
   loadSetup(): Promise<Setup>;
+  /** The keyed hash of an e-mail that the person's search attribute carries (src/shared/email-lookup.ts). */
+  emailLookupKey(input: { email: string }): Promise<string>;
   /** Delivers an event to a person workflow, starting it when needed (signal-with-start). */
   signalPerson(input: { personId: string; event: PersonEvent }): Promise<void>;
   /** Tells every person the change affects to reconcile; returns how many were told. */

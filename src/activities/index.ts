@@ -21,6 +21,8 @@ export interface ActivityDeps {
   listWorkflowIds?: CoordinationDeps['listWorkflowIds'];
   /** Where the API stages uploaded imports (shared with it); absent: this worker runs no import. */
   importStaging?: ImportStaging;
+  /** The key of the e-mail search attribute (EMAIL_LOOKUP_KEY); absent: the public demo key. */
+  emailLookupSecret?: Buffer;
   /** Counts reconciliation, fan-outs and imports as they finish; absent: not counted. */
   metrics?: WorkMetrics;
 }
@@ -39,6 +41,7 @@ export function createActivities(
       defaultLagMinutes: deps.defaultLagMinutes,
       readSiteState: (siteId) => salto.readSaltoSiteState({ siteId }),
       ...(deps.listWorkflowIds ? { listWorkflowIds: deps.listWorkflowIds } : {}),
+      ...(deps.emailLookupSecret ? { emailLookupSecret: deps.emailLookupSecret } : {}),
     }),
   );
   const imports = wrapImports(

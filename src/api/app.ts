@@ -54,6 +54,8 @@ export interface ApiOptions {
    * UI at `temporalUiUrl` calls; null or absent: payloads are not encrypted and pass unchanged.
    */
   payloadCodec?: PayloadCodec | null;
+  /** The keys of the e-mail search attribute (EMAIL_LOOKUP_KEY); absent: the public demo key. */
+  emailLookupSecrets?: Buffer[];
   /** POST /api/import and its progress; absent: those routes answer 404. */
   imports?: { staging: ImportStaging; rowsPerSecond: number };
   /** Served at GET /metrics (Prometheus text), and fed by the webhook; absent: no /metrics. */
@@ -159,7 +161,13 @@ export function createApiApp(options: ApiOptions): Express {
     res.json(await health());
   });
   app.use(setupRouter(options));
-  app.use(peopleRouter({ client: options.client, pageTokenKey: sessions.derivedKey('people page token') }));
+  app.use(
+    peopleRouter({
+      client: options.client,
+      pageTokenKey: sessions.derivedKey('people page token'),
+      ...(options.emailLookupSecrets ? { emailLookupSecrets: options.emailLookupSecrets } : {}),
+    }),
+  );
   app.use(statusRouter(options));
   for (const router of options.adminRouters ?? []) app.use(router);
   app.use('/api', (_req, res) => {

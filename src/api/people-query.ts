@@ -7,7 +7,15 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { z } from 'zod';
 import type { PersonKind } from '../core/types';
 import { personIdOfWorkflowId, PERSON_WORKFLOW_TYPE } from '../shared/ids';
-import { CenterIdsKey, InSyncKey, PersonIdKey, PersonKindKey, SiteIdsKey } from '../shared/search-attributes';
+import {
+  CenterIdsKey,
+  EmailKeyKey,
+  InSyncKey,
+  PersonIdKey,
+  PersonKindKey,
+  SiteIdsKey,
+} from '../shared/search-attributes';
+import { PERSON_MEMO_KEY, type PersonMemo } from '../workflows/messages';
 
 export const peopleFiltersSchema = z
   .object({
@@ -26,6 +34,15 @@ export const peopleFiltersSchema = z
     outOfSync: z.enum(['true', 'false']).optional(),
     pageSize: z.coerce.number().int().min(1).max(100).default(50),
     pageToken: z.string().max(8192).optional(),
+    /** Exactly this e-mail (case and surrounding spaces aside), found by its keyed hash. */
+    email: z
+      .string()
+      .max(320)
+      .refine(
+        (e) => /^[^@\s]+@[^@\s]+$/.test(e.trim()),
+        'must be one e-mail address, such as ada@example.com',
+      )
+      .optional(),
     /** `access`: each row also carries the person's access view (status, last error, applied groups). */
     include: z.literal('access').optional(),
   })
@@ -38,8 +55,17 @@ export function visibilityString(value: string): string {
   return `'${value.replace(/'/g, "\\'")}'`;
 }
 
-export function peopleVisibilityQuery(filters: Pick<PeopleFilters, 'center' | 'kind' | 'outOfSync'>): string {
+/**
+ * The visibility query of a people list. `emailKeys` are the keyed hashes of the `email` filter
+ * under each lookup key (src/shared/email-lookup.ts): the address itself never reaches Temporal.
+ */
+export function peopleVisibilityQuery(
+  filters: Pick<PeopleFilters, 'center' | 'kind' | 'outOfSync'>,
+  emailKeys: string[] | null = null,
+): string {
   const clauses = [`WorkflowType = '${PERSON_WORKFLOW_TYPE}'`, `ExecutionStatus = 'Running'`];
+  if (emailKeys !== null)
+    clauses.push(`${EmailKeyKey.name} IN (${emailKeys.map(visibilityString).join(', ')})`);
   // On a keyword list, `=` means "contains".
   if (filters.center !== undefined)
     clauses.push(`${CenterIdsKey.name} = ${visibilityString(filters.center)}`);
@@ -58,6 +84,9 @@ export interface PersonRow {
   centerIds: string[];
   siteIds: string[];
   startedAt: string | null;
+  /** From the workflow's memo (decrypted by the API); null until its first pass after 0.5.0. */
+  name: { firstName: string; lastName: string } | null;
+  email: string | null;
 }
 
 function attribute(
@@ -80,7 +109,22 @@ const stringList = (value: unknown): string[] =>
       ? [value]
       : [];
 
-export function personRowOf(info: temporal.api.workflow.v1.IWorkflowExecutionInfo): PersonRow {
+/** The person memo's entry when it has the expected shape (anything else reads as unknown). */
+export function personMemoOf(memo: Record<string, unknown> | undefined): PersonMemo | null {
+  const entry = memo?.[PERSON_MEMO_KEY] as Partial<PersonMemo> | undefined;
+  if (
+    typeof entry?.firstName !== 'string' ||
+    typeof entry.lastName !== 'string' ||
+    typeof entry.email !== 'string'
+  )
+    return null;
+  return { firstName: entry.firstName, lastName: entry.lastName, email: entry.email };
+}
+
+export function personRowOf(
+  info: temporal.api.workflow.v1.IWorkflowExecutionInfo,
+  memo: PersonMemo | null = null,
+): PersonRow {
   const workflowId = info.execution?.workflowId ?? '';
   const fields = info.searchAttributes?.indexedFields;
   const personId = attribute(fields, PersonIdKey.name);
@@ -96,6 +140,8 @@ export function personRowOf(info: temporal.api.workflow.v1.IWorkflowExecutionInf
     siteIds: stringList(attribute(fields, SiteIdsKey.name)),
     startedAt:
       seconds === undefined || seconds === null ? null : new Date(Number(seconds) * 1000).toISOString(),
+    name: memo ? { firstName: memo.firstName, lastName: memo.lastName } : null,
+    email: memo?.email ?? null,
   };
 }
 

@@ -3,13 +3,17 @@
 // With include=access each row also carries the person's access view (one query per row; a page
 // is at most 100 rows).
 import type { Client } from '@temporalio/client';
+import { decodeMapFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import type { temporal } from '@temporalio/proto';
 import express, { type Router } from 'express';
 import { personWorkflowId } from '../shared/ids';
-import { personAccessQuery, type PersonAccessView } from '../workflows/messages';
+import { personAccessQuery, type PersonAccessView, type PersonMemo } from '../workflows/messages';
+import { DEMO_EMAIL_LOOKUP_KEY, emailLookupKey } from '../shared/email-lookup';
 import {
   openPageToken,
   peopleFiltersSchema,
   peopleVisibilityQuery,
+  personMemoOf,
   personRowOf,
   sealPageToken,
   type PersonRow,
@@ -49,13 +53,32 @@ async function withAccess(client: Client, rows: PersonRow[]): Promise<RowWithAcc
 
 const LIST_DEADLINE_MS = 10_000;
 
+/** The person memo of a listed workflow, decoded (and decrypted) by the client's data converter. */
+async function memoOf(
+  client: Client,
+  info: temporal.api.workflow.v1.IWorkflowExecutionInfo,
+): Promise<PersonMemo | null> {
+  try {
+    const fields = info.memo?.fields ?? undefined;
+    return personMemoOf(await decodeMapFromPayloads(client.options.loadedDataConverter, fields));
+  } catch {
+    return null; // a memo this API cannot decrypt (another key) leaves the name unknown, not the list broken
+  }
+}
+
 export interface PeopleRoutesOptions {
   client: Client;
   /** Seals the page tokens handed out (see sealPageToken). */
   pageTokenKey: Buffer;
+  /** The keys of the e-mail search attribute (EMAIL_LOOKUP_KEY), each searched. Default: the public demo key. */
+  emailLookupSecrets?: Buffer[];
 }
 
-export function peopleRouter({ client, pageTokenKey }: PeopleRoutesOptions): Router {
+export function peopleRouter({
+  client,
+  pageTokenKey,
+  emailLookupSecrets = [DEMO_EMAIL_LOOKUP_KEY],
+}: PeopleRoutesOptions): Router {
   const router = express.Router();
 
   router.get('/api/people', async (req, res) => {
@@ -77,12 +100,19 @@ export function peopleRouter({ client, pageTokenKey }: PeopleRoutesOptions): Rou
     const answer = await client.withDeadline(Date.now() + LIST_DEADLINE_MS, () =>
       client.workflowService.listWorkflowExecutions({
         namespace: client.options.namespace,
-        query: peopleVisibilityQuery(filters),
+        query: peopleVisibilityQuery(
+          filters,
+          filters.email === undefined
+            ? null
+            : emailLookupSecrets.map((key) => emailLookupKey(filters.email!, key)),
+        ),
         pageSize: filters.pageSize,
         nextPageToken: pageToken,
       }),
     );
-    const rows = (answer.executions ?? []).map(personRowOf);
+    const rows = await Promise.all(
+      (answer.executions ?? []).map(async (info) => personRowOf(info, await memoOf(client, info))),
+    );
     const token = answer.nextPageToken;
     res.json({
       items: filters.include === 'access' ? await withAccess(client, rows) : rows,

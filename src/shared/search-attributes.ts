@@ -6,8 +6,17 @@ export const PersonKindKey = defineSearchAttributeKey('DeskworksPersonKind', Sea
 export const CenterIdsKey = defineSearchAttributeKey('DeskworksCenterIds', SearchAttributeType.KEYWORD_LIST);
 export const SiteIdsKey = defineSearchAttributeKey('SaltoSiteIds', SearchAttributeType.KEYWORD_LIST);
 export const InSyncKey = defineSearchAttributeKey('SaltoInSync', SearchAttributeType.BOOL);
+/** The keyed hash of the person's e-mail (src/shared/email-lookup.ts), never the address. */
+export const EmailKeyKey = defineSearchAttributeKey('DeskworksEmailKey', SearchAttributeType.KEYWORD);
 
-export const SEARCH_ATTRIBUTE_DEFINITIONS = [PersonIdKey, PersonKindKey, CenterIdsKey, SiteIdsKey, InSyncKey];
+export const SEARCH_ATTRIBUTE_DEFINITIONS = [
+  PersonIdKey,
+  PersonKindKey,
+  CenterIdsKey,
+  SiteIdsKey,
+  InSyncKey,
+  EmailKeyKey,
+];
 
 /** `--search-attribute Name=Type` for each of them, as `temporal server start-dev` takes them. */
 export function devServerSearchAttributeArgs(): string[] {

@@ -15,6 +15,9 @@ export const personEventSignal = defineSignal<[PersonEvent]>('personEvent');
 
 export interface PersonAccessView {
   personId: string;
+  /** Who it is, as Deskworks last said (null until an event with a name came). */
+  name: { firstName: string; lastName: string } | null;
+  email: string | null;
   kind: PersonKind;
   status: 'active' | 'inactive' | 'deleted';
   desired: SiteGroups;
@@ -115,3 +118,15 @@ export const setPolicyUpdate = defineUpdate<Setup, [PolicyChange]>('setPolicy');
 
 /** The error type of a rejected set-up change; its details carry the problems, in words. */
 export const SETUP_REJECTED = 'SetupChangeRejected';
+
+/**
+ * The person workflow's memo entry: who the person is, for the people list. A memo goes through
+ * the payload codec (encrypted when PAYLOAD_ENCRYPTION_KEYS is set), unlike search attributes.
+ */
+export const PERSON_MEMO_KEY = 'person';
+
+export interface PersonMemo {
+  firstName: string;
+  lastName: string;
+  email: string;
+}

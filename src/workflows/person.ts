@@ -7,6 +7,7 @@ import {
   patched,
   setCurrentDetails,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -14,7 +15,7 @@ import { personDetails } from './current-details';
 import { computeDesiredAccess } from '../core/entitlements';
 import { refusalRetryDelayMs, retryDelayMs } from '../core/retry-delay';
 import { normalizeSiteGroups, revokesAny, sameSiteGroups } from '../core/diff';
-import type { PersonEvent } from '../core/person-events';
+import type { PersonEvent, Profile } from '../core/person-events';
 import {
   applyPersonEvent,
   centerIdsOf,
@@ -27,9 +28,23 @@ import {
 } from '../core/person-state';
 import type { DesiredAccess, Setup, SiteGroups } from '../core/types';
 import { personWorkflowId } from '../shared/ids';
-import { CenterIdsKey, InSyncKey, PersonIdKey, PersonKindKey, SiteIdsKey } from '../shared/search-attributes';
+import {
+  CenterIdsKey,
+  EmailKeyKey,
+  InSyncKey,
+  PersonIdKey,
+  PersonKindKey,
+  SiteIdsKey,
+} from '../shared/search-attributes';
 import { coordination, coordinationLocal, salto } from './activity-proxies';
-import { personAccessQuery, personEventSignal, personFactsQuery, type PersonAccessView } from './messages';
+import {
+  PERSON_MEMO_KEY,
+  personAccessQuery,
+  personEventSignal,
+  personFactsQuery,
+  type PersonAccessView,
+  type PersonMemo,
+} from './messages';
 import { runPreemptiblePass, type PassOutcome, type PreemptionWatch } from './pass-preemption';
 import {
   describeFailure,
@@ -52,8 +67,24 @@ export interface PersonWorkflowInput {
     /** What this master last told its co-members, and the sequence number it used. */
     sentPlanGroups: SiteGroups;
     planGroupsSeq: number;
+    /** What the memo and the e-mail search attribute say (absent before 0.5.0). */
+    identity?: PublishedIdentity;
   };
 }
+
+/** The identity this workflow last published: the memo's profile and the e-mail's keyed hash. */
+export interface PublishedIdentity {
+  profileKey: string | null;
+  email: string | null;
+  emailKey: string | null;
+}
+
+/**
+ * Since 0.5.0 the person's name and e-mail are in the workflow's memo (through the payload codec)
+ * and the keyed hash of the e-mail in a search attribute: the people list shows names, and finds
+ * a person by e-mail.
+ */
+export const PERSON_IDENTITY_PATCH = 'person-identity';
 
 /** Since 0.4.0 the set-up is read by a local activity; older histories read it with an activity task. */
 export const LOCAL_SETUP_READ_PATCH = 'local-setup-read';
@@ -73,6 +104,12 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
   let setup: Setup | null = null;
   let sentPlanGroups = input.carried?.sentPlanGroups ?? {};
   let planGroupsSeq = input.carried?.planGroupsSeq ?? 0;
+  // The e-mail's hash is made again once per run: a new EMAIL_LOOKUP_KEY reaches every person.
+  const identity: PublishedIdentity = {
+    profileKey: input.carried?.identity?.profileKey ?? null,
+    email: null,
+    emailKey: null,
+  };
   const pending: PersonEvent[] = [...(input.carried?.pending ?? [])];
   let desired: DesiredAccess | null = null;
   let eventsThisRun = 0;
@@ -170,7 +207,8 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       }
       sentPlanGroups = plan;
     }
-    publishSearchAttributes(facts, sync, desired);
+    if (facts.profile && patched(PERSON_IDENTITY_PATCH)) await publishIdentity(facts.profile, identity);
+    publishSearchAttributes(facts, sync, desired, identity);
 
     // 4. Continue-as-new before the history grows long, carrying everything.
     if (
@@ -179,7 +217,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     ) {
       await continueAsNew<typeof personWorkflow>({
         personId,
-        carried: { facts, sync, pending, sentPlanGroups, planGroupsSeq },
+        carried: { facts, sync, pending, sentPlanGroups, planGroupsSeq, identity },
       });
     }
 
@@ -353,7 +391,31 @@ async function announceMasterLink(
   }
 }
 
-function publishSearchAttributes(facts: PersonFacts, sync: SyncState, desired: DesiredAccess | null): void {
+/** The memo when the name or e-mail changed; the e-mail's keyed hash when the address changed. */
+async function publishIdentity(profile: Profile, published: PublishedIdentity): Promise<void> {
+  const key = JSON.stringify([profile.firstName, profile.lastName, profile.email]);
+  if (published.profileKey !== key) {
+    const memo: PersonMemo = {
+      firstName: profile.firstName,
+      lastName: profile.lastName,
+      email: profile.email,
+    };
+    upsertMemo({ [PERSON_MEMO_KEY]: memo });
+    published.profileKey = key;
+  }
+  if (published.email?.trim().toLowerCase() !== profile.email.trim().toLowerCase()) {
+    // The hash needs the key and Node's crypto: a local activity, inside this workflow task.
+    published.emailKey = await coordinationLocal.emailLookupKey({ email: profile.email });
+    published.email = profile.email;
+  }
+}
+
+function publishSearchAttributes(
+  facts: PersonFacts,
+  sync: SyncState,
+  desired: DesiredAccess | null,
+  identity: PublishedIdentity,
+): void {
   const sites = new Set([
     ...Object.keys(sync.users),
     ...Object.keys(sync.applied),
@@ -365,6 +427,7 @@ function publishSearchAttributes(facts: PersonFacts, sync: SyncState, desired: D
     { key: CenterIdsKey, value: centerIdsOf(facts) },
     { key: SiteIdsKey, value: [...sites].sort() },
     { key: InSyncKey, value: sync.inSync },
+    ...(identity.emailKey === null ? [] : [{ key: EmailKeyKey, value: identity.emailKey }]),
   ]);
 }
 
@@ -382,6 +445,8 @@ function view(
   });
   return {
     personId: facts.personId,
+    name: facts.profile ? { firstName: facts.profile.firstName, lastName: facts.profile.lastName } : null,
+    email: facts.profile?.email ?? null,
     kind: personKind(facts),
     status: facts.deletedAt ? 'deleted' : facts.isMember ? facts.status : 'active',
     desired: held,

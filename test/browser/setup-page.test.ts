@@ -232,8 +232,11 @@ void describe('the set-up page', { timeout: 240_000 }, () => {
       .filter({ hasText: 'In sync' })
       .filter({ hasText: 'Coworking floor' })
       .waitFor({ timeout: 45_000 });
+    // Named as the front desk knows them (from the workflow's encrypted memo), with the e-mail.
+    await row.filter({ hasText: 'Ada Lovelace' }).waitFor({ timeout: 20_000 });
     const text = await row.innerText();
     assert.match(text, /Member/);
+    assert.match(text, /ada@example\.com/);
     assert.match(text, /Berlin Mitte: Coworking floor, Main entrance/);
     await screenshot(page.locator('#people'), '06-people');
   });
@@ -294,12 +297,28 @@ void describe('the set-up page', { timeout: 240_000 }, () => {
     await page.locator('#people-empty').waitFor();
     await page.getByLabel('Kind').selectOption('');
     await page.locator('#people-table tr[data-person-id="m-ada"]').waitFor();
+
+    // Found by exact e-mail, whatever its case: only Bob; an unknown address finds nobody.
+    const email = page.getByLabel('Exact e-mail');
+    await email.fill('BOB@example.com');
+    await email.press('Enter');
+    await page.locator('#people-table tr[data-person-id="m-ada"]').waitFor({ state: 'detached' });
+    assert.equal(await page.locator('#people-table tbody tr').count(), 1);
+    assert.match(await page.locator('#people-table tr[data-person-id="m-bob"]').innerText(), /Bob B/);
+    await email.fill('nobody@example.com');
+    await email.press('Enter');
+    await page.locator('#people-empty').filter({ hasText: 'nobody@example.com' }).waitFor();
+    await email.fill('');
+    await email.press('Enter');
+    await page.locator('#people-table tr[data-person-id="m-ada"]').waitFor();
   });
 
   void it('tells which billing gives each group, and links the workflow in the Temporal Web UI', async () => {
     await page.locator('#person-open-m-ada').click();
     const groups = page.locator('#person-groups');
     await groups.waitFor();
+    assert.equal(await page.locator('#person-title').innerText(), 'Ada Lovelace (m-ada)');
+    assert.equal(await page.locator('#person-email').innerText(), 'ada@example.com');
     for (const groupId of ['ag-berlin-main-entrance', 'ag-berlin-coworking-floor']) {
       const row = groups.locator(`tr[data-group-id="${groupId}"]`);
       assert.match(await row.innerText(), /Billing b-ada-1: Flex desk at Berlin Mitte/);

@@ -147,4 +147,61 @@ describe('personal data in Temporal histories', () => {
       assert.ok(details.includes(`- \`${group}\`: holds — billing b-${memberId}`), `${group} in: ${details}`);
     for (const secret of secrets) assert.ok(!details.includes(secret), `current details hold "${secret}"`);
   });
+
+  it('lists people by name and finds one by e-mail, while visibility holds neither in plain text', async () => {
+    const memberId = uniqueId('m');
+    const lastName = `Marchbanks-${memberId}`;
+    const member = berlinDeskMember(memberId, 'Ottoline', lastName);
+    const answer = await stack.sendEvent(memberCreated(member));
+    assert.equal(answer.status, 202, JSON.stringify(answer.body));
+    await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin);
+
+    // Found by its e-mail, whatever its case and surrounding spaces; the row names the person.
+    type Row = {
+      personId: string;
+      name: { firstName: string; lastName: string } | null;
+      email: string | null;
+    };
+    const search = `  ${member.email.toUpperCase()} `;
+    const found = await stack.eventually(
+      async () => {
+        const page = await stack.api('GET', `/api/people?email=${encodeURIComponent(search)}`);
+        assert.equal(page.status, 200, JSON.stringify(page.body));
+        const items = (page.body as { items: Row[] }).items;
+        return items.length > 0 && items[0]!.name !== null ? items : undefined;
+      },
+      20_000,
+      `${memberId} found by e-mail`,
+    );
+    assert.deepEqual(
+      found.map((r) => [r.personId, r.name, r.email]),
+      [[memberId, { firstName: 'Ottoline', lastName }, member.email]],
+    );
+    const other = await stack.api(
+      'GET',
+      `/api/people?email=${encodeURIComponent(emailOf(uniqueId('nobody')))}`,
+    );
+    assert.deepEqual((other.body as { items: Row[] }).items, [], 'another address finds nobody');
+    const bad = await stack.api('GET', '/api/people?email=not-an-address');
+    assert.equal(bad.status, 400);
+    assert.match(JSON.stringify(bad.body), /"path":"email"/);
+
+    // What visibility itself holds for that workflow: the memo encrypted, the e-mail only hashed.
+    const listed = await stack.client.workflowService.listWorkflowExecutions({
+      namespace: stack.client.options.namespace,
+      query: `WorkflowId = '${personWorkflowId(memberId)}'`,
+    });
+    assert.equal(listed.executions?.length, 1);
+    const info = listed.executions[0]!;
+    const raw = Buffer.from(temporal.api.workflow.v1.WorkflowExecutionInfo.encode(info).finish());
+    for (const secret of [member.email, 'Ottoline', lastName])
+      for (const form of [secret, secret.toLowerCase(), secret.toUpperCase()])
+        assert.ok(!raw.includes(Buffer.from(form, 'utf8')), `visibility holds "${form}" in plain text`);
+    const memo = Object.values(info.memo?.fields ?? {});
+    assert.ok(memo.length > 0, 'the person has a memo');
+    for (const p of memo)
+      assert.equal(text(p.metadata?.encoding), ENCRYPTED_ENCODING, 'the memo is encrypted');
+    const emailKey = info.searchAttributes?.indexedFields?.DeskworksEmailKey;
+    assert.match(JSON.parse(text(emailKey?.data)) as string, /^[0-9a-f]{64}$/, 'the e-mail as a keyed hash');
+  });
 });

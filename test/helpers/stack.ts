@@ -49,12 +49,12 @@ export function workflowBundle(): Promise<WorkflowBundle> {
 
 /**
  * The same workflows for the time-skipping test server: abandoned timers are left to fire rather
- * than cancelled, which that server mishandles (see uncancelled-timers-interceptor.ts). Histories
+ * than cancelled, which that server mishandles (see time-skipping-interceptor.ts). Histories
  * recorded for the replay test (RECORD_HISTORIES=1) come from the product's own bundle.
  */
 export function timeSkippingWorkflowBundle(): Promise<WorkflowBundle> {
   if (process.env.RECORD_HISTORIES === '1') return workflowBundle();
-  timeSkippingBundle ??= bundleWorkflows([require.resolve('./uncancelled-timers-interceptor')]);
+  timeSkippingBundle ??= bundleWorkflows([require.resolve('./time-skipping-interceptor')]);
   return timeSkippingBundle;
 }
 

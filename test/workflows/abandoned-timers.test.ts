@@ -1,5 +1,5 @@
 // The time-skipping harness leaves a timer whose wait was abandoned to fire instead of cancelling
-// it (test/helpers/uncancelled-timers-interceptor.ts: that server strands a run that cancels a
+// it (test/helpers/time-skipping-interceptor.ts: that server strands a run that cancels a
 // timer which fired meanwhile, sdk-java#3088). This proves the workaround is in force, and that the
 // timer firing later changes nothing the workflow decided.
 import assert from 'node:assert/strict';

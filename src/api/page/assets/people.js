@@ -9,7 +9,7 @@ import { centerName, groupName, loadGroupsOf, siteName, store } from './store.js
 export const PAGE_SIZE = 25;
 
 const people = {
-  filters: { center: '', kind: '', outOfSync: false },
+  filters: { center: '', kind: '', outOfSync: false, email: '' },
   /** Tokens of the pages before the current one; the current page's token is the last. */
   tokens: /** @type {(string | null)[]} */ ([null]),
   /** @type {any[]} */
@@ -29,6 +29,7 @@ function query() {
   if (people.filters.center) params.set('center', people.filters.center);
   if (people.filters.kind) params.set('kind', people.filters.kind);
   if (people.filters.outOfSync) params.set('outOfSync', 'true');
+  if (people.filters.email) params.set('email', people.filters.email);
   const token = people.tokens[people.tokens.length - 1];
   if (token) params.set('pageToken', token);
   return `/api/people?${params}`;
@@ -75,13 +76,20 @@ function personRow(person, openPerson) {
   const open = h(
     'button',
     { type: 'button', class: 'link', id: `person-open-${idPart(person.personId)}` },
-    person.personId,
+    person.name ? `${person.name.firstName} ${person.name.lastName}` : person.personId,
   );
   open.addEventListener('click', () => openPerson(person.personId));
+  const email = person.email ?? access?.email ?? null;
   return h(
     'tr',
     { 'data-person-id': person.personId },
-    h('th', { scope: 'row', 'data-label': 'Person' }, open),
+    h(
+      'th',
+      { scope: 'row', 'data-label': 'Person' },
+      open,
+      person.name ? h('span', { class: 'muted small' }, ` ${person.personId}`) : null,
+    ),
+    h('td', { 'data-label': 'E-mail' }, email ?? h('span', { class: 'muted' }, 'not known yet')),
     h('td', { 'data-label': 'Kind' }, kindText(person.kind)),
     h('td', { 'data-label': 'Status' }, access?.status ?? '—'),
     h(
@@ -126,7 +134,13 @@ function renderTable(openPerson) {
       ? h('p', { class: 'error', role: 'alert' }, `The list could not be read: ${people.error}`)
       : null,
     people.items.length === 0 && !people.error
-      ? h('p', { id: 'people-empty' }, 'Nobody here yet. People appear when Deskworks sends their events.')
+      ? h(
+          'p',
+          { id: 'people-empty' },
+          people.filters.email
+            ? `Nobody has the e-mail ${people.filters.email}.`
+            : 'Nobody here yet. People appear when Deskworks sends their events.',
+        )
       : h(
           'div',
           { class: 'table-wrap' },
@@ -140,8 +154,8 @@ function renderTable(openPerson) {
               h(
                 'tr',
                 {},
-                ['Person', 'Kind', 'Status', 'In sync', 'Last error', 'Groups in SALTO KS'].map((t) =>
-                  h('th', { scope: 'col' }, t),
+                ['Person', 'E-mail', 'Kind', 'Status', 'In sync', 'Last error', 'Groups in SALTO KS'].map(
+                  (t) => h('th', { scope: 'col' }, t),
                 ),
               ),
             ),
@@ -185,12 +199,24 @@ export function renderPeopleFilters(openPerson) {
   );
   const kind = /** @type {HTMLSelectElement} */ (byId('people-kind'));
   const outOfSync = /** @type {HTMLInputElement} */ (byId('people-out-of-sync'));
+  const email = /** @type {HTMLInputElement} */ (byId('people-email'));
   const apply = () => {
-    people.filters = { center: center.value, kind: kind.value, outOfSync: outOfSync.checked };
+    people.filters = {
+      center: center.value,
+      kind: kind.value,
+      outOfSync: outOfSync.checked,
+      email: email.value.trim(),
+    };
     people.tokens = [null];
     void refreshPeople(openPerson);
   };
   center.onchange = apply;
   kind.onchange = apply;
   outOfSync.onchange = apply;
+  // An exact address, found by its keyed hash: searched once it is typed in full (Enter or leaving the field).
+  email.onchange = apply;
+  byId('people-filters').onsubmit = (event) => {
+    event.preventDefault();
+    apply();
+  };
 }

@@ -223,8 +223,10 @@ function renderDetail(openPerson) {
   section.hidden = detail.personId === null;
   if (detail.personId === null) return;
   const personId = detail.personId;
-  byId('person-title').textContent = `Person ${personId}`;
   const view = detail.view;
+  byId('person-title').textContent = view?.name
+    ? `${view.name.firstName} ${view.name.lastName} (${personId})`
+    : `Person ${personId}`;
   const resync = h('button', { type: 'button', id: 'person-resync' }, 'Resync with SALTO KS');
   resync.addEventListener('click', () => {
     void busy(resync, async () => {
@@ -252,6 +254,7 @@ function renderDetail(openPerson) {
           h(
             'dl',
             { class: 'facts', id: 'person-facts' },
+            view.email ? [h('dt', {}, 'E-mail'), h('dd', { id: 'person-email' }, view.email)] : null,
             h('dt', {}, 'Kind'),
             h('dd', {}, kindText(view.kind)),
             h('dt', {}, 'Status'),
