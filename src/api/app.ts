@@ -11,6 +11,7 @@ import { createHealthChecker, type SaltoHealthProbe } from './health';
 import { importRouter } from './import-routes';
 import type { ImportStaging } from '../import/import-staging';
 import { pageRouter } from './page/page-routes';
+import { holdersRouter } from './holders-routes';
 import { peopleRouter } from './people-routes';
 import { SessionSigner } from './session';
 import type { SignedOutSessions } from './signed-out-sessions';
@@ -161,6 +162,7 @@ export function createApiApp(options: ApiOptions): Express {
     res.json(await health());
   });
   app.use(setupRouter(options));
+  app.use(holdersRouter({ client: options.client, pageTokenKey: sessions.derivedKey('holders page token') }));
   app.use(
     peopleRouter({
       client: options.client,

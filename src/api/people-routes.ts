@@ -25,7 +25,7 @@ const ACCESS_QUERIES_AT_ONCE = 10;
 
 type RowWithAccess = PersonRow & { access: PersonAccessView | null; accessError: string | null };
 
-async function withAccess(client: Client, rows: PersonRow[]): Promise<RowWithAccess[]> {
+export async function withAccess(client: Client, rows: PersonRow[]): Promise<RowWithAccess[]> {
   const answers: RowWithAccess[] = new Array<RowWithAccess>(rows.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -54,7 +54,7 @@ async function withAccess(client: Client, rows: PersonRow[]): Promise<RowWithAcc
 const LIST_DEADLINE_MS = 10_000;
 
 /** The person memo of a listed workflow, decoded (and decrypted) by the client's data converter. */
-async function memoOf(
+export async function memoOf(
   client: Client,
   info: temporal.api.workflow.v1.IWorkflowExecutionInfo,
 ): Promise<PersonMemo | null> {

@@ -9,6 +9,9 @@ export const InSyncKey = defineSearchAttributeKey('SaltoInSync', SearchAttribute
 /** The keyed hash of the person's e-mail (src/shared/email-lookup.ts), never the address. */
 export const EmailKeyKey = defineSearchAttributeKey('DeskworksEmailKey', SearchAttributeType.KEYWORD);
 
+/** Each access group SALTO KS holds for the person, as `site/group` (src/shared/held-groups.ts). */
+export const HeldGroupsKey = defineSearchAttributeKey('SaltoHeldGroups', SearchAttributeType.KEYWORD_LIST);
+
 export const SEARCH_ATTRIBUTE_DEFINITIONS = [
   PersonIdKey,
   PersonKindKey,
@@ -16,6 +19,7 @@ export const SEARCH_ATTRIBUTE_DEFINITIONS = [
   SiteIdsKey,
   InSyncKey,
   EmailKeyKey,
+  HeldGroupsKey,
 ];
 
 /** `--search-attribute Name=Type` for each of them, as `temporal server start-dev` takes them. */

@@ -27,10 +27,12 @@ import {
   type PersonFacts,
 } from '../core/person-state';
 import type { DesiredAccess, Setup, SiteGroups } from '../core/types';
+import { heldGroupKeywords } from '../shared/held-groups';
 import { personWorkflowId } from '../shared/ids';
 import {
   CenterIdsKey,
   EmailKeyKey,
+  HeldGroupsKey,
   InSyncKey,
   PersonIdKey,
   PersonKindKey,
@@ -427,6 +429,7 @@ function publishSearchAttributes(
     { key: CenterIdsKey, value: centerIdsOf(facts) },
     { key: SiteIdsKey, value: [...sites].sort() },
     { key: InSyncKey, value: sync.inSync },
+    { key: HeldGroupsKey, value: heldGroupKeywords(normalizeSiteGroups(sync.applied)) },
     ...(identity.emailKey === null ? [] : [{ key: EmailKeyKey, value: identity.emailKey }]),
   ]);
 }

@@ -348,6 +348,31 @@ void describe('the set-up page', { timeout: 240_000 }, () => {
     await screenshot(page.locator('#person'), '11-person-access-at');
   });
 
+  void it('answers who holds a door, with the reason, and offers them all as CSV', async () => {
+    await page.getByRole('link', { name: 'Door holders' }).click();
+    await page.locator('#holders-site').selectOption(DEMO_SITE_BERLIN_ID);
+    await page.locator('#holders-group').selectOption({ label: 'Coworking floor' });
+    const ada = page.locator('#holders-table tr[data-person-id="m-ada"]');
+    await ada.waitFor({ timeout: 20_000 });
+    const text = await ada.innerText();
+    assert.match(text, /Ada Lovelace/);
+    assert.match(text, /ada@example\.com/);
+    assert.match(text, /Billing b-ada-1: Flex desk at Berlin Mitte/);
+    assert.equal(await page.locator('#holders-table tbody tr').count(), 1, 'Bob has no plan: only Ada');
+    const csvHref = await page.locator('#holders-csv').getAttribute('href');
+    assert.ok(csvHref);
+    // The link works with the page's own session (cookie), as a click would download it.
+    const csv = await page.evaluate(async (href) => (await fetch(href)).text(), csvHref);
+    assert.match(
+      csv,
+      /^person_id,first_name,last_name,email,kind,reasons\r\nm-ada,Ada,Lovelace,ada@example\.com,member,billing b-ada-1/,
+    );
+    await screenshot(page.locator('#holders'), '14-door-holders');
+    // A group nobody holds says so.
+    await page.locator('#holders-group').selectOption({ label: 'Private offices' });
+    await page.locator('#holders-empty').waitFor();
+  });
+
   void it('shows in the health panel what works, and since when SALTO KS has failed', async () => {
     const item = (name: string) => page.locator(`#health-${name}`);
     for (const name of ['temporal', 'worker', 'salto', 'reconciliation', 'people'])

@@ -4,6 +4,7 @@
 import { errorText, get, onSignedOut, request, setCsrfToken } from './api.js';
 import { renderCenters, renderCenterSelector } from './centers.js';
 import { renderConnection } from './connection.js';
+import { renderHolders } from './holders.js';
 import { announce, busy, byId, showError } from './dom.js';
 import { refreshHealth, resetHealth } from './health.js';
 import { showRunningImport, wireImport } from './import.js';
@@ -41,6 +42,7 @@ function renderSetupViews() {
   renderMapping(reloadSetup);
   renderPolicy(reloadSetup);
   renderPeopleFilters(openPerson);
+  renderHolders(openPerson);
 }
 
 /** Reads the set-up, the SALTO KS sites and the groups of every mapped site. */
