@@ -10,6 +10,7 @@ import {
   personAccessQuery,
   personEventSignal,
   personFactsQuery,
+  personHistoryQuery,
   reservationStateQuery,
 } from '../workflows/messages';
 import { readSetup, type SetupRoutesOptions } from './setup-routes';
@@ -81,6 +82,19 @@ export function statusRouter(options: Pick<SetupRoutesOptions, 'client' | 'setup
     }
   });
 
+  // What reached SALTO KS for the person, and each failure and recovery: newest first (issue 13 §2).
+  router.get('/api/people/:personId/history', async (req, res) => {
+    const personId = idParamOr400('personId', req.params.personId, res);
+    if (personId === undefined) return;
+    try {
+      const entries = await client.workflow.getHandle(personWorkflowId(personId)).query(personHistoryQuery);
+      res.json({ personId, entries: [...entries].reverse() });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      res.status(404).json({ error: 'not_found', message: `no person ${personId} is known` });
+    }
+  });
+
   router.post('/api/people/:personId/resync', async (req, res) => {
     const personId = idParamOr400('personId', req.params.personId, res);
     if (personId === undefined) return;
@@ -111,7 +125,7 @@ export function statusRouter(options: Pick<SetupRoutesOptions, 'client' | 'setup
 
   router.use(
     undecodableIdParamAs400([
-      { path: /^\/api\/people\/[^/]+\/(access|resync)\/?$/, param: 'personId' },
+      { path: /^\/api\/people\/[^/]+\/(access|resync|history)\/?$/, param: 'personId' },
       { path: /^\/api\/reservations\/[^/]+\/?$/, param: 'reservationId' },
     ]),
   );

@@ -1,5 +1,6 @@
 // Signals, queries and updates of the workflows: shared by the workflows, the API and the tests.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { HistoryEntry } from '../core/access-history';
 import type { PersonEvent } from '../core/person-events';
 import type { PersonFacts } from '../core/person-state';
 import type { AccessReason, IsoInstant, NoAccessPolicy, PersonKind, SiteGroups } from '../core/types';
@@ -118,6 +119,9 @@ export const setPolicyUpdate = defineUpdate<Setup, [PolicyChange]>('setPolicy');
 
 /** The error type of a rejected set-up change; its details carry the problems, in words. */
 export const SETUP_REJECTED = 'SetupChangeRejected';
+
+/** The person's access history, newest last (src/core/access-history.ts). */
+export const personHistoryQuery = defineQuery<HistoryEntry[]>('personHistory');
 
 /**
  * The person workflow's memo entry: who the person is, for the people list. A memo goes through

@@ -12,7 +12,8 @@
 import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
 import { SALTO_USER_MISSING, type ApplyGroupDiffResult } from '../activities/types';
 import type { Profile, SharedGroupsEvent } from '../core/person-events';
-import type { NoAccessPolicy, SiteGroups } from '../core/types';
+import { appendHistory, isRepair, type HistoryEntry, type PassCause } from '../core/access-history';
+import type { DesiredAccess, NoAccessPolicy, SiteGroups } from '../core/types';
 import { personWorkflowId } from '../shared/ids';
 import { coordination, salto } from './activity-proxies';
 
@@ -91,6 +92,8 @@ export interface SyncState {
    * Absent in states written before 0.5.0.
    */
   maybeHeld?: Record<string, string[]>;
+  /** What reached SALTO KS and what failed, newest last (core/access-history.ts); absent before 0.5.0. */
+  history?: HistoryEntry[];
 }
 
 export function newSyncState(): SyncState {
@@ -125,6 +128,8 @@ export interface SyncInput {
   policy: NoAccessPolicy;
   /** Record groups whose write got no answer as maybe held (PREEMPTIBLE_PASS_PATCH). */
   uncertainWrites?: boolean;
+  /** Record each group change in `state.history`, with the reasons and the cause of this pass. */
+  record?: { cause: PassCause; reasons: DesiredAccess['reasons'] };
 }
 
 const profileKey = (p: Profile): string => JSON.stringify([p.firstName, p.lastName, p.email.toLowerCase()]);
@@ -232,6 +237,31 @@ function forgetUser(state: SyncState, siteId: string): void {
   if (state.maybeHeld) delete state.maybeHeld[siteId];
 }
 
+/** The groups a diff added and removed, in the person's history. */
+function recordChanges(
+  state: SyncState,
+  record: NonNullable<SyncInput['record']>,
+  siteId: string,
+  result: ApplyGroupDiffResult,
+): void {
+  const at = new Date(Date.now()).toISOString();
+  const repair = isRepair(record.cause);
+  const entries: HistoryEntry[] = [
+    ...result.removed.map((groupId) => ({ groupId, action: 'removed' as const })),
+    ...result.added.map((groupId) => ({ groupId, action: 'added' as const })),
+  ].map(({ groupId, action }) => ({
+    kind: 'change',
+    at,
+    siteId,
+    groupId,
+    action,
+    reasons: action === 'added' ? (record.reasons[siteId]?.[groupId] ?? []) : [],
+    cause: record.cause,
+    repair,
+  }));
+  if (entries.length > 0) state.history = appendHistory(state.history ?? [], entries);
+}
+
 /**
  * The diff of the person's own user on a site, with the groups that may be held: those are taken
  * away when not wanted and given again when wanted. Records what the write leaves uncertain.
@@ -259,6 +289,7 @@ async function applyOwnDiff(
     }
     throw err;
   }
+  if (result && input.record) recordChanges(state, input.record, siteId, result);
   if (maybe.length > 0 && state.maybeHeld) {
     // Every group of the call got its answer: added, removed, or refused.
     const settled = new Set([...add, ...remove]);
@@ -372,6 +403,8 @@ async function grantOnSite(
     const result = ensured?.granted
       ? takeDiffResult(siteId, ensured.granted, pass) // created with its groups in one call
       : await applyOwnDiff(state, input, siteId, user, want, new Set(want), pass);
+    if (ensured?.granted && input.record && !ensured.granted.userMissing)
+      recordChanges(state, input.record, siteId, ensured.granted);
     if (result?.userMissing) {
       forgetUser(state, siteId); // deleted by hand: find or create it again, with its groups
       continue;

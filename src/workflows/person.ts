@@ -12,6 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { personDetails } from './current-details';
+import { appendHistory, passCause } from '../core/access-history';
 import { computeDesiredAccess } from '../core/entitlements';
 import { refusalRetryDelayMs, retryDelayMs } from '../core/retry-delay';
 import { normalizeSiteGroups, revokesAny, sameSiteGroups } from '../core/diff';
@@ -44,6 +45,7 @@ import {
   personAccessQuery,
   personEventSignal,
   personFactsQuery,
+  personHistoryQuery,
   type PersonAccessView,
   type PersonMemo,
 } from './messages';
@@ -121,6 +123,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
   });
   setHandler(personAccessQuery, (): PersonAccessView => view(facts, sync, desired, setup));
   setHandler(personFactsQuery, () => facts);
+  setHandler(personHistoryQuery, () => sync.history ?? []);
 
   for (;;) {
     // 1. Fold the waiting events into the facts.
@@ -128,10 +131,12 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     let rereadSalto = false;
     let passAgain = false;
     const newComembers: string[] = [];
+    const folded: { eventId: string; type: string }[] = [];
     while (pending.length > 0) {
       const event = pending.shift()!;
       eventsThisRun++;
       if (isDuplicate(facts, event.eventId)) continue;
+      folded.push({ eventId: event.eventId, type: event.type });
       if (event.type === 'resync') rereadSalto = true;
       if (event.type === 'comember-link' && event.linked) newComembers.push(event.comemberId);
       takeSaltoNews(sync, event);
@@ -140,6 +145,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     facts = pruneFacts(facts, Date.now());
 
     // 2. Bring SALTO KS in line; a failure is recorded and retried later, never lost.
+    const cause = passCause(folded, desired?.nextChangeAt ?? null, Date.now(), sync.failedAttempts);
     try {
       // Every decision reads the set-up as it is now (rule 7): a mapping made at any center, at
       // any time, holds for this person's next decision, whether or not the fan-out reached it.
@@ -159,6 +165,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
           desired: computed.groups,
           policy: passSetup.noAccessPolicy,
           uncertainWrites: preemptible,
+          record: { cause, reasons: computed.reasons },
         });
       const outcome: PassOutcome = preemptible
         ? await runPreemptiblePass(pass, revocationWatch(facts, pending, passSetup, computed.groups))
@@ -170,6 +177,10 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       } else if (outcome.problems.length > 0) {
         throw new Error(outcome.problems.join('; '));
       } else {
+        if (sync.failedAttempts > 0)
+          sync.history = appendHistory(sync.history ?? [], [
+            { kind: 'recovered', at: new Date(Date.now()).toISOString(), failedFor: sync.failingSince },
+          ]);
         // A claimed user waits for its confirmation: not in sync yet, but nothing failed.
         sync.inSync = Object.keys(sync.claims).length === 0;
         sync.lastError = null;
@@ -179,6 +190,10 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     } catch (err) {
       sync.inSync = false;
       sync.lastError = describeFailure(err);
+      if (sync.failedAttempts === 0)
+        sync.history = appendHistory(sync.history ?? [], [
+          { kind: 'failure', at: new Date(Date.now()).toISOString(), message: sync.lastError, cause },
+        ]);
       sync.failedAttempts++;
       sync.failingSince ??= new Date(Date.now()).toISOString();
     }

@@ -328,6 +328,23 @@ void describe('the set-up page', { timeout: 240_000 }, () => {
       await page.locator('#person-workflow-link').getAttribute('href'),
       `${TEMPORAL_UI_URL}/namespaces/${stack.namespace}/workflows/person-m-ada`,
     );
+    // What happened: each group that reached SALTO KS, why, and what caused it.
+    const history = page.locator('#person-history');
+    const added = history.locator('li[data-group-id="ag-berlin-coworking-floor"][data-action="added"]');
+    await added.waitFor();
+    assert.match(
+      await added.innerText(),
+      /Added to Coworking floor at Berlin Mitte — Billing b-ada-1: Flex desk at Berlin Mitte, after member-snapshot/,
+    );
+    const api = await stack.api('GET', '/api/people/m-ada/history');
+    assert.equal(api.status, 200);
+    const entries = (api.body as { entries: { kind: string; groupId?: string; action?: string }[] }).entries;
+    assert.ok(
+      entries.some(
+        (h) => h.kind === 'change' && h.groupId === 'ag-berlin-main-entrance' && h.action === 'added',
+      ),
+    );
+    assert.equal((await stack.api('GET', '/api/people/m-nobody/history')).status, 404);
     await screenshot(page.locator('#person'), '07-person');
     await screenshot(page, '09-laptop-whole-page');
   });

@@ -3,7 +3,9 @@
 // signals. Time-skipping server, SALTO KS simulator over real HTTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { HISTORY_ENTRIES_KEPT } from '../../src/core/access-history';
 import type { ComemberRemovedEvent } from '../../src/core/person-events';
+import { personHistoryQuery } from '../../src/workflows/messages';
 import { BERLIN_SITE, startEngine, type Engine } from '../helpers/engine';
 import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
 import { setSimulatorFaults } from '../helpers/simulator-faults';
@@ -248,5 +250,20 @@ describe('co-members and robustness', { timeout: 180_000 }, () => {
     const view = await e.access('stream');
     assert.equal(view.status, 'active');
     assert.equal(view.inSync, true);
+    // The access history came along: changes written by the first run, bounded.
+    const handle = e.client.workflow.getHandle('person-stream');
+    const runStarted = (await handle.describe()).startTime.getTime();
+    const history = await handle.query(personHistoryQuery);
+    assert.ok(history.length > 0 && history.length <= HISTORY_ENTRIES_KEPT, `${history.length} entries`);
+    assert.ok(
+      history.some((h) => h.kind === 'change' && Date.parse(h.at) < runStarted),
+      'a change from before the continue-as-new is still in the history',
+    );
+    const lastChange = history.filter((h) => h.kind === 'change').at(-1);
+    assert.equal(
+      lastChange?.kind === 'change' && lastChange.action,
+      'added',
+      'the last change gave the plan back',
+    );
   });
 });

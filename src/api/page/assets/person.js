@@ -12,6 +12,8 @@ const detail = {
   personId: null,
   /** @type {any} */
   view: null,
+  /** @type {any[] | null} GET …/history: newest first */
+  history: null,
   /** @type {string | null} */
   error: null,
   rendered: '',
@@ -126,6 +128,62 @@ function reservationsTable(reservations) {
         ),
       ),
     ),
+  );
+}
+
+/** @param {any} cause */
+function causeText(cause) {
+  switch (cause?.kind) {
+    case 'events':
+      return `after ${cause.events.map((/** @type {any} */ e) => `${e.type} (${e.eventId})`).join(', ')}`;
+    case 'time':
+      return `by itself at ${when(cause.at)}`;
+    case 'retry':
+      return `on retry ${cause.attempt}`;
+    case 'check':
+      return 'on a scheduled check';
+    default:
+      return '';
+  }
+}
+
+/** @param {any} entry */
+function timelineItem(entry) {
+  if (entry.kind === 'failure')
+    return h(
+      'li',
+      { class: 'warn' },
+      `${when(entry.at)}: SALTO KS failed (${entry.message}), ${causeText(entry.cause)}`,
+    );
+  if (entry.kind === 'recovered')
+    return h(
+      'li',
+      { class: 'ok' },
+      `${when(entry.at)}: in sync again${entry.failedFor ? `, after failing since ${when(entry.failedFor)}` : ''}`,
+    );
+  const what = `${entry.action === 'added' ? 'Added to' : 'Removed from'} ${groupName(entry.siteId, entry.groupId)} at ${siteName(entry.siteId)}`;
+  const why =
+    entry.action === 'added'
+      ? entry.reasons.map((/** @type {any} */ r) => reasonText(r)).join('; ')
+      : 'no rule gives it any more';
+  return h(
+    'li',
+    { 'data-group-id': entry.groupId, 'data-action': entry.action },
+    `${when(entry.at)}: ${what}`,
+    entry.repair ? ' (repair: SALTO KS showed otherwise)' : '',
+    ` — ${why}, ${causeText(entry.cause)}`,
+  );
+}
+
+/** What reached SALTO KS, newest first. @param {any[]} entries */
+function timeline(entries) {
+  return h(
+    'div',
+    { id: 'person-history' },
+    h('h3', {}, 'What happened'),
+    entries.length === 0
+      ? h('p', { class: 'muted' }, 'Nothing has reached SALTO KS for this person yet.')
+      : h('ol', { class: 'timeline', reversed: true }, entries.map(timelineItem)),
   );
 }
 
@@ -290,6 +348,7 @@ function renderDetail(openPerson) {
           groupsTable(view),
           reservationsTable(view.reservations ?? []),
           previewForm(personId, () => renderDetail(openPerson)),
+          timeline(detail.history ?? []),
         ]
       : null,
     h('div', { class: 'actions' }, resync, workflowLink(personId)),
@@ -301,12 +360,13 @@ export async function refreshPerson(openPerson) {
   if (detail.personId === null) return;
   try {
     detail.view = await get(`/api/people/${encodeURIComponent(detail.personId)}/access`);
+    detail.history = (await get(`/api/people/${encodeURIComponent(detail.personId)}/history`)).entries;
     detail.error = null;
     await loadGroupsOf([...Object.keys(detail.view.desired), ...Object.keys(detail.view.applied)]);
   } catch (err) {
     detail.error = errorText(err);
   }
-  const answer = JSON.stringify([detail.personId, detail.view, detail.error]);
+  const answer = JSON.stringify([detail.personId, detail.view, detail.history, detail.error]);
   if (answer !== detail.rendered) {
     detail.rendered = answer;
     renderDetail(openPerson);
@@ -320,6 +380,7 @@ export async function refreshPerson(openPerson) {
 export async function showPerson(personId, openPerson) {
   detail.personId = personId;
   detail.view = null;
+  detail.history = null;
   detail.error = null;
   detail.rendered = '';
   detail.preview = { at: '', answer: null, error: null };
