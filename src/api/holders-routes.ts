@@ -7,6 +7,7 @@ import express, { type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { AccessReason } from '../core/types';
 import { heldGroupKeyword } from '../shared/held-groups';
+import { reasonText } from '../workflows/current-details';
 import { PERSON_WORKFLOW_TYPE } from '../shared/ids';
 import { HeldGroupsKey } from '../shared/search-attributes';
 import { memoOf, withAccess } from './people-routes';
@@ -58,20 +59,11 @@ function csvField(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** A reason in words (as the Web UI's details say it), with a reservation's window. */
 export function reasonWords(reason: HolderReason): string {
-  switch (reason.kind) {
-    case 'billing':
-      return `billing ${reason.billingId} (product ${reason.productId} at center ${reason.centerId})`;
-    case 'master':
-      return `co-member of ${reason.masterId}`;
-    case 'reservation': {
-      const window =
-        reason.windowStart && reason.windowEnd ? `, from ${reason.windowStart} to ${reason.windowEnd}` : '';
-      return `reservation ${reason.reservationId} (unit ${reason.unitId} at center ${reason.centerId}${window})`;
-    }
-    case 'shared-email':
-      return `same e-mail as ${reason.personId}`;
-  }
+  const window =
+    reason.windowStart && reason.windowEnd ? `, from ${reason.windowStart} to ${reason.windowEnd}` : '';
+  return `${reasonText(reason)}${window}`;
 }
 
 export const HOLDERS_CSV_HEADER = ['person_id', 'first_name', 'last_name', 'email', 'kind', 'reasons'];

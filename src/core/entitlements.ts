@@ -5,6 +5,13 @@ import { billingPeriod, periodContains } from './billing-period';
 import { centerTimeZone, mappedGroups } from './mapping';
 import type { DesiredAccess, EntitlementInput, ReservationGrant, Setup } from './types';
 
+/** An instant at which the answer may change by itself, and what happens then. */
+interface Edge {
+  at: number;
+  what: string;
+  timeZone: string;
+}
+
 function byId<T>(items: readonly T[], id: (item: T) => string): T[] {
   return [...items].sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
 }
@@ -19,12 +26,13 @@ function addBillingReasons(
   nowMs: number,
   plan: ReasonsBySite,
   warnings: string[],
-): number[] {
+): Edge[] {
   if (input.status !== 'active') return [];
-  const edges: number[] = [];
+  const edges: Edge[] = [];
   for (const billing of byId(input.billings, (b) => b.id)) {
     if (billing.status !== 'active') continue;
-    const period = billingPeriod(billing, centerTimeZone(setup, billing.centerId));
+    const timeZone = centerTimeZone(setup, billing.centerId);
+    const period = billingPeriod(billing, timeZone);
     if (!period) {
       warnings.push(
         `billing ${billing.id}: its dates (${billing.startDate} to ${billing.endDate ?? 'open'}) hold no day, so it grants nothing`,
@@ -40,8 +48,8 @@ function addBillingReasons(
       );
       continue;
     }
-    edges.push(period.startMs);
-    if (period.endMs !== null) edges.push(period.endMs);
+    edges.push({ at: period.startMs, what: `billing ${billing.id} starts`, timeZone });
+    if (period.endMs !== null) edges.push({ at: period.endMs, what: `billing ${billing.id} ends`, timeZone });
     if (!periodContains(period, nowMs)) continue;
     addReason(plan, mapped.siteId, mapped.groupIds, {
       kind: 'billing',
@@ -68,8 +76,8 @@ function addReservationReasons(
   nowMs: number,
   all: ReasonsBySite,
   warnings: string[],
-): number[] {
-  const edges: number[] = [];
+): Edge[] {
+  const edges: Edge[] = [];
   for (const grant of byId(grants, (g) => g.reservationId)) {
     const mapped = mappedGroups(setup, grant.centerId, 'reservationUnits', grant.unitId);
     const startMs = Date.parse(grant.windowStart);
@@ -81,7 +89,12 @@ function addReservationReasons(
       );
       continue;
     }
-    edges.push(startMs, endMs);
+    const timeZone = centerTimeZone(setup, grant.centerId);
+    const window = `the window of reservation ${grant.reservationId}`;
+    edges.push(
+      { at: startMs, what: `${window} opens`, timeZone },
+      { at: endMs, what: `${window} closes`, timeZone },
+    );
     if (nowMs < startMs || nowMs >= endMs) continue;
     addReason(all, mapped.siteId, mapped.groupIds, {
       kind: 'reservation',
@@ -119,13 +132,21 @@ export function computeDesiredAccess(input: EntitlementInput, setup: Setup, nowM
   addMasterReasons(input, all);
   const reservationEdges = addReservationReasons(input.reservations, setup, nowMs, all, warnings);
 
-  const future = [...billingEdges, ...reservationEdges].filter((edge) => edge > nowMs);
+  const future = [...billingEdges, ...reservationEdges].filter((edge) => edge.at > nowMs);
+  // The earliest; of several at once, the first named (billings before reservations, by id).
+  const next = future.reduce<Edge | null>(
+    (first, e) => (first === null || e.at < first.at ? e : first),
+    null,
+  );
   const reasons = sortReasons(all);
   return {
     reasons,
     groups: groupsOf(reasons),
     planGroups: groupsOf(plan),
-    nextChangeAt: future.length > 0 ? new Date(Math.min(...future)).toISOString() : null,
+    nextChangeAt: next ? new Date(next.at).toISOString() : null,
+    nextChange: next
+      ? { at: new Date(next.at).toISOString(), what: next.what, timeZone: next.timeZone }
+      : null,
     warnings,
   };
 }

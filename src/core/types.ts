@@ -96,8 +96,17 @@ export interface DesiredAccess {
   planGroups: SiteGroups;
   /** The next instant at which this answer can change without any event; null if never. */
   nextChangeAt: IsoInstant | null;
+  /** What happens at nextChangeAt, in ids (never names), and the zone of its center. */
+  nextChange?: NextChange | null;
   /** Parts of the facts that grant nothing although they look like they should (the rest still applies). */
   warnings: string[];
+}
+
+export interface NextChange {
+  at: IsoInstant;
+  /** For example "the window of reservation r-5 opens", "billing b-1 ends". */
+  what: string;
+  timeZone: string;
 }
 
 export interface SiteGroupDiff {

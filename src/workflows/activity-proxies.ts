@@ -2,13 +2,18 @@
 // absorbed by these retries (1 s, 2 s, 4 s: about 7 s, or what Retry-After asks); a longer outage
 // by the person's own durable retry timer (person.ts), so a person workflow never blocks for long
 // inside an activity and keeps taking signals.
-import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  proxyActivities,
+  proxyLocalActivities,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { SaltoActivities } from '../activities/types';
 import type { CoordinationActivities } from '../activities/coordination-types';
 
 // Both heartbeat while they run (src/activities/activity-liveness.ts): a worker
 // killed in the middle of one is noticed in 5 s, and the activity retried on another worker.
-export const salto = proxyActivities<SaltoActivities>({
+export const SALTO_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '45 seconds',
   heartbeatTimeout: '5 seconds',
   retry: {
@@ -20,7 +25,10 @@ export const salto = proxyActivities<SaltoActivities>({
   // A pass cancelled for a revocation (pass-preemption.ts) goes on only once the write in flight
   // has stopped: a group it was giving cannot land after the revocation that follows.
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-});
+};
+
+/** The SALTO KS activities; `executeWithOptions({ ...SALTO_ACTIVITY_OPTIONS, summary }, …)` adds a Web UI summary. */
+export const salto = proxyActivities<SaltoActivities>(SALTO_ACTIVITY_OPTIONS);
 
 /**
  * For work nobody waits on (reconciliation): SALTO KS failing for longer than a burst delays it

@@ -4,7 +4,7 @@
 import type { AccessReason, DesiredAccess, SiteGroups } from '../core/types';
 import type { ReservationState } from '../core/person-events';
 
-function reasonText(reason: AccessReason): string {
+export function reasonText(reason: AccessReason): string {
   switch (reason.kind) {
     case 'billing':
       return `billing ${reason.billingId} (product ${reason.productId} at ${reason.centerId})`;

@@ -15,7 +15,8 @@ import type { Profile, SharedGroupsEvent } from '../core/person-events';
 import { appendHistory, isRepair, type HistoryEntry, type PassCause } from '../core/access-history';
 import type { DesiredAccess, NoAccessPolicy, SiteGroups } from '../core/types';
 import { personWorkflowId } from '../shared/ids';
-import { coordination, salto } from './activity-proxies';
+import { coordination, salto, SALTO_ACTIVITY_OPTIONS } from './activity-proxies';
+import { groupDiffSummary, userCallSummary } from './summaries';
 
 export interface SaltoUserRecord {
   siteUserId: string;
@@ -128,6 +129,8 @@ export interface SyncInput {
   policy: NoAccessPolicy;
   /** Record groups whose write got no answer as maybe held (PREEMPTIBLE_PASS_PATCH). */
   uncertainWrites?: boolean;
+  /** How activity summaries name each SALTO KS site (summaries.ts siteLabels); ids without it. */
+  siteLabels?: Record<string, string>;
   /** Record each group change in `state.history`, with the reasons and the cause of this pass. */
   record?: { cause: PassCause; reasons: DesiredAccess['reasons'] };
 }
@@ -281,7 +284,14 @@ async function applyOwnDiff(
   const remove = sortedUnique([...have, ...maybe]).filter((g) => !keep.has(g));
   let result: ApplyGroupDiffResult | null;
   try {
-    result = await applyDiff(siteId, user, add, remove, pass);
+    const summary = groupDiffSummary(
+      input.siteLabels ?? {},
+      siteId,
+      add,
+      remove,
+      input.record?.reasons[siteId] ?? {},
+    );
+    result = await applyDiff(siteId, user, add, remove, pass, summary);
   } catch (err) {
     if (input.uncertainWrites && add.length > 0) {
       const maybeHeld = (state.maybeHeld ??= {});
@@ -306,16 +316,18 @@ async function applyDiff(
   add: string[],
   remove: string[],
   pass: Pass,
+  summary: string,
 ): Promise<ApplyGroupDiffResult | null> {
   if (add.length === 0 && remove.length === 0) return null;
-  const result = await salto.applySaltoGroupDiff({
-    siteId,
-    siteUserId: user.siteUserId,
-    platformUserId: user.platformUserId,
-    add,
-    remove,
-  });
+  const result = await salto.applySaltoGroupDiff.executeWithOptions({ ...SALTO_ACTIVITY_OPTIONS, summary }, [
+    { siteId, siteUserId: user.siteUserId, platformUserId: user.platformUserId, add, remove },
+  ]);
   return takeDiffResult(siteId, result, pass);
+}
+
+/** A SALTO KS user call with its summary for the Web UI. */
+function saltoCall(input: SyncInput, siteId: string, what: string): typeof SALTO_ACTIVITY_OPTIONS {
+  return { ...SALTO_ACTIVITY_OPTIONS, summary: userCallSummary(input.siteLabels ?? {}, siteId, what) };
 }
 
 /** Records what SALTO KS refused in a diff among the pass's problems. */
@@ -354,13 +366,16 @@ async function revokeOnSite(
   }
   const retiring = state.retiring[siteId];
   if (retiring) {
-    const result = await applyDiff(
+    const remove = retiring.groups.filter((g) => !keep.has(g));
+    const summary = groupDiffSummary(
+      input.siteLabels ?? {},
       siteId,
-      retiring,
       [],
-      retiring.groups.filter((g) => !keep.has(g)),
-      pass,
+      remove,
+      {},
+      ' from the user of an earlier e-mail',
     );
+    const result = await applyDiff(siteId, retiring, [], remove, pass, summary);
     if (result?.userMissing) delete state.retiring[siteId];
     else retiring.groups = afterDiff(retiring.groups, result);
   }
@@ -394,7 +409,10 @@ async function grantOnSite(
     const user = known ?? ensured?.user;
     if (!user) continue; // claimed, or another record owns this e-mail's user: contribute to it
     if (user.blocked) {
-      await salto.setSaltoUserBlocked({ siteId, siteUserId: user.siteUserId, blocked: false });
+      await salto.setSaltoUserBlocked.executeWithOptions(
+        saltoCall(input, siteId, 'unblock the SALTO KS user'),
+        [{ siteId, siteUserId: user.siteUserId, blocked: false }],
+      );
       user.blocked = false;
     }
     await updateProfileIfChanged(user, profile, siteId);
@@ -445,12 +463,16 @@ async function ensureUser(
 ): Promise<EnsuredUser | null> {
   // Histories from before 0.3.0 created the user and gave its groups in two activities.
   const grantOnCreate = patched(GRANT_ON_CREATE_PATCH) && groups.length > 0;
-  const ensured = await salto.ensureSaltoUser({
-    siteId,
-    personId: input.personId,
-    profile,
-    ...(grantOnCreate ? { groupsIfCreated: groups } : {}),
-  });
+  const ensured = await salto.ensureSaltoUser.executeWithOptions(
+    saltoCall(
+      input,
+      siteId,
+      grantOnCreate
+        ? `find or create the SALTO KS user; a new one gets ${groups.join(', ')}`
+        : 'find or create the SALTO KS user',
+    ),
+    [{ siteId, personId: input.personId, profile, ...(grantOnCreate ? { groupsIfCreated: groups } : {}) }],
+  );
   if (ensured.ownedBy !== null && ensured.ownedBy !== input.personId) {
     state.sharedWith[siteId] = { ownerId: ensured.ownedBy, email: profile.email, sentKey: null };
     return null;
@@ -614,13 +636,23 @@ async function settleSite(
   if (!user || want.length > 0) return;
   // Rule 5: no group left on this site; the user is kept, blocked or deleted as the policy says.
   if (input.policy === 'delete') {
-    await salto.deleteSaltoUser({ siteId, siteUserId: user.siteUserId });
+    await salto.deleteSaltoUser.executeWithOptions(
+      saltoCall(input, siteId, 'delete the SALTO KS user: no group left (policy delete)'),
+      [{ siteId, siteUserId: user.siteUserId }],
+    );
     forgetUser(state, siteId);
     return;
   }
   const blocked = input.policy === 'block';
   if (user.blocked !== blocked) {
-    await salto.setSaltoUserBlocked({ siteId, siteUserId: user.siteUserId, blocked });
+    await salto.setSaltoUserBlocked.executeWithOptions(
+      saltoCall(
+        input,
+        siteId,
+        blocked ? 'block the SALTO KS user: no group left (policy block)' : 'unblock the SALTO KS user',
+      ),
+      [{ siteId, siteUserId: user.siteUserId, blocked }],
+    );
     user.blocked = blocked;
   }
   if (profile) await updateProfileIfChanged(user, profile, siteId);
@@ -679,7 +711,10 @@ async function retire(
     sameEmail(c.email, retiring.email),
   );
   if (heirs.length === 0) {
-    await salto.deleteSaltoUser({ siteId, siteUserId: retiring.siteUserId });
+    await salto.deleteSaltoUser.executeWithOptions(
+      saltoCall(input, siteId, 'delete the user of an earlier e-mail'),
+      [{ siteId, siteUserId: retiring.siteUserId }],
+    );
     delete state.retiring[siteId];
     return;
   }

@@ -50,6 +50,7 @@ import {
   type PersonMemo,
 } from './messages';
 import { runPreemptiblePass, type PassOutcome, type PreemptionWatch } from './pass-preemption';
+import { personWaitSummary, siteLabels } from './summaries';
 import {
   describeFailure,
   groupsToHold,
@@ -166,6 +167,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
           policy: passSetup.noAccessPolicy,
           uncertainWrites: preemptible,
           record: { cause, reasons: computed.reasons },
+          siteLabels: siteLabels(passSetup),
         });
       const outcome: PassOutcome = preemptible
         ? await runPreemptiblePass(pass, revocationWatch(facts, pending, passSetup, computed.groups))
@@ -256,7 +258,18 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       }),
     );
     if (wakeAt === null) await condition(() => pending.length > 0);
-    else await condition(() => pending.length > 0, Math.max(1, wakeAt - Date.now()));
+    else
+      await condition(() => pending.length > 0, Math.max(1, wakeAt - Date.now()), {
+        summary: personWaitSummary({
+          wakeAt,
+          change: desired?.nextChange ?? null,
+          failedAttempts: sync.inSync ? 0 : sync.failedAttempts,
+          claimConfirmAt: Object.values(sync.claims).reduce<number | null>(
+            (first, c) => (first === null || c.confirmAt < first ? c.confirmAt : first),
+            null,
+          ),
+        }),
+      });
   }
 }
 

@@ -10,6 +10,8 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import { reservationDetails } from './current-details';
+import { centerTimeZone } from '../core/mapping';
+import { reservationWaitSummary } from './summaries';
 import type { ReservationState } from '../core/person-events';
 import {
   reservationWindow,
@@ -212,12 +214,26 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
           : !told && now >= Date.parse(r.end);
         if (!cancelledAt && r.status === 'confirmed' && !endedBeforeArrival && now < opens) {
           await tell('scheduled');
-          await condition(() => pending.length > 0, opens - now);
+          await condition(() => pending.length > 0, opens - now, {
+            summary: reservationWaitSummary(
+              input.reservationId,
+              'opens',
+              opens,
+              centerTimeZone(policy, r.centerId),
+            ),
+          });
           continue;
         }
         if (!cancelledAt && r.status === 'confirmed' && !endedBeforeArrival && now < closes) {
           await tell('granted');
-          await condition(() => pending.length > 0, closes - now);
+          await condition(() => pending.length > 0, closes - now, {
+            summary: reservationWaitSummary(
+              input.reservationId,
+              'closes',
+              closes,
+              centerTimeZone(policy, r.centerId),
+            ),
+          });
           continue;
         }
         // Finished: cancelled (access goes at once) or its window closed. A reservation whose

@@ -34,7 +34,7 @@ describe('the holders CSV', () => {
     );
     assert.equal(
       line,
-      'm-1,Ada,Lovelace,ada@example.com,member,"billing b-1 (product p-flex at center c-ber); reservation r-5 (unit u-spree at center c-ber, from 2026-12-02T09:45:00.000Z to 2026-12-02T11:15:00.000Z)"\r\n',
+      'm-1,Ada,Lovelace,ada@example.com,member,"billing b-1 (product p-flex at c-ber); reservation r-5 (unit u-spree at c-ber), from 2026-12-02T09:45:00.000Z to 2026-12-02T11:15:00.000Z"\r\n',
     );
   });
 

@@ -87,7 +87,13 @@ describe('rule 1: a billing gives its product’s groups at its center', () => {
   for (const [name, b] of givesNothing) {
     it(`${name}: nothing, no instant to wake for, and a warning naming the billing (item 8)`, () => {
       const { warnings, ...access } = accessAt([b], '2026-05-01T12:00:00Z');
-      assert.deepEqual(access, { reasons: {}, groups: {}, planGroups: {}, nextChangeAt: null });
+      assert.deepEqual(access, {
+        reasons: {},
+        groups: {},
+        planGroups: {},
+        nextChangeAt: null,
+        nextChange: null,
+      });
       assert.equal(warnings.length, 1);
       assert.match(warnings[0]!, new RegExp(`^billing ${b.id}: .*grants nothing`));
     });

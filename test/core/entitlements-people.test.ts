@@ -60,7 +60,14 @@ describe('rule 2: a co-member holds its master’s plan groups', () => {
 
   it('while inactive: nothing from the master', () => {
     const access = at(person({ status: 'inactive', master }), '2026-06-01T12:00:00Z');
-    assert.deepEqual(access, { reasons: {}, groups: {}, planGroups: {}, nextChangeAt: null, warnings: [] });
+    assert.deepEqual(access, {
+      reasons: {},
+      groups: {},
+      planGroups: {},
+      nextChangeAt: null,
+      nextChange: null,
+      warnings: [],
+    });
   });
 
   it('a master holding nothing (inactive, or no plan) gives nothing', () => {
@@ -141,7 +148,13 @@ describe('rule 3: a reservation grant gives its unit’s groups from windowStart
     it(`${name}: nothing, and no instant to wake for${warned ? ', with a warning' : ''}`, () => {
       for (const now of ['2026-06-01T08:00:00Z', '2026-06-01T10:00:00Z']) {
         const { warnings, ...access } = at(person({ reservations: [g] }), now);
-        assert.deepEqual(access, { reasons: {}, groups: {}, planGroups: {}, nextChangeAt: null });
+        assert.deepEqual(access, {
+          reasons: {},
+          groups: {},
+          planGroups: {},
+          nextChangeAt: null,
+          nextChange: null,
+        });
         assert.equal(warnings.length, warned ? 1 : 0);
         if (warned)
           assert.match(warnings[0]!, new RegExp(`^reservation ${g.reservationId}: .*grants nothing`));

@@ -187,7 +187,7 @@ describe('who holds a door, and why', () => {
     const olga = lines.find((l) => l.startsWith(`${office},`));
     assert.equal(
       olga,
-      `${office},Olga,Office,${emailOf(office)},member,billing b-${office} (product ${PRODUCT_OFFICE} at center ${BERLIN.centerId})`,
+      `${office},Olga,Office,${emailOf(office)},member,billing b-${office} (product ${PRODUCT_OFFICE} at ${BERLIN.centerId})`,
     );
   });
 

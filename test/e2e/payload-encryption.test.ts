@@ -137,6 +137,45 @@ describe('personal data in Temporal histories', () => {
         `${workflowId}: its summary is encrypted`,
       );
     }
+    // Activities and timers carry summaries too (issue 13 §3): encrypted, ids and instants only.
+    const summariesIn = async (workflowId: string): Promise<Map<string, string[]>> => {
+      const out = new Map<string, string[]>();
+      for (const event of await rawHistory(workflowId)) {
+        const raw = event.userMetadata?.summary;
+        if (!raw) continue;
+        assert.equal(
+          text(raw.metadata?.encoding),
+          ENCRYPTED_ENCODING,
+          `${workflowId}: a summary is encrypted`,
+        );
+        const [plain] = await testPayloadCodec.decode([raw]);
+        const kind = event.activityTaskScheduledEventAttributes
+          ? `activity ${event.activityTaskScheduledEventAttributes.activityType?.name}`
+          : event.timerStartedEventAttributes
+            ? 'timer'
+            : 'other';
+        out.set(kind, [...(out.get(kind) ?? []), JSON.parse(text(plain!.data)) as string]);
+      }
+      return out;
+    };
+    const memberSummaries = await summariesIn(personWorkflowId(memberId));
+    assert.deepEqual(memberSummaries.get('activity ensureSaltoUser'), [
+      `find or create the SALTO KS user; a new one gets ${GROUPS.deskBerlin.join(', ')} at Berlin`,
+    ]);
+    const guestTimers = (await summariesIn(personWorkflowId(guestId))).get('timer') ?? [];
+    const closes = new RegExp(
+      `^until the window of reservation ${reservation.id} closes at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} Europe/Berlin$`,
+    );
+    assert.ok(
+      guestTimers.some((t) => closes.test(t)),
+      JSON.stringify(guestTimers),
+    );
+    const reservationTimers = (await summariesIn(reservationWorkflowId(reservation.id))).get('timer') ?? [];
+    assert.ok(
+      reservationTimers.some((t) => closes.test(t)),
+      JSON.stringify(reservationTimers),
+    );
+
     // Its current details: what it holds and why, in ids only.
     const metadata = await stack.client.workflow
       .getHandle(personWorkflowId(memberId))
