@@ -12,6 +12,9 @@ export const EmailKeyKey = defineSearchAttributeKey('DeskworksEmailKey', SearchA
 /** Each access group SALTO KS holds for the person, as `site/group` (src/shared/held-groups.ts). */
 export const HeldGroupsKey = defineSearchAttributeKey('SaltoHeldGroups', SearchAttributeType.KEYWORD_LIST);
 
+/** Since when the person has been out of sync (unset while in sync): the age of the oldest. */
+export const OutOfSyncSinceKey = defineSearchAttributeKey('SaltoOutOfSyncSince', SearchAttributeType.DATETIME);
+
 export const SEARCH_ATTRIBUTE_DEFINITIONS = [
   PersonIdKey,
   PersonKindKey,
@@ -20,6 +23,7 @@ export const SEARCH_ATTRIBUTE_DEFINITIONS = [
   InSyncKey,
   EmailKeyKey,
   HeldGroupsKey,
+  OutOfSyncSinceKey,
 ];
 
 /** `--search-attribute Name=Type` for each of them, as `temporal server start-dev` takes them. */

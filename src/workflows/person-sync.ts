@@ -93,6 +93,8 @@ export interface SyncState {
    * Absent in states written before 0.5.0.
    */
   maybeHeld?: Record<string, string[]>;
+  /** Since when `inSync` has been false (null while in sync); absent before 0.5.0. */
+  outOfSyncSince?: string | null;
   /** What reached SALTO KS and what failed, newest last (core/access-history.ts); absent before 0.5.0. */
   history?: HistoryEntry[];
 }

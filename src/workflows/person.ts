@@ -35,6 +35,7 @@ import {
   EmailKeyKey,
   HeldGroupsKey,
   InSyncKey,
+  OutOfSyncSinceKey,
   PersonIdKey,
   PersonKindKey,
   SiteIdsKey,
@@ -227,6 +228,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       sentPlanGroups = plan;
     }
     if (facts.profile && patched(PERSON_IDENTITY_PATCH)) await publishIdentity(facts.profile, identity);
+    sync.outOfSyncSince = sync.inSync ? null : (sync.outOfSyncSince ?? new Date(Date.now()).toISOString());
     publishSearchAttributes(facts, sync, desired, identity);
 
     // 4. Continue-as-new before the history grows long, carrying everything.
@@ -458,6 +460,7 @@ function publishSearchAttributes(
     { key: SiteIdsKey, value: [...sites].sort() },
     { key: InSyncKey, value: sync.inSync },
     { key: HeldGroupsKey, value: heldGroupKeywords(normalizeSiteGroups(sync.applied)) },
+    { key: OutOfSyncSinceKey, value: sync.outOfSyncSince ? new Date(sync.outOfSyncSince) : null },
     ...(identity.emailKey === null ? [] : [{ key: EmailKeyKey, value: identity.emailKey }]),
   ]);
 }

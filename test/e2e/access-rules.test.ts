@@ -390,6 +390,7 @@ describe('access rules, end to end', () => {
       'everyone in sync before',
     );
     const outOfSyncBefore = 0;
+    assert.equal(await gauge('people_out_of_sync_oldest_seconds'), 0, 'nobody out of sync: no age');
     const totalBefore = await gauge('people_total');
     await setSimulatorFaults(stack, { errors: [{ status: 503, fraction: 1, pathPrefix: '/v1.2/sites' }] });
     const member = newMember(PRODUCT_DESK);
@@ -402,6 +403,14 @@ describe('access rules, end to end', () => {
         'the member counted out of sync while SALTO KS fails',
       );
       assert.equal(await gauge('people_total'), totalBefore + 1);
+      // The age of the oldest grows while the member stays out of sync.
+      const firstAge = await gauge('people_out_of_sync_oldest_seconds');
+      assert.ok(firstAge > 0 && firstAge < 130, `oldest out of sync for ${firstAge} s`);
+      await stack.eventually(
+        async () => ((await gauge('people_out_of_sync_oldest_seconds')) >= firstAge + 2 ? true : undefined),
+        20_000,
+        'the age of the oldest grows',
+      );
     } finally {
       await setSimulatorFaults(stack, {});
     }
@@ -412,5 +421,6 @@ describe('access rules, end to end', () => {
       60_000,
       'back in sync once SALTO KS answers',
     );
+    assert.equal(await gauge('people_out_of_sync_oldest_seconds'), 0, 'back in sync: no age');
   });
 });
