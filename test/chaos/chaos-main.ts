@@ -80,6 +80,14 @@ function print(r: ChaosReport): void {
     ),
     bold('duplicate users', r.duplicateUsers),
     bold('drift (site, e-mail) at the end', r.drift),
+    bold(
+      'names, e-mails, secrets leaked',
+      r.personalData.hits.length,
+      ` (searched ${Object.entries(r.personalData.searchedBytes)
+        .map(([where, bytes]) => `${where} ${(bytes / 1e6).toFixed(1)} MB`)
+        .join(', ')})`,
+    ),
+    ...r.personalData.hits.map((h) => `    ${h.what} in ${h.where}`),
     `  late while Temporal was stopped     ${r.lateDuringTemporalOutage} (up to ${ms(r.lateDuringTemporalOutageMaxMs)}; not counted: nothing acts then)`,
     `  out of sync per person p50/p99/max  ${ms(r.outOfSyncPerPersonMs.p50)} / ${ms(r.outOfSyncPerPersonMs.p99)} / ${ms(r.outOfSyncPerPersonMs.max)} (${r.outOfSyncPerPersonMs.people} people)`,
     `  grant delay p50/p99/max             ${ms(r.grantDelayMs.p50)} / ${ms(r.grantDelayMs.p99)} / ${ms(r.grantDelayMs.max)} (${r.grantDelayMs.count})`,

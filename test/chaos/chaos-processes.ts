@@ -31,6 +31,8 @@ export class ManagedProcess {
   private readonly tail: string[] = [];
   /** Lines that say a request was answered 500, kept (the first 20) across restarts. */
   readonly internalErrors: string[] = [];
+  /** Sees all of its output, across restarts (the personal-data scan). */
+  onOutput: ((text: string) => void) | null = null;
 
   constructor(
     readonly name: string,
@@ -47,6 +49,7 @@ export class ManagedProcess {
     if (this.running) throw new Error(`${this.name} is already running`);
     const child = spawn(this.command, this.args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (d: Buffer) => {
+      this.onOutput?.(d.toString());
       const lines = d.toString().split('\n').filter(Boolean);
       for (const line of lines)
         if (/answered 500/.test(line) && this.internalErrors.length < 20) this.internalErrors.push(line);
@@ -139,6 +142,11 @@ export class DevServer {
   stop(): Promise<void> {
     return this.process.stop('SIGTERM');
   }
+
+  /** Hands all of its output to `watch` from now on. */
+  watchOutput(watch: (text: string) => void): void {
+    this.process.onOutput = watch;
+  }
 }
 
 /** A Node entry point of the product (`dist/src/<main>.js`) listening on a port. */
@@ -176,6 +184,11 @@ export class ProductProcess {
 
   stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     return this.process.stop(signal);
+  }
+
+  /** Hands all of its output to `watch` from now on. */
+  watchOutput(watch: (text: string) => void): void {
+    this.process.onOutput = watch;
   }
 
   output(): string {

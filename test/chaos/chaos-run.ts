@@ -21,11 +21,12 @@ import { callAdminApi, sendSignedEvent } from '../helpers/http-calls';
 import { changeSaltoByHand } from '../helpers/salto-by-hand';
 import { setSimulatorFaults } from '../helpers/simulator-faults';
 import { TEST_PAYLOAD_KEYS_TEXT, testDataConverter } from '../helpers/test-data-converter';
-import { WorkerProcesses } from '../helpers/worker-processes';
+import { WorkerProcesses, type WorkerProcess } from '../helpers/worker-processes';
 import { AccessModel } from '../model/model';
 import { ChaosObserver, saltoHoldings, type FinalComparison, type LateRevocation } from './chaos-observer';
 import { DevServer, freePort, ProductProcess } from './chaos-processes';
-import { ChaosStream, type ChaosCenter } from './chaos-stream';
+import { ChaosStream, STREAM_FIRST_NAME, STREAM_LAST_NAME, type ChaosCenter } from './chaos-stream';
+import { PersonalDataScan, type PersonalDataHit } from './personal-data-scan';
 
 export interface ChaosOptions {
   events: number;
@@ -76,6 +77,8 @@ export interface ChaosReport {
   concerned: { email: string; problems: string[]; events: string[]; timeline?: string[] }[];
   /** What the API logged for the events it answered 500 (the first 20): no answer should be one. */
   apiInternalErrors: string[];
+  /** Names, e-mails or secrets found in the product's logs or Temporal's database, and what was searched. */
+  personalData: { hits: PersonalDataHit[]; searchedBytes: Record<string, number> };
 }
 
 const WEBHOOK_SECRET = 'chaos-webhook-secret-0123456789abcdef';
@@ -177,13 +180,27 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     },
   });
   const stopping: (() => Promise<void>)[] = [];
+  const started: WorkerProcess[] = [];
+  const scan = new PersonalDataScan([
+    { what: "a stream member's e-mail", value: `@${DOMAIN}` },
+    { what: "a stream member's first name", value: STREAM_FIRST_NAME },
+    { what: "a stream member's last name", value: STREAM_LAST_NAME },
+    { what: 'the webhook secret', value: WEBHOOK_SECRET },
+    { what: 'the admin token', value: ADMIN_TOKEN },
+    { what: 'the SALTO KS connection key', value: saltoEnv.SALTO_KS_CONNECTION_KEY },
+    { what: 'the SALTO KS client secret', value: DEMO_CLIENT_SECRET },
+    { what: 'the SALTO KS password', value: DEMO_SYSTEM_PASSWORD },
+    { what: 'the payload key', value: TEST_PAYLOAD_KEYS_TEXT.slice(TEST_PAYLOAD_KEYS_TEXT.indexOf(':') + 1) },
+  ]);
+  api.watchOutput((text) => scan.scanText("the API's logs", text));
+  temporal.watchOutput((text) => scan.scanText("the Temporal dev server's logs", text));
   let connection: Connection | null = null;
   try {
     o.log(`starting the dev server (${temporal.address}), the simulator, the API and ${o.workers} workers…`);
     await temporal.start();
     await sim.start();
     await api.start();
-    for (let i = 0; i < o.workers; i++) await workers.start();
+    for (let i = 0; i < o.workers; i++) started.push(await workers.start());
     connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection, namespace: NAMESPACE, dataConverter: testDataConverter });
 
@@ -285,7 +302,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
           // A worker always comes back: the run keeps its number of workers.
           for (let attempt = 1; ; attempt++) {
             try {
-              await workers.start();
+              started.push(await workers.start());
               return;
             } catch (err) {
               if (attempt >= 5) throw err;
@@ -448,14 +465,19 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       passed: false,
       concerned: concernedPeople(final, late, sentEvents),
       apiInternalErrors: api.internalErrors(),
+      personalData: { hits: [], searchedBytes: {} },
     };
     for (const c of report.concerned) c.timeline = await personTimeline(client, c.email, late);
+    for (const w of started) scan.scanText("the workers' logs", w.output.join(''));
+    scan.scanFiles("the Temporal dev server's database", dir, 'temporal.sqlite');
+    report.personalData = { hits: scan.hits, searchedBytes: Object.fromEntries(scan.searched) };
     report.passed =
       report.lostGrants +
         report.missedRevocations +
         report.lateRevocations +
         report.duplicateUsers +
-        report.drift ===
+        report.drift +
+        report.personalData.hits.length ===
       0;
     return report;
   } finally {

@@ -12,6 +12,13 @@ export interface ChaosCenter {
   units: string[];
 }
 
+/**
+ * Every name the stream sends is made of these: names no code, id or log line holds otherwise, so
+ * finding one anywhere in the product's logs or Temporal's database is a leak (personal-data-scan.ts).
+ */
+export const STREAM_FIRST_NAME = 'Zerelda';
+export const STREAM_LAST_NAME = 'Quillonby';
+
 /** A small deterministic generator (mulberry32): the same seed gives the same stream. */
 export class Prng {
   private state: number;
@@ -189,8 +196,8 @@ export class ChaosStream {
     return {
       id: m.id,
       centerId: m.centerId,
-      firstName: 'Chaos',
-      lastName: m.id.slice(-6),
+      firstName: STREAM_FIRST_NAME,
+      lastName: `${STREAM_LAST_NAME}-${m.id.slice(m.id.lastIndexOf('-') + 1)}`,
       email: m.email,
       phone: null,
       status: m.status,
@@ -321,7 +328,7 @@ export class ChaosStream {
         start: new Date(r.start).toISOString(),
         end: new Date(r.end).toISOString(),
         status: 'confirmed',
-        customer: { ...r.customer, firstName: 'Chaos', lastName: 'Guest' },
+        customer: { ...r.customer, firstName: STREAM_FIRST_NAME, lastName: `${STREAM_LAST_NAME}-guest` },
         updatedAt: this.stamp(now),
       },
       now,
