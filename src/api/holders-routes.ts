@@ -11,7 +11,7 @@ import { reasonText } from '../workflows/current-details';
 import { PERSON_WORKFLOW_TYPE } from '../shared/ids';
 import { HeldGroupsKey } from '../shared/search-attributes';
 import { memoOf, withAccess } from './people-routes';
-import { openPageToken, personRowOf, sealPageToken, visibilityString } from './people-query';
+import { pageTokenOr400, personRowOf, sealPageToken, visibilityString } from './people-query';
 import { idParamOr400, parseOr400, undecodableIdParamAs400 } from './validation';
 
 const holdersQuerySchema = z
@@ -163,19 +163,8 @@ export function holdersRouter({ client, pageTokenKey }: HoldersRoutesOptions): R
       await streamCsv(res, siteId, groupId);
       return;
     }
-    const pageToken = query.pageToken === undefined ? null : openPageToken(query.pageToken, pageTokenKey);
-    if (query.pageToken !== undefined && pageToken === null) {
-      res.status(400).json({
-        error: 'invalid_request',
-        issues: [
-          {
-            path: 'pageToken',
-            message: 'must be the nextPageToken of an earlier answer: start again from the first page',
-          },
-        ],
-      });
-      return;
-    }
+    const pageToken = pageTokenOr400(query.pageToken, pageTokenKey, res);
+    if (pageToken === undefined) return;
     const page = await holdersPage(siteId, groupId, query.pageSize, pageToken);
     res.json({
       siteId,

@@ -2,6 +2,7 @@
 // attributes (ids and flags only), and one listed execution turned into a row. Pure, so the
 // quoting of ids into the query language is tested without a server.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Response } from 'express';
 import type { temporal } from '@temporalio/proto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { z } from 'zod';
@@ -152,6 +153,30 @@ export function personRowOf(
 export function sealPageToken(token: Uint8Array, key: Buffer): string {
   const bytes = Buffer.from(token);
   return `${bytes.toString('base64url')}.${pageTokenMac(bytes, key)}`;
+}
+
+/**
+ * A request's `pageToken`, opened: null when there is none, undefined when it is not one this API
+ * handed out (a 400 naming it is answered then).
+ */
+export function pageTokenOr400(
+  sealed: string | undefined,
+  key: Buffer,
+  res: Response,
+): Buffer | null | undefined {
+  if (sealed === undefined) return null;
+  const token = openPageToken(sealed, key);
+  if (token !== null) return token;
+  res.status(400).json({
+    error: 'invalid_request',
+    issues: [
+      {
+        path: 'pageToken',
+        message: 'must be the nextPageToken of an earlier answer: start again from the first page',
+      },
+    ],
+  });
+  return undefined;
 }
 
 /** Temporal's page token inside a sealed one, or null when it is not one this API sealed. */

@@ -10,7 +10,7 @@ import { personWorkflowId } from '../shared/ids';
 import { personAccessQuery, type PersonAccessView, type PersonMemo } from '../workflows/messages';
 import { DEMO_EMAIL_LOOKUP_KEY, emailLookupKey } from '../shared/email-lookup';
 import {
-  openPageToken,
+  pageTokenOr400,
   peopleFiltersSchema,
   peopleVisibilityQuery,
   personMemoOf,
@@ -84,19 +84,8 @@ export function peopleRouter({
   router.get('/api/people', async (req, res) => {
     const filters = parseOr400(peopleFiltersSchema, req.query, res);
     if (!filters) return;
-    const pageToken = filters.pageToken === undefined ? null : openPageToken(filters.pageToken, pageTokenKey);
-    if (filters.pageToken !== undefined && pageToken === null) {
-      res.status(400).json({
-        error: 'invalid_request',
-        issues: [
-          {
-            path: 'pageToken',
-            message: 'must be the nextPageToken of an earlier answer: start again from the first page',
-          },
-        ],
-      });
-      return;
-    }
+    const pageToken = pageTokenOr400(filters.pageToken, pageTokenKey, res);
+    if (pageToken === undefined) return;
     const answer = await client.withDeadline(Date.now() + LIST_DEADLINE_MS, () =>
       client.workflowService.listWorkflowExecutions({
         namespace: client.options.namespace,

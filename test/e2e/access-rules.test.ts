@@ -33,7 +33,9 @@ import {
   setSimulatorFaults,
   uniqueId,
   UNIT_SPREE,
+  sendAccepted,
   waitForSaltoGroups,
+  withoutReservationMargins,
 } from './e2e-support';
 
 describe('access rules, end to end', () => {
@@ -42,25 +44,14 @@ describe('access rules, end to end', () => {
   before(async () => {
     stack = await startStack();
     await mapTestSetup(stack);
-    // No lead or lag: reservation windows are then exactly start..end, so they can open and
-    // close within seconds of a test.
-    const policy = await stack.api('PATCH', '/api/setup/policy', {
-      reservationLeadMinutes: 0,
-      reservationLagMinutes: 0,
-      noAccessPolicy: 'keep',
-    });
-    assert.equal(policy.status, 200, JSON.stringify(policy.body));
+    await withoutReservationMargins(stack);
   });
 
   after(async () => {
     await stack?.stop();
   });
 
-  /** Sends a signed event and expects the webhook's 202. */
-  async function send(event: { id: string; type: string }): Promise<void> {
-    const answer = await stack.sendEvent(event);
-    assert.equal(answer.status, 202, `${event.type}: ${JSON.stringify(answer.body)}`);
-  }
+  const send = (event: { id: string; type: string }): Promise<void> => sendAccepted(stack, event);
 
   function newMember(productId: string | null, centerId = BERLIN.centerId) {
     const id = uniqueId('m');

@@ -61,6 +61,28 @@ export async function mapTestSetup(stack: ProductUnderTest): Promise<void> {
   }
 }
 
+/**
+ * No reservation lead or lag (and the keep policy): a window is then exactly the reservation's
+ * start to end, so it can open and close within seconds of a test.
+ */
+export async function withoutReservationMargins(stack: ProductUnderTest): Promise<void> {
+  const policy = await stack.api('PATCH', '/api/setup/policy', {
+    reservationLeadMinutes: 0,
+    reservationLagMinutes: 0,
+    noAccessPolicy: 'keep',
+  });
+  assert.equal(policy.status, 200, JSON.stringify(policy.body));
+}
+
+/** Sends a signed event and expects the webhook's 202. */
+export async function sendAccepted(
+  stack: Pick<Stack, 'sendEvent'>,
+  event: { id: string; type: string },
+): Promise<void> {
+  const answer = await stack.sendEvent(event);
+  assert.equal(answer.status, 202, `${event.type}: ${JSON.stringify(answer.body)}`);
+}
+
 /** A fresh id per test, so tests sharing a stack never see each other's people. */
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;

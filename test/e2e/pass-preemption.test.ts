@@ -29,7 +29,9 @@ import {
   syncedBerlinMember,
   uniqueId,
   UNIT_SPREE,
+  sendAccepted,
   waitForSaltoGroups,
+  withoutReservationMargins,
 } from './e2e-support';
 
 const OFFICE_GROUP = 'ag-berlin-private-offices';
@@ -50,13 +52,7 @@ describe('a revocation preempts a slow pass, end to end', () => {
   before(async () => {
     stack = await startStack();
     await mapTestSetup(stack);
-    // No lead or lag: a reservation window then ends at the reservation's end, within seconds.
-    const policy = await stack.api('PATCH', '/api/setup/policy', {
-      reservationLeadMinutes: 0,
-      reservationLagMinutes: 0,
-      noAccessPolicy: 'keep',
-    });
-    assert.equal(policy.status, 200, JSON.stringify(policy.body));
+    await withoutReservationMargins(stack); // a window then ends at the reservation's end
   });
 
   after(async () => {
@@ -64,10 +60,7 @@ describe('a revocation preempts a slow pass, end to end', () => {
     await stack?.stop();
   });
 
-  async function send(event: { id: string; type: string }): Promise<void> {
-    const answer = await stack.sendEvent(event);
-    assert.equal(answer.status, 202, `${event.type}: ${JSON.stringify(answer.body)}`);
-  }
+  const send = (event: { id: string; type: string }): Promise<void> => sendAccepted(stack, event);
 
   /** The groups SALTO KS shows for the user of this e-mail on the Berlin site (none without a user). */
   const heldBy = async (email: string): Promise<string[]> => {
