@@ -208,32 +208,28 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         const now = Date.now();
         const opens = Date.parse(w.windowStart);
         const closes = Date.parse(w.windowEnd);
+        /** Until the window opens or closes, or an event comes; the Web UI says which. */
+        const untilEdge = (edge: 'opens' | 'closes', atMs: number): Promise<boolean> =>
+          condition(() => pending.length > 0, atMs - now, {
+            summary: reservationWaitSummary(
+              input.reservationId,
+              edge,
+              atMs,
+              centerTimeZone(policy, r.centerId),
+            ),
+          });
         // Rule 3: a reservation that had ended before it reached us grants nothing, even inside the lag.
         const endedBeforeArrival = patched(ENDED_ON_ARRIVAL_PATCH)
           ? !mayGrant
           : !told && now >= Date.parse(r.end);
         if (!cancelledAt && r.status === 'confirmed' && !endedBeforeArrival && now < opens) {
           await tell('scheduled');
-          await condition(() => pending.length > 0, opens - now, {
-            summary: reservationWaitSummary(
-              input.reservationId,
-              'opens',
-              opens,
-              centerTimeZone(policy, r.centerId),
-            ),
-          });
+          await untilEdge('opens', opens);
           continue;
         }
         if (!cancelledAt && r.status === 'confirmed' && !endedBeforeArrival && now < closes) {
           await tell('granted');
-          await condition(() => pending.length > 0, closes - now, {
-            summary: reservationWaitSummary(
-              input.reservationId,
-              'closes',
-              closes,
-              centerTimeZone(policy, r.centerId),
-            ),
-          });
+          await untilEdge('closes', closes);
           continue;
         }
         // Finished: cancelled (access goes at once) or its window closed. A reservation whose
