@@ -35,6 +35,16 @@ export const peopleFiltersSchema = z
     outOfSync: z.enum(['true', 'false']).optional(),
     pageSize: z.coerce.number().int().min(1).max(100).default(50),
     pageToken: z.string().max(8192).optional(),
+    /** Exactly this Deskworks id. */
+    personId: z
+      .string()
+      .min(1)
+      .max(200)
+      .refine(
+        (id) => [...id].every((c) => c.charCodeAt(0) >= 0x20),
+        'a Deskworks id to find cannot hold control characters',
+      )
+      .optional(),
     /** Exactly this e-mail (case and surrounding spaces aside), found by its keyed hash. */
     email: z
       .string()
@@ -61,10 +71,12 @@ export function visibilityString(value: string): string {
  * under each lookup key (src/shared/email-lookup.ts): the address itself never reaches Temporal.
  */
 export function peopleVisibilityQuery(
-  filters: Pick<PeopleFilters, 'center' | 'kind' | 'outOfSync'>,
+  filters: Pick<PeopleFilters, 'center' | 'kind' | 'outOfSync' | 'personId'>,
   emailKeys: string[] | null = null,
 ): string {
   const clauses = [`WorkflowType = '${PERSON_WORKFLOW_TYPE}'`, `ExecutionStatus = 'Running'`];
+  if (filters.personId !== undefined)
+    clauses.push(`${PersonIdKey.name} = ${visibilityString(filters.personId)}`);
   if (emailKeys !== null)
     clauses.push(`${EmailKeyKey.name} IN (${emailKeys.map(visibilityString).join(', ')})`);
   // On a keyword list, `=` means "contains".

@@ -298,8 +298,15 @@ void describe('the set-up page', { timeout: 240_000 }, () => {
     await page.getByLabel('Kind').selectOption('');
     await page.locator('#people-table tr[data-person-id="m-ada"]').waitFor();
 
-    // Found by exact e-mail, whatever its case: only Bob; an unknown address finds nobody.
-    const email = page.getByLabel('Exact e-mail');
+    // Found by exact e-mail, whatever its case, or by id: only Bob; an unknown address finds nobody.
+    const email = page.getByLabel('Exact e-mail or Deskworks id');
+    await email.fill('m-bob');
+    await email.press('Enter');
+    await page.locator('#people-table tr[data-person-id="m-ada"]').waitFor({ state: 'detached' });
+    assert.equal(await page.locator('#people-table tbody tr').count(), 1);
+    await email.fill('');
+    await email.press('Enter');
+    await page.locator('#people-table tr[data-person-id="m-ada"]').waitFor();
     await email.fill('BOB@example.com');
     await email.press('Enter');
     await page.locator('#people-table tr[data-person-id="m-ada"]').waitFor({ state: 'detached' });
@@ -307,7 +314,7 @@ void describe('the set-up page', { timeout: 240_000 }, () => {
     assert.match(await page.locator('#people-table tr[data-person-id="m-bob"]').innerText(), /Bob B/);
     await email.fill('nobody@example.com');
     await email.press('Enter');
-    await page.locator('#people-empty').filter({ hasText: 'nobody@example.com' }).waitFor();
+    await page.locator('#people-empty').filter({ hasText: 'Nobody is nobody@example.com' }).waitFor();
     await email.fill('');
     await email.press('Enter');
     await page.locator('#people-table tr[data-person-id="m-ada"]').waitFor();

@@ -216,6 +216,12 @@ describe('personal data in Temporal histories', () => {
       found.map((r) => [r.personId, r.name, r.email]),
       [[memberId, { firstName: 'Ottoline', lastName }, member.email]],
     );
+    const byId = await stack.api('GET', `/api/people?personId=${encodeURIComponent(memberId)}`);
+    assert.deepEqual(
+      (byId.body as { items: Row[] }).items.map((r) => [r.personId, r.email]),
+      [[memberId, member.email]],
+      'found by its Deskworks id too',
+    );
     const other = await stack.api(
       'GET',
       `/api/people?email=${encodeURIComponent(emailOf(uniqueId('nobody')))}`,

@@ -9,7 +9,8 @@ import { centerName, groupName, loadGroupsOf, siteName, store } from './store.js
 export const PAGE_SIZE = 25;
 
 const people = {
-  filters: { center: '', kind: '', outOfSync: false, email: '' },
+  /** `find`: an exact e-mail (with an @) or Deskworks id. */
+  filters: { center: '', kind: '', outOfSync: false, find: '' },
   /** Tokens of the pages before the current one; the current page's token is the last. */
   tokens: /** @type {(string | null)[]} */ ([null]),
   /** @type {any[]} */
@@ -29,7 +30,8 @@ function query() {
   if (people.filters.center) params.set('center', people.filters.center);
   if (people.filters.kind) params.set('kind', people.filters.kind);
   if (people.filters.outOfSync) params.set('outOfSync', 'true');
-  if (people.filters.email) params.set('email', people.filters.email);
+  if (people.filters.find)
+    params.set(people.filters.find.includes('@') ? 'email' : 'personId', people.filters.find);
   const token = people.tokens[people.tokens.length - 1];
   if (token) params.set('pageToken', token);
   return `/api/people?${params}`;
@@ -137,8 +139,8 @@ function renderTable(openPerson) {
       ? h(
           'p',
           { id: 'people-empty' },
-          people.filters.email
-            ? `Nobody has the e-mail ${people.filters.email}.`
+          people.filters.find
+            ? `Nobody is ${people.filters.find}.`
             : 'Nobody here yet. People appear when Deskworks sends their events.',
         )
       : h(
@@ -199,13 +201,13 @@ export function renderPeopleFilters(openPerson) {
   );
   const kind = /** @type {HTMLSelectElement} */ (byId('people-kind'));
   const outOfSync = /** @type {HTMLInputElement} */ (byId('people-out-of-sync'));
-  const email = /** @type {HTMLInputElement} */ (byId('people-email'));
+  const find = /** @type {HTMLInputElement} */ (byId('people-find'));
   const apply = () => {
     people.filters = {
       center: center.value,
       kind: kind.value,
       outOfSync: outOfSync.checked,
-      email: email.value.trim(),
+      find: find.value.trim(),
     };
     people.tokens = [null];
     void refreshPeople(openPerson);
@@ -213,8 +215,8 @@ export function renderPeopleFilters(openPerson) {
   center.onchange = apply;
   kind.onchange = apply;
   outOfSync.onchange = apply;
-  // An exact address, found by its keyed hash: searched once it is typed in full (Enter or leaving the field).
-  email.onchange = apply;
+  // An exact address (found by its keyed hash) or id: searched once typed in full (Enter or leaving the field).
+  find.onchange = apply;
   byId('people-filters').onsubmit = (event) => {
     event.preventDefault();
     apply();
