@@ -13,7 +13,10 @@ export const EmailKeyKey = defineSearchAttributeKey('DeskworksEmailKey', SearchA
 export const HeldGroupsKey = defineSearchAttributeKey('SaltoHeldGroups', SearchAttributeType.KEYWORD_LIST);
 
 /** Since when the person has been out of sync (unset while in sync): the age of the oldest. */
-export const OutOfSyncSinceKey = defineSearchAttributeKey('SaltoOutOfSyncSince', SearchAttributeType.DATETIME);
+export const OutOfSyncSinceKey = defineSearchAttributeKey(
+  'SaltoOutOfSyncSince',
+  SearchAttributeType.DATETIME,
+);
 
 export const SEARCH_ATTRIBUTE_DEFINITIONS = [
   PersonIdKey,
