@@ -77,7 +77,7 @@ void describe('importing from the set-up page', { timeout: 240_000 }, () => {
 
   void it('uploads a file, shows progress to the end, and lists the rows it refused', async () => {
     await page.getByLabel('File (.ndjson, .jsonl or .json)').setInputFiles(file);
-    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
     // While it runs, the bar stands between 0 and the row count.
     await page.locator('#import-status', { hasText: /^Importing: / }).waitFor();
     assert.equal(await page.locator('#import-bar').getAttribute('max'), '14');
@@ -98,7 +98,7 @@ void describe('importing from the set-up page', { timeout: 240_000 }, () => {
   void it('changes nothing in SALTO KS when the same file is imported again', async () => {
     await clearSaltoRequests(stack);
     await page.getByLabel('File (.ndjson, .jsonl or .json)').setInputFiles(file);
-    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.locator('#import-status', { hasText: /^Done: 14 of 14 rows, 12 imported/ }).waitFor();
     await new Promise((resolve) => setTimeout(resolve, 3000));
     // The page itself keeps reading sites and groups (its live refresh); the engine sent nothing.
@@ -116,7 +116,7 @@ void describe('importing from the set-up page', { timeout: 240_000 }, () => {
       mimeType: 'text/csv',
       buffer: Buffer.from('id,email\n'),
     });
-    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.locator('#import-error', { hasText: 'The file must be .ndjson, .jsonl or .json' }).waitFor();
   });
 });
