@@ -64,19 +64,24 @@ function renderProgress(p) {
 /** Polls the import until it is done (or another import is followed instead). */
 async function follow(/** @type {string} */ importId) {
   following = importId;
+  // Clears only the error it showed itself: a refusal of the file the operator just chose stays.
+  let readFailed = false;
   for (;;) {
     if (following !== importId) return;
     try {
       /** @type {ImportProgress} */
       const progress = await get(`/api/imports/${encodeURIComponent(importId)}`);
+      if (following !== importId) return; // another import started meanwhile: never show this one's
       renderProgress(progress);
-      showError('import-error', null);
+      if (readFailed) showError('import-error', null);
+      readFailed = false;
       if (progress.status === 'done') {
         announce(`Import done: ${progress.delivered} rows imported, ${progress.issueCount} refused.`);
         return;
       }
     } catch (err) {
       showError('import-error', `Reading the import's progress failed: ${errorText(err)} (trying again)`);
+      readFailed = true;
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
