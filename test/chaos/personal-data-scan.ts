@@ -50,9 +50,19 @@ export class PersonalDataScan {
   /** Every file of a directory whose name starts with `prefix` (a SQLite database and its WAL). */
   scanFiles(where: string, dir: string, prefix: string): void {
     for (const name of readdirSync(dir).filter((n) => n.startsWith(prefix))) {
-      const bytes = readFileSync(join(dir, name));
+      const bytes = readIfStillThere(join(dir, name));
+      if (bytes === null) continue; // a SQLite journal comes and goes with each write
       this.searched.set(where, (this.searched.get(where) ?? 0) + bytes.length);
       for (const f of this.forms) if (bytes.includes(f.bytes)) this.hit(`${where} (${name})`, f.what);
     }
+  }
+}
+
+function readIfStillThere(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
   }
 }
