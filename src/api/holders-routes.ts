@@ -10,8 +10,8 @@ import { heldGroupKeyword } from '../shared/held-groups';
 import { reasonText } from '../workflows/current-details';
 import { PERSON_WORKFLOW_TYPE } from '../shared/ids';
 import { HeldGroupsKey } from '../shared/search-attributes';
-import { memoOf, withAccess } from './people-routes';
-import { pageTokenOr400, personRowOf, sealPageToken, visibilityString } from './people-query';
+import { personRowsOf, withAccess } from './people-routes';
+import { pageTokenOr400, sealPageToken, visibilityString } from './people-query';
 import { idParamOr400, parseOr400, undecodableIdParamAs400 } from './validation';
 
 const holdersQuerySchema = z
@@ -99,9 +99,7 @@ export function holdersRouter({ client, pageTokenKey }: HoldersRoutesOptions): R
         nextPageToken: pageToken,
       }),
     );
-    const rows = await Promise.all(
-      (answer.executions ?? []).map(async (info) => personRowOf(info, await memoOf(client, info))),
-    );
+    const rows = await personRowsOf(client, answer.executions ?? []);
     const withReasons = await withAccess(client, rows);
     const items = withReasons.map((row): Holder => {
       const reasons = row.access?.reasons?.[siteId]?.[groupId] ?? [];

@@ -53,8 +53,16 @@ export async function withAccess(client: Client, rows: PersonRow[]): Promise<Row
 
 const LIST_DEADLINE_MS = 10_000;
 
+/** The rows of listed person workflows, each named from its decrypted memo. */
+export function personRowsOf(
+  client: Client,
+  executions: temporal.api.workflow.v1.IWorkflowExecutionInfo[],
+): Promise<PersonRow[]> {
+  return Promise.all(executions.map(async (info) => personRowOf(info, await memoOf(client, info))));
+}
+
 /** The person memo of a listed workflow, decoded (and decrypted) by the client's data converter. */
-export async function memoOf(
+async function memoOf(
   client: Client,
   info: temporal.api.workflow.v1.IWorkflowExecutionInfo,
 ): Promise<PersonMemo | null> {
@@ -99,9 +107,7 @@ export function peopleRouter({
         nextPageToken: pageToken,
       }),
     );
-    const rows = await Promise.all(
-      (answer.executions ?? []).map(async (info) => personRowOf(info, await memoOf(client, info))),
-    );
+    const rows = await personRowsOf(client, answer.executions ?? []);
     const token = answer.nextPageToken;
     res.json({
       items: filters.include === 'access' ? await withAccess(client, rows) : rows,
