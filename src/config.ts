@@ -2,6 +2,7 @@
 // Every error names the variable, so an operator knows what to fix.
 import { z } from 'zod';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from './runtime/worker-tuning';
+import { DEFAULT_QUICK_RETRIES } from './salto/quick-retry';
 import { DEMO_EMAIL_LOOKUP_KEY } from './shared/email-lookup';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -41,6 +42,7 @@ const envSchema = z.object({
   SALTO_KS_CONNECTION_FILE: nonEmpty.default('data/salto-connection.enc'),
   SALTO_KS_CONNECTION_KEY: z.string().min(32, 'needs at least 32 characters').optional(),
   SALTO_KS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  SALTO_KS_QUICK_RETRIES: z.coerce.number().int().min(0).max(5).default(DEFAULT_QUICK_RETRIES),
   DESKWORKS_WEBHOOK_SECRET: secretList.optional(),
   ADMIN_TOKEN: z.string().min(16, 'needs at least 16 characters').optional(),
   ADMIN_SIGNED_OUT_SESSIONS_FILE: nonEmpty.default('data/signed-out-sessions.json'),

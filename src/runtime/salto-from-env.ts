@@ -49,6 +49,7 @@ export function saltoFromConfig(
     ...createSaltoConnection(account, {
       tokenStore,
       timeoutMs: config.SALTO_KS_REQUEST_TIMEOUT_MS,
+      quickRetries: config.SALTO_KS_QUICK_RETRIES,
       logger: options.logger ?? consoleSaltoLogger,
       abortSignal: currentActivityCancellation,
       ...(options.onExchange ? { onExchange: options.onExchange } : {}),

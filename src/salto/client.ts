@@ -1,10 +1,13 @@
 // Every Connect API endpoint of the contract (§2), with paging followed to the end, bearer
 // tokens from SaltoOAuth, one renew-and-retry on 401 and a timeout on every request.
-// It does not retry 5xx/429 itself: Temporal's activity retry does, honouring Retry-After.
+// A passing fault (5xx, a short 429, no answer) is tried again within the call a few times
+// (`quickRetries`, quick-retry.ts); what outlasts that is Temporal's activity retry's, which
+// honours a longer Retry-After.
 import type { z } from 'zod';
 import { classifyApiFailure, SaltoError, unexpectedResponseError } from './errors';
 import { exchange, type HttpAnswer } from './http';
 import { silentSaltoLogger, type SaltoLogger } from './logger';
+import { quickRetryDelayMs, waitUnlessCancelled } from './quick-retry';
 import {
   accessGroupSchema,
   groupMemberSchema,
@@ -39,6 +42,11 @@ export interface SaltoClientOptions {
   abortSignal?: () => AbortSignal | undefined;
   /** Told of every HTTP exchange with SALTO KS, answered or not (metrics). */
   onExchange?: (exchange: SaltoExchange) => void;
+  /**
+   * How many times a request that met a passing fault is sent again within the call (default 0:
+   * the caller retries; the worker and the API take SALTO_KS_QUICK_RETRIES, default 2).
+   */
+  quickRetries?: number;
 }
 
 /** One HTTP exchange with the Connect API, as metrics see it: no ids, no bodies. */
@@ -287,8 +295,22 @@ export class SaltoClient {
     return parsed.data as z.output<S>;
   }
 
-  /** One request; on 401 the token is renewed once and the request sent once more. */
+  /** One request, sent again after a passing fault up to `quickRetries` times (quick-retry.ts). */
   private async send(method: string, url: string, body?: unknown): Promise<HttpAnswer> {
+    for (let tried = 1; ; tried++) {
+      try {
+        return await this.sendOnce(method, url, body);
+      } catch (error) {
+        if (!(error instanceof SaltoError)) throw error;
+        const waitMs = quickRetryDelayMs(error, tried, this.options.quickRetries ?? 0);
+        if (waitMs === null) throw error;
+        await waitUnlessCancelled(waitMs, this.options.abortSignal?.());
+      }
+    }
+  }
+
+  /** One request; on 401 the token is renewed once and the request sent once more. */
+  private async sendOnce(method: string, url: string, body?: unknown): Promise<HttpAnswer> {
     const path = new URL(url).pathname;
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const attempt = async (token: string): Promise<HttpAnswer> => {

@@ -41,6 +41,8 @@ export function createSaltoConnection(
   options: {
     tokenStore: TokenStore;
     timeoutMs: number;
+    /** SALTO_KS_QUICK_RETRIES: tries of a request within the call after a passing fault. */
+    quickRetries?: number;
     logger?: SaltoLogger;
     abortSignal?: () => AbortSignal | undefined;
     onExchange?: SaltoClientOptions['onExchange'];
@@ -59,6 +61,7 @@ export function createSaltoConnection(
     apiUrl: account.apiUrl,
     auth,
     timeoutMs: options.timeoutMs,
+    ...(options.quickRetries !== undefined ? { quickRetries: options.quickRetries } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
     ...(options.onExchange ? { onExchange: options.onExchange } : {}),

@@ -1,9 +1,10 @@
 // `npm run chaos [-- options]`: see docs/chaos.md. Exits 1 when any bold count is not 0.
 import { parseArgs } from 'node:util';
+import { DEFAULT_QUICK_RETRIES } from '../../src/salto/quick-retry';
 import { runChaos, type ChaosOptions, type ChaosReport } from './chaos-run';
 
 const USAGE = `npm run chaos -- [--events N] [--rate R] [--seed S] [--workers W] [--kill-every S]
-                     [--temporal-outage S] [--hand-edit-every S] [--short] [--json]
+                     [--temporal-outage S] [--hand-edit-every S] [--quick-retries N] [--short] [--json]
   --events            events sent (default 10000)
   --rate              events per second (default 20)
   --seed              the stream's seed (default 20261212): the same seed sends the same events
@@ -11,6 +12,7 @@ const USAGE = `npm run chaos -- [--events N] [--rate R] [--seed S] [--workers W]
   --kill-every        seconds between two kill -9 of a random worker, 0 for none (default 10)
   --temporal-outage   seconds the Temporal dev server is stopped, 0 for none (default 60)
   --hand-edit-every   seconds between two hand edits in SALTO KS, 0 for none (default 20)
+  --quick-retries     the product's SALTO_KS_QUICK_RETRIES (default ${DEFAULT_QUICK_RETRIES}; 0: every fault to Temporal's retry)
   --short             the CI version: 500 events at 3 per second, a 20 s Temporal outage
   --json              the report as JSON on stdout`;
 
@@ -33,6 +35,7 @@ function parse(argv: string[]): { options: Omit<ChaosOptions, 'log'>; json: bool
       'kill-every': { type: 'string' },
       'temporal-outage': { type: 'string' },
       'hand-edit-every': { type: 'string' },
+      'quick-retries': { type: 'string' },
       short: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -54,6 +57,7 @@ function parse(argv: string[]): { options: Omit<ChaosOptions, 'log'>; json: bool
       killEverySeconds: positive('kill-every', values['kill-every'], 10, true),
       temporalOutageSeconds: positive('temporal-outage', values['temporal-outage'], short ? 20 : 60, true),
       handEditEverySeconds: positive('hand-edit-every', values['hand-edit-every'], short ? 15 : 20, true),
+      quickRetries: positive('quick-retries', values['quick-retries'], DEFAULT_QUICK_RETRIES, true),
     },
   };
 }
@@ -70,7 +74,7 @@ function print(r: ChaosReport): void {
         .map(([k, v]) => `${k}: ${v}`)
         .join(', ') || 'none'
     })`,
-    `  faults                              ${r.workerKills} worker kills (kill -9), ${r.apiRestarts} API kill, ${r.temporalOutages} Temporal stop of ${r.options.temporalOutageSeconds} s, ${r.handEdits} hand edits; SALTO KS 10 % 5xx, 5 % 429, 1 % hangs, 0–300 ms`,
+    `  faults                              ${r.workerKills} worker kills (kill -9), ${r.apiRestarts} API kill, ${r.temporalOutages} Temporal stop of ${r.options.temporalOutageSeconds} s, ${r.handEdits} hand edits; SALTO KS 10 % 5xx, 5 % 429, 1 % hangs, 0–300 ms; ${r.options.quickRetries} quick retries`,
     bold('lost grants', r.lostGrants),
     bold('missed revocations', r.missedRevocations),
     bold(

@@ -40,6 +40,8 @@ export interface ChaosOptions {
   temporalOutageSeconds: number;
   /** A hand edit in SALTO KS this often; 0: none. */
   handEditEverySeconds: number;
+  /** SALTO_KS_QUICK_RETRIES of the API and the workers. */
+  quickRetries: number;
   /** Progress lines on stderr. */
   log: (line: string) => void;
 }
@@ -153,6 +155,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     SALTO_KS_CLIENT_SECRET: DEMO_CLIENT_SECRET,
     SALTO_KS_CONNECTION_KEY: 'chaos-connection-key-0123456789abcdef',
     SALTO_KS_REQUEST_TIMEOUT_MS: String(SALTO_REQUEST_TIMEOUT_MS),
+    SALTO_KS_QUICK_RETRIES: String(o.quickRetries),
   };
   const api = new ProductProcess('api', 'api-main.js', apiPort, {
     PORT: String(apiPort),
@@ -175,6 +178,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     importStagingDir: join(dir, 'imports'),
     env: {
       SALTO_KS_REQUEST_TIMEOUT_MS: String(SALTO_REQUEST_TIMEOUT_MS),
+      SALTO_KS_QUICK_RETRIES: String(o.quickRetries),
       // The run asks for its one reconciliation at the end; none by the clock before it.
       RECONCILE_INTERVAL_MINUTES: String(24 * 60),
     },
@@ -440,6 +444,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         killEverySeconds: o.killEverySeconds,
         temporalOutageSeconds: o.temporalOutageSeconds,
         handEditEverySeconds: o.handEditEverySeconds,
+        quickRetries: o.quickRetries,
       },
       events: tally,
       lostGrants: final.lostGrants.length,

@@ -32,6 +32,7 @@ export function makeClient(
     oauth?: Partial<SaltoOAuthOptions>;
     abortSignal?: () => AbortSignal | undefined;
     onExchange?: SaltoClientOptions['onExchange'];
+    quickRetries?: number;
   } = {},
 ): TestClient {
   const logger = capturingLogger();
@@ -55,6 +56,7 @@ export function makeClient(
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
     ...(options.onExchange ? { onExchange: options.onExchange } : {}),
+    ...(options.quickRetries !== undefined ? { quickRetries: options.quickRetries } : {}),
   });
   return { client, auth, store, logger };
 }
