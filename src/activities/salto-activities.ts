@@ -228,6 +228,21 @@ export function createSaltoActivities(
         }
       }),
 
+    findOwnSaltoUser: (input) =>
+      run(async () => {
+        const alias = deskworksAlias(input.personId);
+        const mine = (await client.findSiteUsersByEmail(input.siteId, input.email)).find(
+          (u) => u.alias === alias,
+        );
+        if (!mine) return null;
+        return {
+          siteId: input.siteId,
+          siteUserId: mine.id,
+          platformUserId: mine.user.id,
+          blocked: mine.blocked,
+        };
+      }),
+
     readSaltoUserGroups: (input: { siteId: SiteId; siteUserId: string; platformUserId: string }) =>
       run(async (): Promise<ReadUserGroupsResult> => {
         const user = await siteUserOrNull(input.siteId, input.siteUserId);

@@ -119,6 +119,16 @@ export interface SiteState {
   accessGroups: { id: AccessGroupId; name: string }[];
 }
 
+export interface FindOwnUserInput {
+  siteId: SiteId;
+  personId: string;
+  email: string;
+}
+
+export interface FoundUser extends SaltoUserRef {
+  blocked: boolean;
+}
+
 export interface SaltoSiteSummary {
   id: SiteId;
   name: string;
@@ -134,6 +144,11 @@ export interface SaltoActivities {
   deleteSaltoUser(input: DeleteUserInput): Promise<void>;
   /** Marks the user as this person's (`deskworks:<person id>`): hands a shared user to another record. */
   setSaltoUserAlias(input: SetAliasInput): Promise<void>;
+  /**
+   * The user of this e-mail that is this person's (its alias names them), or null: looks, never
+   * creates. For a creation whose answer never came (maybe-created groups, person-sync.ts).
+   */
+  findOwnSaltoUser(input: FindOwnUserInput): Promise<FoundUser | null>;
   /** Whether the user still exists, and the groups of one site it is a member of (resync of one person). */
   readSaltoUserGroups(input: {
     siteId: SiteId;

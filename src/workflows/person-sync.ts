@@ -10,7 +10,7 @@
 // claim is confirmed a little later: SALTO KS has no compare-and-set, so two records that adopt
 // it at once both write the alias, and the alias that stands names the one owner.
 import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
-import { SALTO_USER_MISSING, type ApplyGroupDiffResult } from '../activities/types';
+import { SALTO_USER_MISSING, type ApplyGroupDiffResult, type EnsureUserResult } from '../activities/types';
 import type { Profile, SharedGroupsEvent } from '../core/person-events';
 import { appendHistory, isRepair, type HistoryEntry, type PassCause } from '../core/access-history';
 import type { DesiredAccess, NoAccessPolicy, SiteGroups } from '../core/types';
@@ -93,6 +93,13 @@ export interface SyncState {
    * Absent in states written before 0.5.0.
    */
   maybeHeld?: Record<string, string[]>;
+  /**
+   * Per site: groups a user may hold that a creation gave without its answer coming back (the
+   * activity that creates a user with its groups was cancelled by a revocation, or failed): no
+   * user is known, yet one may exist with them. It is looked up when they must go. Absent before
+   * 0.5.0.
+   */
+  maybeCreated?: Record<string, string[]>;
   /** Since when `inSync` has been false (null while in sync); absent before 0.5.0. */
   outOfSyncSince?: string | null;
   /** What reached SALTO KS and what failed, newest last (core/access-history.ts); absent before 0.5.0. */
@@ -195,6 +202,7 @@ export async function syncPersonToSalto(state: SyncState, input: SyncInput): Pro
     ...Object.keys(state.sharedWith),
     ...Object.keys(state.claims),
     ...Object.keys(state.contributions),
+    ...Object.keys(state.maybeCreated ?? {}),
   ]);
   const onSite = async (siteId: string, step: () => Promise<void>): Promise<void> => {
     try {
@@ -357,7 +365,7 @@ async function revokeOnSite(
   pass: Pass,
 ): Promise<void> {
   const keep = new Set(want);
-  const user = state.users[siteId];
+  const user = state.users[siteId] ?? (await findMaybeCreated(state, input, siteId, keep));
   if (user) {
     const have = state.applied[siteId] ?? [];
     const result = await applyOwnDiff(state, input, siteId, user, null, keep, pass);
@@ -445,6 +453,41 @@ function retireIfEmailChanged(state: SyncState, siteId: string, profile: Profile
   forgetUser(state, siteId);
 }
 
+/**
+ * The user a creation may have made with groups that must now go: looked up (never created), and
+ * if it is there, known from now on with those groups as maybe held, so the diff takes them away.
+ */
+async function findMaybeCreated(
+  state: SyncState,
+  input: SyncInput,
+  siteId: string,
+  keep: ReadonlySet<string>,
+): Promise<SaltoUserRecord | undefined> {
+  const maybe = state.maybeCreated?.[siteId] ?? [];
+  if (!input.profile || maybe.every((g) => keep.has(g))) return undefined;
+  const email = input.profile.email;
+  const found = await salto.findOwnSaltoUser.executeWithOptions(
+    saltoCall(input, siteId, 'look for a SALTO KS user whose creation got no answer'),
+    [{ siteId, personId: input.personId, email }],
+  );
+  delete state.maybeCreated![siteId];
+  if (!found) return undefined;
+  const user: SaltoUserRecord = {
+    siteUserId: found.siteUserId,
+    platformUserId: found.platformUserId,
+    email,
+    blocked: found.blocked,
+    profileKey: '',
+  };
+  state.users[siteId] = user;
+  state.applied[siteId] = [];
+  (state.maybeHeld ??= {})[siteId] = sortedUnique(maybe);
+  return user;
+}
+
+/** Since 0.5.0 a creation with groups that got no answer records them as maybe created. */
+export const MAYBE_CREATED_PATCH = 'maybe-created';
+
 /** A user found or created; `granted` when it was created with its groups in the same call. */
 interface EnsuredUser {
   user: SaltoUserRecord;
@@ -465,16 +508,27 @@ async function ensureUser(
 ): Promise<EnsuredUser | null> {
   // Histories from before 0.3.0 created the user and gave its groups in two activities.
   const grantOnCreate = patched(GRANT_ON_CREATE_PATCH) && groups.length > 0;
-  const ensured = await salto.ensureSaltoUser.executeWithOptions(
-    saltoCall(
-      input,
-      siteId,
-      grantOnCreate
-        ? `find or create the SALTO KS user; a new one gets ${groups.join(', ')}`
-        : 'find or create the SALTO KS user',
-    ),
-    [{ siteId, personId: input.personId, profile, ...(grantOnCreate ? { groupsIfCreated: groups } : {}) }],
-  );
+  let ensured: EnsureUserResult;
+  try {
+    ensured = await salto.ensureSaltoUser.executeWithOptions(
+      saltoCall(
+        input,
+        siteId,
+        grantOnCreate
+          ? `find or create the SALTO KS user; a new one gets ${groups.join(', ')}`
+          : 'find or create the SALTO KS user',
+      ),
+      [{ siteId, personId: input.personId, profile, ...(grantOnCreate ? { groupsIfCreated: groups } : {}) }],
+    );
+  } catch (err) {
+    // The user may have been created, and given its groups, before the answer was lost.
+    if (grantOnCreate && input.uncertainWrites && patched(MAYBE_CREATED_PATCH)) {
+      const maybeCreated = (state.maybeCreated ??= {});
+      maybeCreated[siteId] = sortedUnique([...(maybeCreated[siteId] ?? []), ...groups]);
+    }
+    throw err;
+  }
+  if (state.maybeCreated) delete state.maybeCreated[siteId]; // answered: whatever exists is known now
   if (ensured.ownedBy !== null && ensured.ownedBy !== input.personId) {
     state.sharedWith[siteId] = { ownerId: ensured.ownedBy, email: profile.email, sentKey: null };
     return null;

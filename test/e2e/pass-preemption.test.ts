@@ -3,12 +3,16 @@
 // for about 27 s), an event that takes access away, or a reservation window that ends, cancels
 // the pass, and the revocation goes out at once. The stuck write was in fact carried out (a
 // hanging request is), so once SALTO KS answers again that group goes too when it is not wanted.
+// A new user's creation cancelled that way may have given groups the workflow never heard of:
+// they are found and taken away too.
 // On the dev server: the time-skipping server does not deliver an activity's cancellation.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   billing,
   billingChanged,
+  memberCreated,
+  memberSnapshot,
   memberStatusChanged,
   reservationCreated,
   reservationSnapshot,
@@ -82,12 +86,12 @@ describe('a revocation preempts a slow pass, end to end', () => {
     );
 
   /** Until the person's pass is stuck in a write to SALTO KS (an activity in flight). */
-  const untilStuck = (personId: string): Promise<true> =>
+  const untilStuck = (personId: string, activity = 'applySaltoGroupDiff'): Promise<true> =>
     stack.eventually(
       async () => {
         const d = await stack.client.workflow.getHandle(personWorkflowId(personId)).describe();
         const pending = d.raw.pendingActivities ?? [];
-        return pending.some((a) => a.activityType?.name === 'applySaltoGroupDiff') || undefined;
+        return pending.some((a) => a.activityType?.name === activity) || undefined;
       },
       20_000,
       `${personId}: a write to SALTO KS in flight`,
@@ -165,5 +169,51 @@ describe('a revocation preempts a slow pass, end to end', () => {
 
     await setSimulatorFaults(stack, {});
     await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), GROUPS.officeBerlin, 40_000);
+  });
+
+  it('a deactivation while a new member is created with its groups: the groups given before the answer was lost go', async () => {
+    // The user is created, then given its groups in the same activity; the office group's add
+    // hangs (carried out, no answer). The deactivation cancels that activity: the workflow never
+    // heard of the user, yet it holds the entrance and the floor. They must go at once.
+    const id = uniqueId('creating');
+    await setSimulatorFaults(stack, OFFICE_HANGS);
+    const office = officePlan(id).data.billing;
+    await send(
+      memberCreated(
+        memberSnapshot({
+          id,
+          centerId: BERLIN.centerId,
+          firstName: 'Cre',
+          lastName: 'Ating',
+          email: emailOf(id),
+          recurringBillings: [office],
+        }),
+      ),
+    );
+    await untilStuck(id, 'ensureSaltoUser');
+    await stack.eventually(
+      async () => {
+        const held = await heldBy(emailOf(id));
+        return GROUPS.deskBerlin.every((g) => held.includes(g)) || undefined;
+      },
+      PROMPT_MS,
+      `${id}: created with its first groups`,
+    );
+
+    const sentAt = Date.now();
+    await send(memberStatusChanged(id, 'member.deactivated'));
+    await stack.eventually(
+      async () => {
+        const held = await heldBy(emailOf(id));
+        return GROUPS.deskBerlin.every((g) => !held.includes(g)) || undefined;
+      },
+      PROMPT_MS,
+      `${id}: the groups its creation gave taken away`,
+    );
+    const tookMs = Date.now() - sentAt;
+    assert.ok(tookMs < PROMPT_MS, `the revocation took ${tookMs} ms`);
+
+    await setSimulatorFaults(stack, {});
+    await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), [], 40_000);
   });
 });

@@ -18,6 +18,7 @@ import { saltoSetupCheck } from '../../src/api/setup-routes';
 import { ensureSetupWorkflow } from '../../src/runtime/long-lived-workflows';
 import { registerSearchAttributes } from '../../src/runtime/search-attributes-registration';
 import { createSaltoConnection, InMemoryTokenStore, silentSaltoLogger } from '../../src/salto';
+import { currentActivityCancellation } from '../../src/activities/activity-cancellation';
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
@@ -166,7 +167,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     clientSecret: DEMO_CLIENT_SECRET,
   };
   const tokenStore = new InMemoryTokenStore();
-  const salto = createSaltoConnection(account, { tokenStore, timeoutMs: 5000, logger: silentSaltoLogger });
+  // As the worker process has it: a cancelled activity stops its SALTO KS request at once.
+  const salto = createSaltoConnection(account, {
+    tokenStore,
+    timeoutMs: 5000,
+    logger: silentSaltoLogger,
+    abortSignal: currentActivityCancellation,
+  });
   if (options.connectSalto !== false) {
     await salto.auth.connectWithPassword({ username: DEMO_SYSTEM_USER, password: DEMO_SYSTEM_PASSWORD });
   }
