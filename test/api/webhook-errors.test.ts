@@ -159,6 +159,12 @@ void describe('the event endpoint when handing the event to Temporal fails', () 
     assertUnavailable(await send(memberUpdated()));
   });
 
+  void it('503 + Retry-After when the call was cut off (gRPC CANCELLED: a Temporal server restarting)', async () => {
+    // Seen in npm run chaos 10 s after the dev server came back: the webhook answered 500.
+    fake.failWith = clientError(status.CANCELLED, 'Call cancelled');
+    assertUnavailable(await send(memberUpdated()));
+  });
+
   void it('503 + Retry-After when the namespace is not found (a server still loading its namespaces)', async () => {
     fake.failWith = new NamespaceNotFoundError('default');
     assertUnavailable(await send(memberUpdated()));
