@@ -23,7 +23,6 @@ import {
 import type { reservationWorkflow } from '../workflows/reservation';
 import type { setupWorkflow, SetupWorkflowInput } from '../workflows/setup';
 import type { DeskworksEvent, MemberSnapshot } from './deskworks-events';
-import { WORKFLOW_TASK_TIMEOUT } from '../shared/workflow-task-timeout';
 
 export interface RouterOptions {
   client: Client;
@@ -181,7 +180,6 @@ export async function deliver(options: RouterOptions, delivery: Delivery): Promi
           signal: reservationEventSignal,
           signalArgs: [delivery.event],
           staticSummary: reservationWorkflowSummary(delivery.reservationId),
-          workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
         },
       );
       return;

@@ -5,7 +5,6 @@ import type { PersonEvent } from '../core/person-events';
 import { personEventSignal } from '../workflows/messages';
 import type { personWorkflow } from '../workflows/person';
 import { PERSON_WORKFLOW_TYPE, personWorkflowId, personWorkflowSummary } from './ids';
-import { WORKFLOW_TASK_TIMEOUT } from './workflow-task-timeout';
 
 export function signalPersonWithStart(
   client: Client,
@@ -21,6 +20,5 @@ export function signalPersonWithStart(
     signalArgs: [event],
     // What the Temporal Web UI lists it as: ids only (it goes through the payload codec anyway).
     staticSummary: personWorkflowSummary(personId),
-    workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
   });
 }

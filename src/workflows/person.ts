@@ -3,7 +3,7 @@
 // the difference through activities, and sleeps until the next instant the answer changes.
 import {
   condition,
-  makeContinueAsNewFunc,
+  continueAsNew,
   patched,
   setCurrentDetails,
   setHandler,
@@ -12,7 +12,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { personDetails } from './current-details';
-import { WORKFLOW_TASK_TIMEOUT } from '../shared/workflow-task-timeout';
 import { appendHistory, passCause } from '../core/access-history';
 import { computeDesiredAccess } from '../core/entitlements';
 import { refusalRetryDelayMs, retryDelayMs } from '../core/retry-delay';
@@ -237,8 +236,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       pending.length === 0 &&
       (workflowInfo().continueAsNewSuggested || eventsThisRun >= EVENTS_BEFORE_CONTINUE_AS_NEW)
     ) {
-      // The new run takes the current timeout, also for people started before it was set.
-      await makeContinueAsNewFunc<typeof personWorkflow>({ workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT })({
+      await continueAsNew<typeof personWorkflow>({
         personId,
         carried: { facts, sync, pending, sentPlanGroups, planGroupsSeq, identity },
       });

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { temporal } from '@temporalio/proto';
-import { memberCreated, reservationCreated, reservationSnapshot } from '../../src/demo/event-builders';
-import { personWorkflowId, reservationWorkflowId } from '../../src/shared/ids';
+import { memberCreated } from '../../src/demo/event-builders';
+import { personWorkflowId } from '../../src/shared/ids';
 import { startStack, type Stack } from '../helpers/stack';
 import { WorkerProcesses } from '../helpers/worker-processes';
 import {
@@ -15,10 +15,8 @@ import {
   mapTestSetup,
   saltoGroupsOf,
   saltoUsersByEmail,
-  sendAccepted,
   setSimulatorFaults,
   uniqueId,
-  UNIT_SPREE,
 } from './e2e-support';
 
 /** Well under the 45 s start-to-close timeout, well over the 5 s heartbeat timeout and a retry. */
@@ -59,36 +57,6 @@ describe('a worker killed with kill -9', () => {
   after(async () => {
     await workers?.stopAll();
     await stack?.stop();
-  });
-
-  it("hands a dead worker's workflow task on after 5 s, not Temporal's 10 s: people and reservations, new or continued", async () => {
-    const id = uniqueId('task-timeout');
-    await sendAccepted(stack, memberCreated(berlinDeskMember(id, 'Task', 'Timeout')));
-    const reservationId = uniqueId('r');
-    await sendAccepted(
-      stack,
-      reservationCreated(
-        reservationSnapshot({
-          id: reservationId,
-          reservationUnitId: UNIT_SPREE,
-          centerId: BERLIN.centerId,
-          startMs: Date.now() + 60 * 60_000,
-          endMs: Date.now() + 2 * 60 * 60_000,
-          customer: {
-            type: 'member',
-            id,
-            firstName: 'Task',
-            lastName: 'Timeout',
-            email: `${id}@example.com`,
-          },
-        }),
-      ),
-    );
-    for (const workflowId of [personWorkflowId(id), reservationWorkflowId(reservationId)]) {
-      const d = await stack.client.workflow.getHandle(workflowId).describe();
-      const timeout = d.raw.executionConfig?.defaultWorkflowTaskTimeout;
-      assert.equal(Number(timeout?.seconds ?? 0), 5, `${workflowId}: workflow task timeout`);
-    }
   });
 
   it('has its SALTO KS activity in flight done by the other worker within seconds', async () => {
