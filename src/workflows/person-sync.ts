@@ -528,6 +528,7 @@ async function ensureUser(
     }
     throw err;
   }
+  const maybeBefore = state.maybeCreated?.[siteId] ?? [];
   if (state.maybeCreated) delete state.maybeCreated[siteId]; // answered: whatever exists is known now
   if (ensured.ownedBy !== null && ensured.ownedBy !== input.personId) {
     state.sharedWith[siteId] = { ownerId: ensured.ownedBy, email: profile.email, sentKey: null };
@@ -555,6 +556,15 @@ async function ensureUser(
     blocked: ensured.blocked,
     profileKey: ensured.created ? profileKey(profile) : '',
   };
+  if (!ensured.created && patched(ALIAS_GROUPS_READ_FIRST_PATCH)) {
+    // A user found with this record's alias may hold groups (a creation whose answer was lost
+    // gave them): it is known only once they are read, else a revocation would not see them.
+    const maybe = sortedUnique([...maybeBefore, ...(grantOnCreate ? groups : [])]);
+    const seen = await readGroupsOrKeepMaybe(state, input, siteId, ensured, maybe);
+    state.users[siteId] = user;
+    state.applied[siteId] = seen;
+    return { user, granted: null };
+  }
   state.users[siteId] = user;
   // A user found with this record's alias may hold groups: start from what SALTO KS shows.
   state.applied[siteId] = ensured.created
@@ -568,6 +578,37 @@ async function ensureUser(
       ).groupIds;
   return { user, granted: ensured.created ? (ensured.granted ?? null) : null };
 }
+
+/**
+ * The groups of a user found with this record's alias. When the read fails or is cancelled, the
+ * user stays unknown and the groups this record may have given it are recorded as maybe created:
+ * a revocation then looks the user up and takes them away, and a grant finds it again.
+ */
+async function readGroupsOrKeepMaybe(
+  state: SyncState,
+  input: SyncInput,
+  siteId: string,
+  user: { siteUserId: string; platformUserId: string },
+  maybe: string[],
+): Promise<string[]> {
+  try {
+    const seen = await salto.readSaltoUserGroups.executeWithOptions(
+      saltoCall(input, siteId, "read the groups of the SALTO KS user found with this person's alias"),
+      [{ siteId, siteUserId: user.siteUserId, platformUserId: user.platformUserId }],
+    );
+    return seen.groupIds;
+  } catch (err) {
+    if (maybe.length > 0) (state.maybeCreated ??= {})[siteId] = maybe;
+    throw err;
+  }
+}
+
+/**
+ * Since 0.5.0 a user found with this record's alias is known only once its groups are read (a
+ * read cancelled by a revocation left it known with none, and the groups a lost creation gave
+ * stayed open).
+ */
+export const ALIAS_GROUPS_READ_FIRST_PATCH = 'alias-groups-read-first';
 
 /** Since 0.3.0 a user this record creates gets its groups in the same activity. */
 export const GRANT_ON_CREATE_PATCH = 'grant-on-create';
