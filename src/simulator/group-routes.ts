@@ -26,7 +26,9 @@ export function groupRoutes(state: SimulatorState, settling: (user: SimSiteUser)
     const site = siteOf(state, req, res);
     const group = site && groupOf(site, req, res);
     if (!site || !group) return;
-    const members = site.users.filter((u) => group.members.includes(u.userId)).map(platformUserJson);
+    // A set, not group.members.includes per user: with 10,000 members that was 10^8 comparisons a list.
+    const memberIds = new Set(group.members);
+    const members = site.users.filter((u) => memberIds.has(u.userId)).map(platformUserJson);
     sendList(req, res, members, TEMPLATES.platformUser);
   });
 

@@ -6,13 +6,12 @@ import {
   BERLIN,
   berlinDeskMember,
   GROUPS,
-  groupsOf,
   saltoState,
   setSimulatorFaults,
   uniqueId,
-  usersByEmail,
   waitForSaltoGroups,
 } from '../e2e/e2e-support';
+import type { SimStateView } from '../../src/simulator/model';
 import type { Stack } from '../helpers/stack';
 
 export interface Figure {
@@ -75,6 +74,40 @@ export function newDeskMember(id: string): MemberSnapshot {
 }
 
 /**
+ * A site's users by e-mail and groups by platform user, built once per poll: looking up each of
+ * 5,000 awaited e-mails among 10,000 users one by one made the watcher itself quadratic.
+ */
+class StateIndex {
+  private readonly users = new Map<string, string[]>();
+  private readonly groups = new Map<string, string[]>();
+
+  constructor(state: SimStateView) {
+    for (const site of state.sites) {
+      for (const user of site.users) {
+        const key = `${site.id} ${user.email.toLowerCase()}`;
+        this.users.set(key, [...(this.users.get(key) ?? []), user.userId]);
+      }
+      for (const group of site.access_groups) {
+        for (const member of group.members) {
+          const key = `${site.id} ${member}`;
+          this.groups.set(key, [...(this.groups.get(key) ?? []), group.id]);
+        }
+      }
+    }
+  }
+
+  /** The platform user ids with this e-mail on the site. */
+  usersByEmail(siteId: string, email: string): string[] {
+    return this.users.get(`${siteId} ${email.toLowerCase()}`) ?? [];
+  }
+
+  /** The groups of the site whose members include this platform user, sorted. */
+  groupsOf(siteId: string, platformUserId: string): string[] {
+    return [...(this.groups.get(`${siteId} ${platformUserId}`) ?? [])].sort();
+  }
+}
+
+/**
  * Polls the simulator's state every `everyMs` and notes, per awaited e-mail, the first moment its
  * user holds all the expected groups on the site.
  */
@@ -124,12 +157,10 @@ export class MembershipWatcher {
         return;
       }
       const now = performance.now();
+      const index = new StateIndex(state);
       for (const [email, want] of this.waiting) {
-        const users = usersByEmail(state, want.siteId, email);
-        if (
-          users.length === 1 &&
-          JSON.stringify(groupsOf(state, want.siteId, users[0]!.userId)) === want.groups
-        ) {
+        const users = index.usersByEmail(want.siteId, email);
+        if (users.length === 1 && JSON.stringify(index.groupsOf(want.siteId, users[0]!)) === want.groups) {
           this.seenAfterMs.set(email, now - want.since);
           this.waiting.delete(email);
         }
