@@ -22,7 +22,9 @@ export function withLiveness<A extends unknown[], R>(
 ): (...args: A) => Promise<R> {
   return async (...args: A): Promise<R> => {
     const context = currentContext();
-    if (context === null) return fn(...args);
+    // A local activity has no heartbeat (the SDK warns "UnknownActivity" for each): it lives and
+    // dies with its workflow task, whose own timeout covers a dead worker.
+    if (context === null || context.info.isLocal) return fn(...args);
     const timer = setInterval(() => context.heartbeat(), LIVENESS_INTERVAL_MS);
     try {
       return await fn(...args);
