@@ -13,6 +13,8 @@ export interface SimulatorControls {
   faults(): FaultSettings;
   revokeTokens(which: 'access' | 'all'): void;
   requests(): LoggedRequest[];
+  /** Requests served since the last clear (the log itself keeps only the latest). */
+  requestCount(): { served: number; kept: number };
   clearRequests(): void;
   /** As someone deleting an access group in the SALTO KS app (the Connect API has no such call). */
   deleteAccessGroup(siteId: string, groupId: string): boolean;
@@ -62,6 +64,10 @@ export function adminRoutes(controls: SimulatorControls): Router {
 
   router.get('/__sim/requests', (_req: Request, res: Response) => {
     res.json(controls.requests());
+  });
+
+  router.get('/__sim/requests/count', (_req: Request, res: Response) => {
+    res.json(controls.requestCount());
   });
 
   router.delete('/__sim/requests', (_req: Request, res: Response) => {

@@ -65,6 +65,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       state.changed();
     },
     requests: () => log.list(),
+    requestCount: () => log.count(),
     clearRequests: () => log.clear(),
     deleteAccessGroup: (siteId, groupId) => {
       const site = state.data.sites.find((s) => s.id === siteId);

@@ -30,6 +30,7 @@ import {
   mapTestSetup,
   PRODUCT_DESK,
   PRODUCT_OFFICE,
+  saltoRequestCount,
   saltoRequests,
   UNIT_SPREE,
   uniqueId,
@@ -519,7 +520,7 @@ async function space(o: Options, stackOptions: StackOptions, figures: Figure[]):
     const idleHalf = await idleCost(idleSeconds);
     const second = await importMembers(stack, spaceMembers(tag, half, n - half), watcher);
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    const importCalls = (await saltoRequests(stack)).length;
+    const importCalls = await saltoRequestCount(stack);
     const idleFull = await idleCost(idleSeconds);
     const mib = (bytes: number | null): number | null =>
       bytes === null ? null : Math.round(bytes / 1024 / 1024);
@@ -608,7 +609,7 @@ async function space(o: Options, stackOptions: StackOptions, figures: Figure[]):
     await waitLogging(watcher, berlin.length, 'Berlin members hold the new group');
     const fanOutSeconds = (performance.now() - started) / 1000;
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    const fanOutCalls = (await saltoRequests(stack)).length;
+    const fanOutCalls = await saltoRequestCount(stack);
     figures.push(
       {
         section,

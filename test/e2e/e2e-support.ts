@@ -242,6 +242,13 @@ export async function saltoRequests(stack: ProductUnderTest): Promise<LoggedRequ
   return (await res.json()) as LoggedRequest[];
 }
 
+/** Requests the simulator served since the last clear: all of them, where the log keeps the latest 20,000. */
+export async function saltoRequestCount(stack: ProductUnderTest): Promise<number> {
+  const res = await fetch(`${stack.sim.url}/__sim/requests/count`);
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { served: number }).served;
+}
+
 export async function clearSaltoRequests(stack: ProductUnderTest): Promise<void> {
   const res = await fetch(`${stack.sim.url}/__sim/requests`, { method: 'DELETE' });
   assert.equal(res.status, 204);

@@ -323,8 +323,10 @@ describe('SALTO KS simulator', () => {
           ['GET', '/v1.2/sites', '', 401],
         ],
       );
+      assert.deepEqual(await sim.requestCount(), { served: 2, kept: 2 });
       await sim.clearRequests();
       assert.deepEqual(await sim.requests(), []);
+      assert.deepEqual(await sim.requestCount(), { served: 0, kept: 0 });
     });
   });
 });

@@ -89,6 +89,10 @@ export class TestSimulator {
     return (await this.requests()).filter((r) => r.path === '/connect/token');
   }
 
+  async requestCount(): Promise<{ served: number; kept: number }> {
+    return (await this.call('GET', '/__sim/requests/count')) as { served: number; kept: number };
+  }
+
   async clearRequests(): Promise<void> {
     await this.call('DELETE', '/__sim/requests');
   }
