@@ -1,5 +1,6 @@
 // `npm run api`: the API alone (run any number) against TEMPORAL_ADDRESS. It connects to Temporal
 // lazily, so it starts — and answers 503 — while Temporal is down.
+import { DeliveryGate } from './api/delivery-gate';
 import { Client, Connection } from '@temporalio/client';
 import { payloadKeysFromEnv, runMode, UNENCRYPTED_WARNING } from './runtime/payload-keys-from-env';
 import { clientConnectionOptions, temporalConnectionSettings } from './runtime/temporal-connection';
@@ -56,6 +57,7 @@ function main(): void {
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     webhookSecrets: config.DESKWORKS_WEBHOOK_SECRET!,
+    webhookGate: new DeliveryGate({ maxInFlight: config.WEBHOOK_MAX_IN_FLIGHT }),
     adminToken: config.ADMIN_TOKEN!,
     setupDefaults: {
       reservationLeadMinutes: config.RESERVATION_LEAD_MINUTES,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from './runtime/worker-tuning';
 import { DEFAULT_QUICK_RETRIES } from './salto/quick-retry';
 import { DEMO_EMAIL_LOOKUP_KEY } from './shared/email-lookup';
+import { DEFAULT_WEBHOOK_MAX_IN_FLIGHT } from './api/delivery-gate';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const minutes = z.coerce
@@ -58,6 +59,8 @@ const envSchema = z.object({
   /** Uploaded imports wait here for the workers: the API and every worker must share it. */
   IMPORT_STAGING_DIR: nonEmpty.default('data/imports'),
   IMPORT_ROWS_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(25),
+  /** Webhook deliveries waiting on Temporal at once; past it a 503 at once (src/api/delivery-gate.ts). */
+  WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_WEBHOOK_MAX_IN_FLIGHT),
   /** `json`: one JSON object per log line (for log shippers); `pretty`: readable lines (`npm start`). */
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   /** The worker's GET /healthz; unset: none (two workers on one host would collide). */

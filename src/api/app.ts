@@ -19,6 +19,7 @@ import { sessionRouter } from './session-routes';
 import { setupRouter, type SetupSaltoCheck } from './setup-routes';
 import { statusRouter } from './status-routes';
 import { webhookRouter } from './webhook-route';
+import type { DeliveryGate } from './delivery-gate';
 import type { SetupWorkflowInput } from '../workflows/setup';
 import type { Registry } from 'prom-client';
 import { webhookMetrics } from '../metrics/webhook-metrics';
@@ -63,6 +64,8 @@ export interface ApiOptions {
   metrics?: Registry;
   /** What GET /api/health asks SALTO KS; absent: the SALTO KS check says none is configured. */
   saltoHealth?: SaltoHealthProbe;
+  /** Bounds the webhook's deliveries waiting on Temporal (WEBHOOK_MAX_IN_FLIGHT); absent: the default. */
+  webhookGate?: DeliveryGate;
 }
 
 export function createApiApp(options: ApiOptions): Express {
@@ -106,6 +109,7 @@ export function createApiApp(options: ApiOptions): Express {
       setupDefaults: options.setupDefaults,
       secrets: options.webhookSecrets,
       log,
+      ...(options.webhookGate ? { gate: options.webhookGate } : {}),
       ...(options.now ? { now: options.now } : {}),
     }),
   );

@@ -8,6 +8,7 @@ import { DESKWORKS_EVENT_TYPES, parseDeskworksEvent, type DeskworksEvent } from 
 import { deliver, deliveryFor, deliveryWorkflowId, type RouterOptions } from './event-router';
 import type { LogFields, LogLine } from '../runtime/log';
 import { verifyDeskworksSignature } from './signature';
+import { DEFAULT_WEBHOOK_MAX_IN_FLIGHT, DeliveryGate, type DeliveryOutcome } from './delivery-gate';
 import { describeErrorForLog, isTemporalOverLimit, isTemporalUnreachable } from './temporal-errors';
 
 export const WEBHOOK_BODY_LIMIT = 256 * 1024;
@@ -20,6 +21,8 @@ export interface WebhookOptions extends RouterOptions {
   log: LogLine;
   /** Counts each call's outcome (GET /metrics); absent: nothing is counted. */
   metrics?: WebhookMetrics;
+  /** Bounds the deliveries waiting on Temporal and spreads the retries (delivery-gate.ts). */
+  gate?: DeliveryGate;
 }
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(DESKWORKS_EVENT_TYPES);
@@ -57,10 +60,18 @@ function logFailure(log: LogLine, event: DeskworksEvent, what: string, err: unkn
   );
 }
 
+/** What a delivery's result says of Temporal, for the gate's Retry-After. */
+function deliveryOutcome(failure: { err: unknown } | null): DeliveryOutcome {
+  if (!failure) return 'answered';
+  if (isTemporalUnreachable(failure.err)) return 'unreachable';
+  return isTemporalOverLimit(failure.err) ? 'answered' : 'other';
+}
+
 export function webhookRouter(options: WebhookOptions): Router {
   const router = express.Router();
   const now = options.now ?? Date.now;
   const count: WebhookMetrics = options.metrics ?? (() => undefined);
+  const gate = options.gate ?? new DeliveryGate({ maxInFlight: DEFAULT_WEBHOOK_MAX_IN_FLIGHT });
   router.post(
     '/webhooks/deskworks',
     (req, res, next) => {
@@ -105,16 +116,28 @@ export function webhookRouter(options: WebhookOptions): Router {
         return;
       }
       const event = parsed.event;
+      if (!gate.tryEnter()) {
+        // Enough deliveries already wait on Temporal: another would only add to its load.
+        count(event.type, { result: 'unavailable', reason: 'busy' });
+        res.set('Retry-After', String(gate.retryAfterSeconds())).status(503).json({ error: 'unavailable' });
+        return;
+      }
+      let failure: { err: unknown } | null = null;
       try {
         await options.client.withDeadline(Date.now() + DELIVERY_DEADLINE_MS, () =>
           deliver(options, deliveryFor(event)),
         );
       } catch (err) {
+        failure = { err };
+      }
+      gate.leave(deliveryOutcome(failure));
+      if (failure) {
+        const { err } = failure;
         if (isTemporalUnreachable(err)) {
           // Deskworks retries a 503: nothing is lost, the event is accepted once Temporal is back.
           count(event.type, { result: 'unavailable', reason: 'temporal_unavailable' });
           logFailure(options.log, event, 'Temporal unavailable, answered 503', err);
-          res.set('Retry-After', '5').status(503).json({ error: 'unavailable' });
+          res.set('Retry-After', String(gate.retryAfterSeconds())).status(503).json({ error: 'unavailable' });
           return;
         }
         if (isTemporalOverLimit(err)) {

@@ -6,7 +6,7 @@ import { Counter, type Registry } from 'prom-client';
 export type WebhookOutcome =
   | { result: 'accepted'; reason: 'ok' }
   | { result: 'refused'; reason: 'media_type' | 'signature' | 'json' | 'schema' }
-  | { result: 'unavailable'; reason: 'temporal_unavailable' | 'workflow_over_limit' }
+  | { result: 'unavailable'; reason: 'temporal_unavailable' | 'workflow_over_limit' | 'busy' }
   | { result: 'failed'; reason: 'internal' };
 
 export type WebhookMetrics = (eventType: string | null, outcome: WebhookOutcome) => void;
