@@ -4,6 +4,7 @@
 // inside an activity and keeps taking signals.
 import {
   ActivityCancellationType,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   type ActivityOptions,
@@ -62,3 +63,17 @@ export const coordinationLong = proxyActivities<CoordinationActivities>({
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+
+/**
+ * Since 0.5.0 a reservation reads the set-up, and a person or reservation signals a person, with
+ * local activities: each ran as an activity task, which costs the server three history events, a
+ * task through the queue and one more workflow task to take its result. Under `npm run chaos` that
+ * load kept a backlog on the dev server. Both calls are idempotent (a read; a signal keyed by its
+ * event id), so running again after a lost workflow task changes nothing.
+ */
+export const LOCAL_COORDINATION_PATCH = 'local-coordination';
+
+/** The set-up read and the person signal, as local activities where LOCAL_COORDINATION_PATCH holds. */
+export function coordinationCalls(): Pick<CoordinationActivities, 'loadSetup' | 'signalPerson'> {
+  return patched(LOCAL_COORDINATION_PATCH) ? coordinationLocal : coordination;
+}

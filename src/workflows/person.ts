@@ -40,7 +40,7 @@ import {
   PersonKindKey,
   SiteIdsKey,
 } from '../shared/search-attributes';
-import { coordination, coordinationLocal, salto } from './activity-proxies';
+import { coordination, coordinationCalls, coordinationLocal, salto } from './activity-proxies';
 import {
   PERSON_MEMO_KEY,
   personAccessQuery,
@@ -101,6 +101,13 @@ export const LOCAL_SETUP_READ_PATCH = 'local-setup-read';
  */
 export const PREEMPTIBLE_PASS_PATCH = 'preemptible-pass';
 
+/**
+ * Since 0.5.0 the search attributes are upserted only when one of them changed: each upsert is a
+ * history event and a visibility write, and most passes (a duplicate, a change that moves no door)
+ * change none of them.
+ */
+export const SPARSE_SEARCH_ATTRIBUTES_PATCH = 'sparse-search-attributes';
+
 /** Continue-as-new after this many events even if the server does not suggest it yet. */
 export const EVENTS_BEFORE_CONTINUE_AS_NEW = 500;
 export async function personWorkflow(input: PersonWorkflowInput): Promise<void> {
@@ -119,6 +126,8 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
   const pending: PersonEvent[] = [...(input.carried?.pending ?? [])];
   let desired: DesiredAccess | null = null;
   let eventsThisRun = 0;
+  /** What the last upsert of this run published; a new run publishes once again. */
+  let publishedSearchAttributes: string | null = null;
 
   setHandler(personEventSignal, (event) => {
     pending.push(event);
@@ -213,7 +222,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       if (recipients.length > 0) {
         planGroupsSeq++;
         for (const comemberId of recipients) {
-          await coordination.signalPerson({
+          await coordinationCalls().signalPerson({
             personId: comemberId,
             event: {
               type: 'master-groups',
@@ -229,7 +238,13 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     }
     if (facts.profile && patched(PERSON_IDENTITY_PATCH)) await publishIdentity(facts.profile, identity);
     sync.outOfSyncSince = sync.inSync ? null : (sync.outOfSyncSince ?? new Date(Date.now()).toISOString());
-    publishSearchAttributes(facts, sync, desired, identity);
+    publishedSearchAttributes = publishSearchAttributes(
+      facts,
+      sync,
+      desired,
+      identity,
+      publishedSearchAttributes,
+    );
 
     // 4. Continue-as-new before the history grows long, carrying everything.
     if (
@@ -410,7 +425,7 @@ async function announceMasterLink(
     [newMaster, true],
   ] as const) {
     if (!masterId) continue;
-    await coordination.signalPerson({
+    await coordinationCalls().signalPerson({
       personId: masterId,
       event: {
         type: 'comember-link',
@@ -442,18 +457,20 @@ async function publishIdentity(profile: Profile, published: PublishedIdentity): 
   }
 }
 
+/** Upserts the person's search attributes unless they are what `published` says; answers what they are. */
 function publishSearchAttributes(
   facts: PersonFacts,
   sync: SyncState,
   desired: DesiredAccess | null,
   identity: PublishedIdentity,
-): void {
+  published: string | null,
+): string {
   const sites = new Set([
     ...Object.keys(sync.users),
     ...Object.keys(sync.applied),
     ...Object.keys(desired?.groups ?? {}),
   ]);
-  upsertSearchAttributes([
+  const attributes = [
     { key: PersonIdKey, value: facts.personId },
     { key: PersonKindKey, value: personKind(facts) },
     { key: CenterIdsKey, value: centerIdsOf(facts) },
@@ -462,7 +479,11 @@ function publishSearchAttributes(
     { key: HeldGroupsKey, value: heldGroupKeywords(normalizeSiteGroups(sync.applied)) },
     { key: OutOfSyncSinceKey, value: sync.outOfSyncSince ? new Date(sync.outOfSyncSince) : null },
     ...(identity.emailKey === null ? [] : [{ key: EmailKeyKey, value: identity.emailKey }]),
-  ]);
+  ];
+  const key = JSON.stringify(attributes.map((a) => [a.key.name, a.value]));
+  if (key === published && patched(SPARSE_SEARCH_ATTRIBUTES_PATCH)) return key;
+  upsertSearchAttributes(attributes);
+  return key;
 }
 
 function view(

@@ -20,7 +20,7 @@ import {
   type ReservationWindow,
 } from '../core/reservations';
 import { reservationWorkflowId } from '../shared/ids';
-import { coordination } from './activity-proxies';
+import { coordinationCalls } from './activity-proxies';
 import {
   reservationEventSignal,
   reservationStateQuery,
@@ -148,7 +148,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     const factAt =
       cancelledAt !== null && Date.parse(cancelledAt) > Date.parse(r.updatedAt) ? cancelledAt : r.updatedAt;
     const key = { updatedAt: factAt, setupVersion, step: STEP[next] };
-    await coordination.signalPerson({
+    await coordinationCalls().signalPerson({
       personId,
       event: {
         type: 'reservation-status',
@@ -195,7 +195,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     for (;;) {
       takeEvents();
       if (snapshot) {
-        const policy = await coordination.loadSetup();
+        const policy = await coordinationCalls().loadSetup();
         setupVersion = policy.version;
         const r: ReservationSnapshot = snapshot;
         const w = reservationWindow(

@@ -9,6 +9,7 @@ import { billing, billingEvent, iso, memberSnapshot, MINUTE, statusEvent, DAY } 
 import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
 import { createUserInSalto } from '../helpers/salto-by-hand';
 import { CLAIM_CONFIRM_MS } from '../../src/workflows/person-sync';
+import { localActivityTypes, scheduledActivityTypes } from '../helpers/history-events';
 
 describe('member access (rule 1, 5, 6)', { timeout: 120_000 }, () => {
   let e: Engine;
@@ -51,19 +52,8 @@ describe('member access (rule 1, 5, 6)', { timeout: 120_000 }, () => {
     await e.settled('person-one-task');
     assert.equal((await e.access('one-task')).inSync, true);
     const history = await e.client.workflow.getHandle('person-one-task').fetchHistory();
-    const activities = (history.events ?? []).flatMap((ev) => {
-      const name = ev.activityTaskScheduledEventAttributes?.activityType?.name;
-      return name ? [name] : [];
-    });
-    assert.deepEqual(activities, ['ensureSaltoUser', 'ensureSaltoUser']);
-    // A local activity's marker names its type in its JSON details.
-    const localActivities = (history.events ?? []).flatMap((ev) => {
-      const marker = ev.markerRecordedEventAttributes;
-      if (marker?.markerName !== 'core_local_activity') return [];
-      const data = marker.details?.data?.payloads?.[0]?.data;
-      const type = data ? /"activity_type":"(\w+)"/.exec(Buffer.from(data).toString('utf8'))?.[1] : undefined;
-      return [type ?? 'unreadable'];
-    });
+    assert.deepEqual(scheduledActivityTypes(history), ['ensureSaltoUser', 'ensureSaltoUser']);
+    const localActivities = localActivityTypes(history);
     assert.deepEqual(
       localActivities.sort(),
       ['emailLookupKey', 'loadSetup'],

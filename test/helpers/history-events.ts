@@ -1,0 +1,31 @@
+// What a workflow's history says it did, for tests that count tasks and commands.
+import type { temporal } from '@temporalio/proto';
+
+type History = temporal.api.history.v1.IHistory;
+
+/** The activity types the workflow scheduled as activity tasks, in order. */
+export function scheduledActivityTypes(history: History): string[] {
+  return (history.events ?? []).flatMap((ev) => {
+    const name = ev.activityTaskScheduledEventAttributes?.activityType?.name;
+    return name ? [name] : [];
+  });
+}
+
+/** The local activities it ran, in order: a local activity's marker names its type in its JSON details. */
+export function localActivityTypes(history: History): string[] {
+  return (history.events ?? []).flatMap((ev) => {
+    const marker = ev.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_local_activity') return [];
+    const data = marker.details?.data?.payloads?.[0]?.data;
+    const type = data ? /"activity_type":"(\w+)"/.exec(Buffer.from(data).toString('utf8'))?.[1] : undefined;
+    return [type ?? 'unreadable'];
+  });
+}
+
+/** How many of its search-attribute upserts carry one of ours (the SDK's own TemporalChangeVersion aside). */
+export function ownSearchAttributeUpserts(history: History, ownKey: string): number {
+  return (history.events ?? []).filter((ev) => {
+    const fields = ev.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+    return fields ? Object.keys(fields).includes(ownKey) : false;
+  }).length;
+}
