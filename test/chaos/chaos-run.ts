@@ -291,57 +291,73 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     // A worker's kill and restart, and the Temporal stop and start, never overlap: a worker
     // started while Temporal is down could not report itself polling.
     let faultInProgress: Promise<void> = Promise.resolve();
+    // A fault that cannot be undone (a worker or the dev server that does not come back) ends the
+    // run with its error, after the stream stops, instead of crashing the process mid-stream.
+    let faultFailure: Error | null = null as Error | null;
+    const undoable = (fault: string, run: Promise<void>): Promise<void> =>
+      run.catch((err: unknown) => {
+        faultFailure ??= new Error(`${fault} failed: ${err instanceof Error ? err.message : String(err)}`);
+      });
     const oneAtATime = (action: () => Promise<void>): Promise<void> => {
       const next = faultInProgress.then(action);
       faultInProgress = next.catch(() => undefined);
       return next;
     };
-    const killer = (async () => {
-      if (o.killEverySeconds <= 0) return;
-      while (!streamDone) {
-        await sleep(o.killEverySeconds * 1000);
+    const killer = undoable(
+      'the worker kill and restart',
+      (async () => {
+        if (o.killEverySeconds <= 0) return;
+        while (!streamDone) {
+          await sleep(o.killEverySeconds * 1000);
+          if (streamDone) return;
+          await oneAtATime(async () => {
+            const victim = stream.rng.pick(workers.all);
+            await workers.kill(victim);
+            counts.workerKills++;
+            // A worker always comes back: the run keeps its number of workers.
+            for (let attempt = 1; ; attempt++) {
+              try {
+                started.push(await workers.start());
+                return;
+              } catch (err) {
+                if (attempt >= 5) throw err;
+                o.log(`a worker did not come back (${String(err)}); trying again`);
+              }
+            }
+          });
+        }
+      })(),
+    );
+    const apiRestart = undoable(
+      'the API kill and restart',
+      (async () => {
+        await sleep(streamSeconds * 0.35 * 1000);
+        if (streamDone) return;
+        o.log('the API is killed (kill -9) and started again');
+        await api.stop('SIGKILL');
+        await sleep(2000);
+        await api.start();
+        counts.apiRestarts++;
+      })(),
+    );
+    const outage = undoable(
+      'the Temporal stop and restart',
+      (async () => {
+        if (o.temporalOutageSeconds <= 0) return;
+        await sleep(streamSeconds * 0.55 * 1000);
         if (streamDone) return;
         await oneAtATime(async () => {
-          const victim = stream.rng.pick(workers.all);
-          await workers.kill(victim);
-          counts.workerKills++;
-          // A worker always comes back: the run keeps its number of workers.
-          for (let attempt = 1; ; attempt++) {
-            try {
-              started.push(await workers.start());
-              return;
-            } catch (err) {
-              if (attempt >= 5) throw err;
-              o.log(`a worker did not come back (${String(err)}); trying again`);
-            }
-          }
+          o.log(`the Temporal dev server is stopped for ${o.temporalOutageSeconds} s`);
+          const from = Date.now();
+          await temporal.stop();
+          await sleep(o.temporalOutageSeconds * 1000);
+          await temporal.start();
+          observer.outage(from, Date.now());
+          counts.temporalOutages++;
         });
-      }
-    })();
-    const apiRestart = (async () => {
-      await sleep(streamSeconds * 0.35 * 1000);
-      if (streamDone) return;
-      o.log('the API is killed (kill -9) and started again');
-      await api.stop('SIGKILL');
-      await sleep(2000);
-      await api.start();
-      counts.apiRestarts++;
-    })();
-    const outage = (async () => {
-      if (o.temporalOutageSeconds <= 0) return;
-      await sleep(streamSeconds * 0.55 * 1000);
-      if (streamDone) return;
-      await oneAtATime(async () => {
-        o.log(`the Temporal dev server is stopped for ${o.temporalOutageSeconds} s`);
-        const from = Date.now();
-        await temporal.stop();
-        await sleep(o.temporalOutageSeconds * 1000);
-        await temporal.start();
-        observer.outage(from, Date.now());
-        counts.temporalOutages++;
-      });
-      o.log('the Temporal dev server is back');
-    })();
+        o.log('the Temporal dev server is back');
+      })(),
+    );
     const handEdits = (async () => {
       if (o.handEditEverySeconds <= 0) return;
       while (!streamDone) {
@@ -369,6 +385,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       tally.sent++;
       tally.byKind[kind] = (tally.byKind[kind] ?? 0) + 1;
       for (let attempt = 1; ; attempt++) {
+        if (faultFailure !== null) return; // the run fails with it; no point retrying into a broken stack
         let status = 0;
         let retryAfter = 1;
         try {
@@ -389,13 +406,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         tally.retried++;
         const why = status === 0 ? 'API down' : String(status);
         tally.retriedBecause[why] = (tally.retriedBecause[why] ?? 0) + 1;
-        await sleep(Math.min(retryAfter, 30) * 1000);
+        // As Deskworks: after the Retry-After the API asked for (the API asks for at most 60 s).
+        await sleep(Math.min(retryAfter, 120) * 1000);
       }
     };
     const intervalMs = 1000 / o.rate;
     const streamStart = Date.now();
     let failure: Error | null = null as Error | null;
-    for (let i = 0; i < o.events && failure === null; i++) {
+    for (let i = 0; i < o.events && failure === null && faultFailure === null; i++) {
       const due = streamStart + i * intervalMs;
       if (due > Date.now()) await sleep(due - Date.now());
       const item = stream.next(Date.now());
@@ -413,6 +431,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await Promise.all(inFlight);
     streamDone = true;
     await Promise.all([killer, apiRestart, outage, handEdits]);
+    if (faultFailure !== null) throw faultFailure;
     if (failure !== null) throw failure;
     o.log(`stream done: ${tally.sent} events, ${tally.accepted} accepted, ${tally.retried} retries`);
 

@@ -83,7 +83,9 @@ export class WorkerProcesses {
       WORKFLOW_BUNDLE_PATH: this.bundlePath,
       ...this.target.env,
     };
-    const child = spawn(process.execPath, [join(DIST, 'worker-main.js')], {
+    // To profile the workers of a run: WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR'.
+    const nodeArgs = (process.env.WORKER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+    const child = spawn(process.execPath, [...nodeArgs, join(DIST, 'worker-main.js')], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
