@@ -1,10 +1,12 @@
 // `npm run chaos [-- options]`: see docs/chaos.md. Exits 1 when any bold count is not 0.
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/runtime/worker-tuning';
 import { parseArgs } from 'node:util';
 import { DEFAULT_QUICK_RETRIES } from '../../src/salto/quick-retry';
 import { runChaos, type ChaosOptions, type ChaosReport } from './chaos-run';
 
 const USAGE = `npm run chaos -- [--events N] [--rate R] [--seed S] [--workers W] [--kill-every S]
-                     [--temporal-outage S] [--hand-edit-every S] [--quick-retries N] [--fsync-every-commit]
+                     [--temporal-outage S] [--hand-edit-every S] [--quick-retries N] [--worker-cache N]
+                     [--fsync-every-commit]
                      [--short] [--json]
   --events            events sent (default 10000)
   --rate              events per second (default 20)
@@ -15,6 +17,7 @@ const USAGE = `npm run chaos -- [--events N] [--rate R] [--seed S] [--workers W]
   --hand-edit-every   seconds between two hand edits in SALTO KS, 0 for none (default 20)
   --fsync-every-commit  the dev server's SQLite waits for the disk at every commit (synchronous=FULL,
                       as before 0.5.0) instead of the product's synchronous=NORMAL
+  --worker-cache      the workers' WORKER_MAX_CACHED_WORKFLOWS (default: the product's, ${DEFAULT_MAX_CACHED_WORKFLOWS})
   --quick-retries     the product's SALTO_KS_QUICK_RETRIES (default ${DEFAULT_QUICK_RETRIES}; 0: every fault to Temporal's retry)
   --short             the CI version: 500 events at 3 per second, a 20 s Temporal outage
   --json              the report as JSON on stdout`;
@@ -39,6 +42,7 @@ function parse(argv: string[]): { options: Omit<ChaosOptions, 'log'>; json: bool
       'temporal-outage': { type: 'string' },
       'hand-edit-every': { type: 'string' },
       'quick-retries': { type: 'string' },
+      'worker-cache': { type: 'string' },
       'fsync-every-commit': { type: 'boolean', default: false },
       short: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -61,6 +65,7 @@ function parse(argv: string[]): { options: Omit<ChaosOptions, 'log'>; json: bool
       killEverySeconds: positive('kill-every', values['kill-every'], 10, true),
       temporalOutageSeconds: positive('temporal-outage', values['temporal-outage'], short ? 20 : 60, true),
       handEditEverySeconds: positive('hand-edit-every', values['hand-edit-every'], short ? 15 : 20, true),
+      workerCache: Math.round(positive('worker-cache', values['worker-cache'], DEFAULT_MAX_CACHED_WORKFLOWS)),
       quickRetries: positive('quick-retries', values['quick-retries'], DEFAULT_QUICK_RETRIES, true),
       fsyncEveryCommit: values['fsync-every-commit'],
     },
@@ -79,7 +84,7 @@ function print(r: ChaosReport): void {
         .map(([k, v]) => `${k}: ${v}`)
         .join(', ') || 'none'
     })`,
-    `  faults                              ${r.workerKills} worker kills (kill -9), ${r.apiRestarts} API kill, ${r.temporalOutages} Temporal stop of ${r.options.temporalOutageSeconds} s, ${r.handEdits} hand edits; SALTO KS 10 % 5xx, 5 % 429, 1 % hangs, 0–300 ms; ${r.options.quickRetries} quick retries; SQLite ${r.options.fsyncEveryCommit ? 'synchronous=FULL' : 'synchronous=NORMAL'}`,
+    `  faults                              ${r.workerKills} worker kills (kill -9), ${r.apiRestarts} API kill, ${r.temporalOutages} Temporal stop of ${r.options.temporalOutageSeconds} s, ${r.handEdits} hand edits; SALTO KS 10 % 5xx, 5 % 429, 1 % hangs, 0–300 ms; ${r.options.quickRetries} quick retries; worker cache ${r.options.workerCache}; SQLite ${r.options.fsyncEveryCommit ? 'synchronous=FULL' : 'synchronous=NORMAL'}`,
     bold('lost grants', r.lostGrants),
     bold('missed revocations', r.missedRevocations),
     bold(

@@ -40,6 +40,8 @@ export interface ChaosOptions {
   temporalOutageSeconds: number;
   /** A hand edit in SALTO KS this often; 0: none. */
   handEditEverySeconds: number;
+  /** WORKER_MAX_CACHED_WORKFLOWS of the workers. */
+  workerCache: number;
   /** SALTO_KS_QUICK_RETRIES of the API and the workers. */
   quickRetries: number;
   /** The dev server's SQLite waits for the disk at every commit (synchronous=FULL), as before 0.5.0. */
@@ -181,6 +183,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     env: {
       SALTO_KS_REQUEST_TIMEOUT_MS: String(SALTO_REQUEST_TIMEOUT_MS),
       SALTO_KS_QUICK_RETRIES: String(o.quickRetries),
+      WORKER_MAX_CACHED_WORKFLOWS: String(o.workerCache),
       // The run asks for its one reconciliation at the end; none by the clock before it.
       RECONCILE_INTERVAL_MINUTES: String(24 * 60),
     },
@@ -465,6 +468,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         killEverySeconds: o.killEverySeconds,
         temporalOutageSeconds: o.temporalOutageSeconds,
         handEditEverySeconds: o.handEditEverySeconds,
+        workerCache: o.workerCache,
         quickRetries: o.quickRetries,
         fsyncEveryCommit: o.fsyncEveryCommit,
       },
