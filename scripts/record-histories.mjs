@@ -20,13 +20,15 @@ const run = (command, args, env = {}) => {
 
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
 rmSync(target, { recursive: true, force: true });
-// The tests that record: co-members, a stream of events with continue-as-new, the set-up, adoption.
+// The tests that record: co-members, a stream of events with continue-as-new (on the dev server),
+// the set-up, adoption.
 run(
   process.execPath,
   [
     '--enable-source-maps',
     '--test',
     'dist/test/workflows/comember-and-robustness.test.js',
+    'dist/test/workflows/continue-as-new.test.js',
     'dist/test/workflows/member-access.test.js',
   ],
   { RECORD_HISTORIES: '1' },

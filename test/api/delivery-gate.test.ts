@@ -77,7 +77,7 @@ void describe('the delivery gate', () => {
 
 interface HeldTemporal {
   /** Each signal-with-start waits here until the test settles it. */
-  held: { workflowId: string; settle: (err: unknown) => void }[];
+  held: { workflowId: string; settle: (err: Error | null) => void }[];
 }
 
 function heldClient(temporal: HeldTemporal): Client {

@@ -39,8 +39,8 @@ import {
   type ReservationEvent,
   type ReservationView,
 } from '../../src/workflows/messages';
-import { timeSkippingWorkflowBundle } from './stack';
-import { createTimeSkippingEnv } from './temporal-env';
+import { timeSkippingWorkflowBundle, workflowBundle } from './stack';
+import { createDevServerEnv, createTimeSkippingEnv } from './temporal-env';
 import { testDataConverter } from './test-data-converter';
 import { workerTuning } from '../../src/runtime/worker-tuning';
 
@@ -93,10 +93,17 @@ export interface Engine {
 export interface EngineOptions {
   /** WORKER_MAX_CACHED_WORKFLOWS of the worker (default: the product's default). */
   maxCachedWorkflows?: number;
+  /**
+   * `time-skipping` (default): sdk-java's test server, with the interceptor its defects need.
+   * `dev`: the Temporal CLI's dev server and the product's own bundle, for what needs a real
+   * server's handling of cancellations and no time skipping; `advance` then waits in real time.
+   */
+  server?: 'time-skipping' | 'dev';
 }
 
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
-  const env = await createTimeSkippingEnv();
+  const onDevServer = options.server === 'dev';
+  const env = onDevServer ? await createDevServerEnv() : await createTimeSkippingEnv();
   const sim = await startSimulator({ port: 0, seed: DEMO_SEED });
   const taskQueue = 'engine-test';
   const salto = createSaltoConnection(
@@ -135,7 +142,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: await timeSkippingWorkflowBundle(),
+    workflowBundle: onDevServer ? await workflowBundle() : await timeSkippingWorkflowBundle(),
     dataConverter: testDataConverter,
     ...workerTuning(options.maxCachedWorkflows),
     activities: createActivities({
