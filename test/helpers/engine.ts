@@ -90,6 +90,10 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
+/** The demo seed's Berlin groups the workflow tests map: the flex plan's two, and room Spree's. */
+export const FLEX = ['ag-berlin-coworking-floor', 'ag-berlin-main-entrance'];
+export const SPREE = 'ag-berlin-meeting-room-spree';
+
 export interface EngineOptions {
   /** WORKER_MAX_CACHED_WORKFLOWS of the worker (default: the product's default). */
   maxCachedWorkflows?: number;

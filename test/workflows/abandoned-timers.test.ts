@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { temporal } from '@temporalio/proto';
-import { BERLIN_SITE, startEngine, type Engine } from '../helpers/engine';
+import { BERLIN_SITE, startEngine, type Engine, SPREE } from '../helpers/engine';
 import { HOUR, iso, MINUTE, reservationSnapshot } from '../helpers/events';
 import { reservationWorkflowId } from '../../src/shared/ids';
 
 const { EventType } = temporal.api.enums.v1;
-const SPREE = 'ag-berlin-meeting-room-spree';
 
 describe('abandoned timers on the time-skipping server', { timeout: 120_000 }, () => {
   let e: Engine;

@@ -7,12 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import type { HistoryEntry } from '../../src/core/access-history';
 import { addDays, localDateAt } from '../../src/core/dates';
 import { personHistoryQuery } from '../../src/workflows/messages';
-import { BERLIN_SITE, startEngine, type Engine } from '../helpers/engine';
+import { BERLIN_SITE, startEngine, type Engine, FLEX } from '../helpers/engine';
 import { billing, billingEvent, iso, memberSnapshot, MINUTE, nextEventId } from '../helpers/events';
 import { platformUserOf, removeFromGroupInSalto } from '../helpers/salto-by-hand';
 import { setSimulatorFaults } from '../helpers/simulator-faults';
 
-const FLEX = ['ag-berlin-coworking-floor', 'ag-berlin-main-entrance'];
 type Change = Extract<HistoryEntry, { kind: 'change' }>;
 
 describe('the access history', { timeout: 180_000 }, () => {

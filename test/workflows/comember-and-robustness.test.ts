@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ComemberRemovedEvent } from '../../src/core/person-events';
-import { BERLIN_SITE, startEngine, type Engine } from '../helpers/engine';
+import { BERLIN_SITE, startEngine, type Engine, FLEX } from '../helpers/engine';
 import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
 import { setSimulatorFaults } from '../helpers/simulator-faults';
 import {
@@ -16,8 +16,6 @@ import {
   nextEventId,
   statusEvent,
 } from '../helpers/events';
-
-const FLEX = ['ag-berlin-coworking-floor', 'ag-berlin-main-entrance'];
 
 async function requestCount(e: Engine, method: string, pathPart: string): Promise<number> {
   const log = (await fetch(`${e.sim.url}/__sim/requests`).then((r) => r.json())) as

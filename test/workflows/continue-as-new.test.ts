@@ -7,11 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HISTORY_ENTRIES_KEPT } from '../../src/core/access-history';
 import { personHistoryQuery } from '../../src/workflows/messages';
-import { BERLIN_SITE, startEngine, type Engine } from '../helpers/engine';
+import { BERLIN_SITE, startEngine, type Engine, FLEX } from '../helpers/engine';
 import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
 import { billing, billingEvent, iso, memberSnapshot, MINUTE, statusEvent } from '../helpers/events';
-
-const FLEX = ['ag-berlin-coworking-floor', 'ag-berlin-main-entrance'];
 
 describe('continue-as-new', { timeout: 180_000 }, () => {
   let e: Engine;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ComemberRemovedEvent, PersonEvent } from '../../src/core/person-events';
-import { BERLIN_SITE, BROOKLYN_SITE, startEngine, type Engine } from '../helpers/engine';
+import { BERLIN_SITE, BROOKLYN_SITE, startEngine, type Engine, FLEX, SPREE } from '../helpers/engine';
 import { setSimulatorFaults } from '../helpers/simulator-faults';
 import {
   billing,
@@ -27,9 +27,7 @@ import {
   setAliasInSalto,
 } from '../helpers/salto-by-hand';
 
-const FLEX = ['ag-berlin-coworking-floor', 'ag-berlin-main-entrance'];
 const OFFICE = 'ag-berlin-private-offices';
-const SPREE = 'ag-berlin-meeting-room-spree';
 const OPEN_DESKS = 'ag-brooklyn-open-desks';
 const STUDIO = 'ag-brooklyn-studio';
 

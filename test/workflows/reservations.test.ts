@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ReservationEvent } from '../../src/workflows/messages';
-import { BERLIN_SITE, startEngine, type Engine } from '../helpers/engine';
+import { BERLIN_SITE, startEngine, type Engine, FLEX, SPREE } from '../helpers/engine';
 import {
   billing,
   DAY,
@@ -17,9 +17,6 @@ import {
   nextEventId,
   reservationSnapshot,
 } from '../helpers/events';
-
-const SPREE = 'ag-berlin-meeting-room-spree';
-const FLEX = ['ag-berlin-coworking-floor', 'ag-berlin-main-entrance'];
 
 describe('reservation access (rule 3, 4)', { timeout: 120_000 }, () => {
   let e: Engine;

@@ -5,7 +5,7 @@
 // none. The doors must come out the same, so each case also checks SALTO KS.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BERLIN_SITE, startEngine, type Engine } from '../helpers/engine';
+import { BERLIN_SITE, startEngine, type Engine, FLEX, SPREE } from '../helpers/engine';
 import { billing, billingEvent, iso, memberSnapshot, MINUTE, reservationSnapshot } from '../helpers/events';
 import {
   localActivityTypes,
@@ -13,9 +13,6 @@ import {
   scheduledActivityTypes,
 } from '../helpers/history-events';
 import { HeldGroupsKey, PersonIdKey } from '../../src/shared/search-attributes';
-
-const SPREE = 'ag-berlin-meeting-room-spree';
-const FLEX = ['ag-berlin-coworking-floor', 'ag-berlin-main-entrance'];
 
 describe('tasks and commands per change', { timeout: 120_000 }, () => {
   let e: Engine;
