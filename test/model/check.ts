@@ -110,7 +110,15 @@ export async function runModelTest(h: ModelHarness, cfg: ModelRunConfig): Promis
   let last: { value: Case; error: CaseFailure } | null = null;
   let lastProgress = started;
 
-  const property = fc.asyncProperty(caseArb(options), async (value) => {
+  // fast-check's time limit abandons the case it cuts short without stopping it: the case goes on
+  // reading the engine. It is awaited before the report, so the harness is not torn down under it.
+  let inFlight: Promise<unknown> | null = null;
+  const property = fc.asyncProperty(caseArb(options), (value) => {
+    const run = runOne(value);
+    inFlight = run.catch(() => undefined);
+    return run;
+  });
+  const runOne = async (value: Case): Promise<boolean> => {
     if (failures > 0) {
       if (shrinkTries >= cfg.shrinkBudget) fc.pre(false); // out of budget: keep what we have
       shrinkTries++;
@@ -147,7 +155,7 @@ export async function runModelTest(h: ModelHarness, cfg: ModelRunConfig): Promis
       );
     }
     return true;
-  });
+  };
 
   const details = await fc.check(property, {
     numRuns: cfg.runs,
@@ -159,11 +167,22 @@ export async function runModelTest(h: ModelHarness, cfg: ModelRunConfig): Promis
     maxSkipsPerRun: 1_000_000,
   });
 
+  const failuresBeforeLimit = failures;
+  const cut = inFlight as Promise<unknown> | null; // assigned inside the property
+  if (details.interrupted && cut) {
+    progress(`[model] the time limit came during case ${caseNo}: letting it finish`);
+    await cut;
+  }
   const wallMs = Date.now() - started;
-  const failed = details.failed;
+  // A divergence found by the case the limit cut short is still a divergence (not shrunk).
+  // fast-check fails a run whose limit came before any case ended; the cut case may have ended since.
+  const limitOnly = details.interrupted && last === null;
+  const failed = limitOnly ? clean === 0 : details.failed || failures > failuresBeforeLimit;
   let report = '';
   const found = last as { value: Case; error: CaseFailure } | null;
-  if (failed) {
+  if (failed && limitOnly) {
+    report = `\nthe time limit (${(cfg.timeLimitMs ?? 0) / 1000} s) came before any case ended: nothing was checked\n`;
+  } else if (failed) {
     const value = details.counterexample?.[0] ?? found?.value;
     const error = found?.error;
     const replay = `npm run test:model -- --seed ${details.seed} --path ${details.counterexamplePath ?? ''}${featureArgs(cfg.features)}${cfg.maxSteps !== 24 ? ` --steps ${cfg.maxSteps}` : ''}`;

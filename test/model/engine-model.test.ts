@@ -82,6 +82,34 @@ describe('model-based random test of rules 1–7', { timeout: 300_000 }, () => {
     assert.ok(!result.failed, result.report || lines.join('\n'));
   });
 
+  it('a time limit that cuts a case short lets it end before the report, so the engine can stop', async () => {
+    const h = harness!;
+    const guard = h.guard.bind(h);
+    let reported = false;
+    let callsAfterReport = 0;
+    h.guard = <T>(what: string, promise: Promise<T>, ms?: number): Promise<T> => {
+      if (reported) callsAfterReport++;
+      return guard(what, promise, ms);
+    };
+    try {
+      const config = configFrom(
+        parseCli(['--runs', '1000', '--time-limit', '3', '--shrink', '0'], {}),
+        () => undefined,
+      );
+      const result = await runModelTest(h, config);
+      reported = true;
+      assert.ok(result.interrupted, 'the time limit stopped the run');
+      // Cut before its first case ended, the run checked nothing, and says so.
+      if (result.casesClean === 0) assert.match(result.report, /came before any case ended/);
+      else assert.ok(!result.failed, result.report);
+      // A case still reading the engine now would fail once the harness stops.
+      await new Promise((r) => setTimeout(r, 3_000));
+      assert.equal(callsAfterReport, 0, 'engine reads after the report');
+    } finally {
+      h.guard = guard;
+    }
+  });
+
   for (const [name, found] of Object.entries(FOUND)) {
     it(`found before: ${name}`, async () => {
       const config = configFrom(parseCli([], { MODEL_SHRINK: '0' }), () => undefined);
