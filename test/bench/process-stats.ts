@@ -12,7 +12,7 @@ export interface ProcessSample {
   rssBytes: number;
 }
 
-function sampleOf(pid: number): ProcessSample | null {
+export function sampleOf(pid: number): ProcessSample | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
@@ -31,29 +31,31 @@ function parentOf(pid: number): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
-/** This process, and its descendants whose name starts with `prefix` (e.g. the `temporal` dev server). */
-export function sampleProcesses(prefix: string): { self: ProcessSample | null; children: ProcessSample[] } {
-  const self = sampleOf(process.pid);
-  const children: ProcessSample[] = [];
+/** The processes below `root` (up to five levels down), as /proc lists them now; [] off Linux. */
+export function descendantsOf(root: number): number[] {
   let pids: number[] = [];
   try {
     pids = readdirSync('/proc')
       .filter((d) => /^\d+$/.test(d))
       .map(Number);
   } catch {
-    return { self, children };
+    return [];
   }
-  for (const pid of pids) {
+  return pids.filter((pid) => {
     try {
       let parent = parentOf(pid);
-      for (let depth = 0; depth < 4 && parent > 1 && parent !== process.pid; depth++)
-        parent = parentOf(parent);
-      if (parent !== process.pid) continue;
-      const sample = sampleOf(pid);
-      if (sample && sample.name.startsWith(prefix)) children.push(sample);
+      for (let depth = 0; depth < 4 && parent > 1 && parent !== root; depth++) parent = parentOf(parent);
+      return parent === root;
     } catch {
-      // ended while we looked
+      return false; // ended while we looked
     }
-  }
-  return { self, children };
+  });
+}
+
+/** This process, and its descendants whose name starts with `prefix` (e.g. the `temporal` dev server). */
+export function sampleProcesses(prefix: string): { self: ProcessSample | null; children: ProcessSample[] } {
+  const children = descendantsOf(process.pid)
+    .map(sampleOf)
+    .filter((s): s is ProcessSample => s !== null && s.name.startsWith(prefix));
+  return { self: sampleOf(process.pid), children };
 }

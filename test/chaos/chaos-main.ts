@@ -1,5 +1,6 @@
 // `npm run chaos [-- options]`: see docs/chaos.md. Exits 1 when any bold count is not 0.
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/runtime/worker-tuning';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_QUICK_RETRIES } from '../../src/salto/quick-retry';
 import { runChaos, type ChaosOptions, type ChaosReport } from './chaos-run';
@@ -74,6 +75,21 @@ function parse(argv: string[]): { options: Omit<ChaosOptions, 'log'>; json: bool
 
 const ms = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(0)} s` : `${(n / 1000).toFixed(1)} s`);
 
+/** CPU seconds by part, busiest first, and how much of the machine the run took in all. */
+function cpuLine(r: ChaosReport): string {
+  const parts = Object.entries(r.cpu.byRole).sort(([, a], [, b]) => b - a);
+  const total = parts.reduce((sum, [, v]) => sum + v, 0);
+  const share = total / (r.wallSeconds * availableParallelism());
+  return `${parts
+    .map(([role, v]) => {
+      const n = r.cpu.processes[role as keyof typeof r.cpu.processes] ?? 1;
+      return `${role} ${v.toFixed(0)}${n > 1 ? ` (${n} processes)` : ''}`;
+    })
+    .join(
+      ', ',
+    )}; in all ${total.toFixed(0)} s: ${(share * 100).toFixed(0)} % of ${availableParallelism()} cores for ${r.wallSeconds} s`;
+}
+
 function print(r: ChaosReport): void {
   const bold = (label: string, n: number, extra = '') =>
     `  ${label.padEnd(34)} ${String(n).padStart(6)}${n > 0 ? '  ✗' : ''}${extra}`;
@@ -106,6 +122,7 @@ function print(r: ChaosReport): void {
     `  out of sync per person p50/p99/max  ${ms(r.outOfSyncPerPersonMs.p50)} / ${ms(r.outOfSyncPerPersonMs.p99)} / ${ms(r.outOfSyncPerPersonMs.max)} (${r.outOfSyncPerPersonMs.people} people)`,
     `  grant delay p50/p99/max             ${ms(r.grantDelayMs.p50)} / ${ms(r.grantDelayMs.p99)} / ${ms(r.grantDelayMs.max)} (${r.grantDelayMs.count})`,
     `  revocation delay p50/p99/max        ${ms(r.revocationDelayMs.p50)} / ${ms(r.revocationDelayMs.p99)} / ${ms(r.revocationDelayMs.max)} (${r.revocationDelayMs.count})`,
+    `  CPU seconds by part                 ${cpuLine(r)}`,
     `  event kinds                         ${Object.entries(r.events.byKind)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,

@@ -20,6 +20,7 @@ import type { FaultSettings, SimStateView } from '../../src/simulator';
 import { callAdminApi, sendSignedEvent } from '../helpers/http-calls';
 import { changeSaltoByHand } from '../helpers/salto-by-hand';
 import { setSimulatorFaults } from '../helpers/simulator-faults';
+import { CpuLedger } from './cpu-ledger';
 import { TEST_PAYLOAD_KEYS_TEXT, testDataConverter } from '../helpers/test-data-converter';
 import { WorkerProcesses, type WorkerProcess } from '../helpers/worker-processes';
 import { AccessModel } from '../model/model';
@@ -85,6 +86,8 @@ export interface ChaosReport {
   apiInternalErrors: string[];
   /** Names, e-mails or secrets found in the product's logs or Temporal's database, and what was searched. */
   personalData: { hits: PersonalDataHit[]; searchedBytes: Record<string, number> };
+  /** CPU seconds by part of the run, and how many processes each part had (workers come back after kills). */
+  cpu: ReturnType<CpuLedger['totals']>;
 }
 
 const WEBHOOK_SECRET = 'chaos-webhook-secret-0123456789abcdef';
@@ -146,6 +149,7 @@ function quantiles(values: number[]): { p50: number; p99: number; max: number } 
 
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const t0 = Date.now();
+  const cpu = new CpuLedger();
   const dir = mkdtempSync(join(tmpdir(), 'chaos-'));
   const [temporalPort, apiPort, simPort] = [await freePort(), await freePort(), await freePort()];
   const temporal = new DevServer(temporalPort, join(dir, 'temporal.sqlite'), o.fsyncEveryCommit);
@@ -210,6 +214,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await sim.start();
     await api.start();
     for (let i = 0; i < o.workers; i++) started.push(await workers.start());
+    cpu.start();
     connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection, namespace: NAMESPACE, dataConverter: testDataConverter });
 
@@ -315,6 +320,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
           if (streamDone) return;
           await oneAtATime(async () => {
             const victim = stream.rng.pick(workers.all);
+            cpu.sample();
             await workers.kill(victim);
             counts.workerKills++;
             // A worker always comes back: the run keeps its number of workers.
@@ -337,6 +343,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         await sleep(streamSeconds * 0.35 * 1000);
         if (streamDone) return;
         o.log('the API is killed (kill -9) and started again');
+        cpu.sample();
         await api.stop('SIGKILL');
         await sleep(2000);
         await api.start();
@@ -352,6 +359,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         await oneAtATime(async () => {
           o.log(`the Temporal dev server is stopped for ${o.temporalOutageSeconds} s`);
           const from = Date.now();
+          cpu.sample();
           await temporal.stop();
           await sleep(o.temporalOutageSeconds * 1000);
           await temporal.start();
@@ -456,6 +464,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     }
     await stopping.pop()!();
     observer.closeAll();
+    cpu.stop();
 
     const late = observer.late.filter((l) => !l.duringOutage);
     const excused = observer.late.filter((l) => l.duringOutage);
@@ -497,6 +506,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       concerned: concernedPeople(final, late, sentEvents),
       apiInternalErrors: api.internalErrors(),
       personalData: { hits: [], searchedBytes: {} },
+      cpu: cpu.totals(),
     };
     for (const c of report.concerned) c.timeline = await personTimeline(client, c.email, late);
     for (const w of started) scan.scanText("the workers' logs", w.output.join(''));
@@ -512,6 +522,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       0;
     return report;
   } finally {
+    cpu.stop();
     for (const stop of stopping.reverse()) await stop().catch(() => undefined);
     await connection?.close().catch(() => undefined);
     await workers.stopAll().catch(() => undefined);
