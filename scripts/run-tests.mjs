@@ -6,6 +6,10 @@
 //   npm test                  everything, both runs
 //   npm test -- <part>…       only files whose path contains a part (dev server only)
 //   SKIP_CLUSTER_E2E=1        skip the cluster run
+//   TEST_CONCURRENCY=N        test files run at once (default 2; 1: one file at a time)
+//
+// Files run two at a time (most of a test's time is spent waiting on a server), except those that
+// load the machine for long or judge timing: they run afterwards, one at a time (ALONE).
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -27,13 +31,43 @@ function findTests(dir) {
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
+/**
+ * Files that run on their own: the model-based test (a stuck time-skipping server under a shared
+ * CPU costs it minutes), the benchmark and fuzzer smoke runs (they load both cores) and the
+ * kill -9 recovery tests (they time how soon another worker takes over).
+ */
+const ALONE = ['model/engine-model.test.js', 'bench/bench-smoke.test.js', 'fuzz/', 'worker-kill'];
+const alone = (f) => ALONE.some((part) => f.replaceAll('\\', '/').includes(part));
+
+const concurrency = (() => {
+  const text = process.env.TEST_CONCURRENCY ?? '2';
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    process.stderr.write(`TEST_CONCURRENCY must be a whole number of at least 1, not "${text}"\n`);
+    process.exit(2);
+  }
+  return n;
+})();
+
+/** The files in two passes: most `concurrency` at a time, then those that run alone. */
+async function runInPasses(files, env = process.env) {
+  const shared = files.filter((f) => !alone(f));
+  const single = files.filter(alone);
+  let code = shared.length > 0 ? await runFiles(shared, env, concurrency) : 0;
+  if (single.length > 0) {
+    const singleCode = await runFiles(single, env, 1);
+    if (code === 0) code = singleCode;
+  }
+  return code;
+}
+
 /** Runs test files in one node --test process; adds its counts to the totals; answers its exit code. */
-function runFiles(files, env = process.env) {
+function runFiles(files, env = process.env, atOnce = 1) {
   const counts = { passed: 0, failed: 0, skipped: 0 };
   return new Promise((resolvePromise) => {
     const child = spawn(
       process.execPath,
-      ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
+      ['--enable-source-maps', '--test', '--test-reporter=spec', `--test-concurrency=${atOnce}`, ...files],
       { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env },
     );
     child.stdout.on('data', (chunk) => {
@@ -104,7 +138,7 @@ async function clusterRun() {
     process.stdout.write(
       `\nEnd-to-end and browser suites on a Temporal cluster at ${address} (PostgreSQL), two workers and two APIs (cluster up in ${Math.round((Date.now() - started) / 1000)} s): ${files.map((f) => relative(testRoot, f)).join(', ')}\n`,
     );
-    return await runFiles(files, { ...process.env, E2E_TEMPORAL_ADDRESS: address, E2E_REPLICAS: '2' });
+    return await runInPasses(files, { ...process.env, E2E_TEMPORAL_ADDRESS: address, E2E_REPLICAS: '2' });
   } finally {
     spawnSync(process.execPath, [script, 'stop', '--dir', dir], { cwd: root, stdio: 'inherit' });
     rmSync(dir, { recursive: true, force: true });
@@ -118,7 +152,7 @@ process.stdout.write(
   `Running ${files.length} test files: ${files.map((f) => relative(testRoot, f)).join(', ')}\n`,
 );
 const wallStart = Date.now();
-let code = await runFiles(files);
+let code = await runInPasses(files);
 if (filter.length === 0 && process.env.SKIP_CLUSTER_E2E !== '1') {
   const clusterCode = await clusterRun();
   if (code === 0) code = clusterCode;

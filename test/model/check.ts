@@ -229,8 +229,11 @@ export async function runOneCase(h: ModelHarness, c: Case, cfg: ModelRunConfig):
   const started = Date.now();
   let report = '';
   let failed = false;
+  const progress = cfg.progress ?? (() => undefined);
+  let caseNo = 1;
   try {
-    const trace = await runCase(h, c, options, 1, notes);
+    // A stuck test server is no verdict about the engine: as in a random run, start it afresh.
+    const trace = await runWithRestarts(h, c, options, () => caseNo, notes, progress, () => caseNo++);
     if (cfg.verbose) cfg.progress?.([...describeCase(c, options), ...trace].join('\n'));
   } catch (err) {
     failed = true;
