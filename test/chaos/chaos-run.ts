@@ -91,6 +91,8 @@ export interface ChaosReport {
 }
 
 const WEBHOOK_SECRET = 'chaos-webhook-secret-0123456789abcdef';
+/** As a webhook sender, the driver gives up on a call after this long and retries it. */
+const SEND_TIMEOUT_MS = 30_000;
 const ADMIN_TOKEN = 'chaos-admin-token-0123456789abcdef';
 const DOMAIN = 'chaos.example';
 const NAMESPACE = 'default';
@@ -400,11 +402,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         let status = 0;
         let retryAfter = 1;
         try {
-          const res = await sendSignedEvent(api.url, event, WEBHOOK_SECRET);
+          const res = await sendSignedEvent(api.url, event, WEBHOOK_SECRET, undefined, SEND_TIMEOUT_MS);
           status = res.status;
           retryAfter = Number(res.headers.get('retry-after') ?? 1) || 1;
-        } catch {
-          status = 0; // the API is down: connection refused
+        } catch (err) {
+          // The API is down (connection refused), or it did not answer in time.
+          status = err instanceof Error && err.name === 'TimeoutError' ? -1 : 0;
         }
         if (status === 202 || status === 200) {
           model.deliver(event, Date.now());
@@ -415,7 +418,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         if (status === 400 || status === 401 || status === 413 || status === 415)
           throw new Error(`the API refused a generated event (${status}): ${JSON.stringify(event)}`);
         tally.retried++;
-        const why = status === 0 ? 'API down' : String(status);
+        const why = status === 0 ? 'API down' : status === -1 ? 'no answer in 30 s' : String(status);
         tally.retriedBecause[why] = (tally.retriedBecause[why] ?? 0) + 1;
         // As Deskworks: after the Retry-After the API asked for (the API asks for at most 60 s).
         await sleep(Math.min(retryAfter, 120) * 1000);
@@ -555,6 +558,8 @@ async function handEdit(
         await changeSaltoByHand(simUrl, method, path, body);
         return;
       } catch (err) {
+        // Deleting what is already gone (the engine or an earlier try got there first) is done.
+        if (method === 'DELETE' && err instanceof Error && / 404 /.test(err.message)) return;
         if (attempt >= 10) throw err;
         await sleep(500);
       }

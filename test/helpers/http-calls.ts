@@ -24,6 +24,8 @@ export async function sendSignedEvent(
   event: unknown,
   secret: string,
   tSeconds = Math.floor(Date.now() / 1000),
+  /** Give up after this long, as a webhook sender does (an AbortError; absent: fetch's own limits). */
+  timeoutMs?: number,
 ): Promise<HttpAnswer> {
   const raw = JSON.stringify(event);
   const res = await fetch(`${apiUrl}/webhooks/deskworks`, {
@@ -33,6 +35,7 @@ export async function sendSignedEvent(
       'Deskworks-Signature': signDeskworksPayload(raw, secret, tSeconds),
     },
     body: raw,
+    ...(timeoutMs !== undefined ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
   });
   return answerOf(res);
 }
