@@ -36,7 +36,12 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
  * CPU costs it minutes), the benchmark and fuzzer smoke runs (they load both cores) and the
  * kill -9 recovery tests (they time how soon another worker takes over).
  */
-const ALONE = ['model/engine-model.test.js', 'bench/bench-smoke.test.js', 'fuzz/', 'worker-kill'];
+const ALONE = [
+  'model/engine-model.test.js',
+  'bench/bench-smoke.test.js',
+  'fuzz/',
+  'e2e/worker-killed.test.js',
+];
 const alone = (f) => ALONE.some((part) => f.replaceAll('\\', '/').includes(part));
 
 const concurrency = (() => {

@@ -79,15 +79,13 @@ const ms = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(0)} s` : `${(n / 
 function cpuLine(r: ChaosReport): string {
   const parts = Object.entries(r.cpu.byRole).sort(([, a], [, b]) => b - a);
   const total = parts.reduce((sum, [, v]) => sum + v, 0);
-  const share = total / (r.wallSeconds * availableParallelism());
-  return `${parts
-    .map(([role, v]) => {
-      const n = r.cpu.processes[role as keyof typeof r.cpu.processes] ?? 1;
-      return `${role} ${v.toFixed(0)}${n > 1 ? ` (${n} processes)` : ''}`;
-    })
-    .join(
-      ', ',
-    )}; in all ${total.toFixed(0)} s: ${(share * 100).toFixed(0)} % of ${availableParallelism()} cores for ${r.wallSeconds} s`;
+  const cores = availableParallelism();
+  const byPart = parts.map(([role, v]) => {
+    const n = r.cpu.processes[role as keyof typeof r.cpu.processes] ?? 1;
+    return `${role} ${v.toFixed(0)}${n > 1 ? ` (${n} processes)` : ''}`;
+  });
+  const share = total / (r.wallSeconds * cores);
+  return `${byPart.join(', ')}; in all ${total.toFixed(0)} s: ${(share * 100).toFixed(0)} % of ${cores} cores for ${r.wallSeconds} s`;
 }
 
 function print(r: ChaosReport): void {

@@ -176,10 +176,10 @@ export async function runModelTest(h: ModelHarness, cfg: ModelRunConfig): Promis
   const wallMs = Date.now() - started;
   // A divergence found by the case the limit cut short is still a divergence (not shrunk).
   // fast-check fails a run whose limit came before any case ended; the cut case may have ended since.
-  const limitOnly = details.interrupted && last === null;
+  const found = last as { value: Case; error: CaseFailure } | null;
+  const limitOnly = details.interrupted && found === null;
   const failed = limitOnly ? clean === 0 : details.failed || failures > failuresBeforeLimit;
   let report = '';
-  const found = last as { value: Case; error: CaseFailure } | null;
   if (failed && limitOnly) {
     report = `\nthe time limit (${(cfg.timeLimitMs ?? 0) / 1000} s) came before any case ended: nothing was checked\n`;
   } else if (failed) {
@@ -233,7 +233,15 @@ export async function runOneCase(h: ModelHarness, c: Case, cfg: ModelRunConfig):
   let caseNo = 1;
   try {
     // A stuck test server is no verdict about the engine: as in a random run, start it afresh.
-    const trace = await runWithRestarts(h, c, options, () => caseNo, notes, progress, () => caseNo++);
+    const trace = await runWithRestarts(
+      h,
+      c,
+      options,
+      () => caseNo,
+      notes,
+      progress,
+      () => caseNo++,
+    );
     if (cfg.verbose) cfg.progress?.([...describeCase(c, options), ...trace].join('\n'));
   } catch (err) {
     failed = true;
