@@ -33,8 +33,9 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 
 /**
  * Files that run on their own: the model-based test (a stuck time-skipping server under a shared
- * CPU costs it minutes), the benchmark and fuzzer smoke runs (they load both cores) and the
- * kill -9 recovery tests (they time how soon another worker takes over).
+ * CPU costs it minutes), the benchmark and fuzzer smoke runs (they load both cores), the
+ * continue-as-new stream (it waits for a new run under a burst of signals) and the kill -9
+ * recovery tests (they time how soon another worker takes over).
  */
 const ALONE = [
   'model/engine-model.test.js',
