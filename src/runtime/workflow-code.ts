@@ -10,23 +10,37 @@ import { FAILURE_CONVERTER_PATH } from '../shared/data-converter';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
-/** The bundle's source: the same workflows and failure converter the worker would bundle itself. */
+/** Run once in the workflow sandbox before its globals freeze: see sandbox-stack-traces.ts. */
+export const SANDBOX_PRELOAD_MODULES = [require.resolve('../workflows/sandbox-stack-traces')];
+
+/** The bundle's source: the same workflows, failure converter and preload the worker would bundle itself. */
 export async function buildWorkflowBundleCode(): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     failureConverterPath: FAILURE_CONVERTER_PATH,
+    preloadModules: SANDBOX_PRELOAD_MODULES,
   });
   return code;
 }
 
 export type WorkflowCode =
   | { kind: 'pre-bundled'; path: string; option: Pick<WorkerOptions, 'workflowBundle'> }
-  | { kind: 'bundled at start'; option: Pick<WorkerOptions, 'workflowsPath'> };
+  | {
+      kind: 'bundled at start';
+      option: Pick<WorkerOptions, 'workflowsPath' | 'bundlerOptions'>;
+    };
 
 /** WORKFLOW_BUNDLE_PATH set: that file, which must exist; unset: bundle at start. */
 export function workflowCodeFromEnv(env: NodeJS.ProcessEnv = process.env): WorkflowCode {
   const given = env.WORKFLOW_BUNDLE_PATH;
-  if (!given) return { kind: 'bundled at start', option: { workflowsPath: WORKFLOWS_PATH } };
+  if (!given)
+    return {
+      kind: 'bundled at start',
+      option: {
+        workflowsPath: WORKFLOWS_PATH,
+        bundlerOptions: { preloadModules: SANDBOX_PRELOAD_MODULES },
+      },
+    };
   const path = resolve(given);
   if (!existsSync(path)) {
     throw new ConfigError([

@@ -32,6 +32,7 @@ import { createDevServerEnv } from './temporal-env';
 import { FAILURE_CONVERTER_PATH } from '../../src/shared/data-converter';
 import { ImportStaging } from '../../src/import/import-staging';
 import { workerTuning } from '../../src/runtime/worker-tuning';
+import { SANDBOX_PRELOAD_MODULES } from '../../src/runtime/workflow-code';
 import { testDataConverter, testPayloadCodec } from './test-data-converter';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -64,6 +65,7 @@ function bundleWorkflows(workflowInterceptorModules: string[]): Promise<Workflow
     workflowsPath: require.resolve('../../src/workflows'),
     workflowInterceptorModules,
     failureConverterPath: FAILURE_CONVERTER_PATH,
+    preloadModules: SANDBOX_PRELOAD_MODULES,
     logger: {
       log: () => undefined,
       trace: () => undefined,

@@ -5,13 +5,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../src/config';
-import { workflowCodeFromEnv, WORKFLOWS_PATH } from '../../src/runtime/workflow-code';
+import {
+  SANDBOX_PRELOAD_MODULES,
+  workflowCodeFromEnv,
+  WORKFLOWS_PATH,
+} from '../../src/runtime/workflow-code';
 
 describe('workflowCodeFromEnv', () => {
   it('bundles src/workflows at start when WORKFLOW_BUNDLE_PATH is unset', () => {
     const code = workflowCodeFromEnv({});
     assert.equal(code.kind, 'bundled at start');
-    assert.deepEqual(code.option, { workflowsPath: WORKFLOWS_PATH });
+    assert.deepEqual(code.option, {
+      workflowsPath: WORKFLOWS_PATH,
+      bundlerOptions: { preloadModules: SANDBOX_PRELOAD_MODULES },
+    });
   });
 
   it('loads the pre-built bundle WORKFLOW_BUNDLE_PATH names', () => {
