@@ -14,7 +14,6 @@ import {
   SETUP_WORKFLOW_TYPE,
 } from '../shared/ids';
 import { signalPersonWithStart } from '../shared/person-signal';
-import { WORKFLOW_TASK_TIMEOUT } from '../shared/workflow-task-timeout';
 import {
   catalogEventSignal,
   reservationEventSignal,
@@ -180,7 +179,6 @@ export async function deliver(options: RouterOptions, delivery: Delivery): Promi
           args: [{ reservationId: delivery.reservationId }],
           signal: reservationEventSignal,
           signalArgs: [delivery.event],
-          workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
           staticSummary: reservationWorkflowSummary(delivery.reservationId),
         },
       );

@@ -1,25 +1,23 @@
 // Signal-with-start of a person workflow, typed, in one place: the webhook, the coordination
 // activities and the tests all reach a person this way, so the first event starts its workflow.
-import type { Client, WorkflowHandleWithSignaledRunId } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { PersonEvent } from '../core/person-events';
 import { personEventSignal } from '../workflows/messages';
 import type { personWorkflow } from '../workflows/person';
 import { PERSON_WORKFLOW_TYPE, personWorkflowId, personWorkflowSummary } from './ids';
-import { WORKFLOW_TASK_TIMEOUT } from './workflow-task-timeout';
 
 export function signalPersonWithStart(
   client: Client,
   taskQueue: string,
   personId: string,
   event: PersonEvent,
-): Promise<WorkflowHandleWithSignaledRunId<typeof personWorkflow>> {
+): Promise<WorkflowHandle<typeof personWorkflow>> {
   return client.workflow.signalWithStart<typeof personWorkflow, [PersonEvent]>(PERSON_WORKFLOW_TYPE, {
     workflowId: personWorkflowId(personId),
     taskQueue,
     args: [{ personId }],
     signal: personEventSignal,
     signalArgs: [event],
-    workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
     // What the Temporal Web UI lists it as: ids only (it goes through the payload codec anyway).
     staticSummary: personWorkflowSummary(personId),
   });
