@@ -4,7 +4,7 @@
 // file; the worker then loads it as is.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, type BundleOptions, type WorkerOptions } from '@temporalio/worker';
 import { ConfigError } from '../config';
 import { FAILURE_CONVERTER_PATH } from '../shared/data-converter';
 
@@ -13,13 +13,16 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 /** Run once in the workflow sandbox before its globals freeze: see sandbox-stack-traces.ts. */
 export const SANDBOX_PRELOAD_MODULES = [require.resolve('../workflows/sandbox-stack-traces')];
 
+/** What every bundle of the product's workflows is made of: the image's, and the tests'. */
+export const WORKFLOW_BUNDLE_OPTIONS = {
+  workflowsPath: WORKFLOWS_PATH,
+  failureConverterPath: FAILURE_CONVERTER_PATH,
+  preloadModules: SANDBOX_PRELOAD_MODULES,
+} satisfies BundleOptions;
+
 /** The bundle's source: the same workflows, failure converter and preload the worker would bundle itself. */
 export async function buildWorkflowBundleCode(): Promise<string> {
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    preloadModules: SANDBOX_PRELOAD_MODULES,
-  });
+  const { code } = await bundleWorkflowCode(WORKFLOW_BUNDLE_OPTIONS);
   return code;
 }
 

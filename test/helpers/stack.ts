@@ -29,10 +29,9 @@ import {
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { callAdminApi, sendSignedEvent } from './http-calls';
 import { createDevServerEnv } from './temporal-env';
-import { FAILURE_CONVERTER_PATH } from '../../src/shared/data-converter';
 import { ImportStaging } from '../../src/import/import-staging';
 import { workerTuning } from '../../src/runtime/worker-tuning';
-import { SANDBOX_PRELOAD_MODULES } from '../../src/runtime/workflow-code';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../src/runtime/workflow-code';
 import { testDataConverter, testPayloadCodec } from './test-data-converter';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -62,10 +61,8 @@ export function timeSkippingWorkflowBundle(): Promise<WorkflowBundle> {
 
 function bundleWorkflows(workflowInterceptorModules: string[]): Promise<WorkflowBundle> {
   return bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
+    ...WORKFLOW_BUNDLE_OPTIONS,
     workflowInterceptorModules,
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    preloadModules: SANDBOX_PRELOAD_MODULES,
     logger: {
       log: () => undefined,
       trace: () => undefined,
