@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_QUICK_RETRIES } from '../../src/salto/quick-retry';
 import { runChaos, type ChaosOptions, type ChaosReport } from './chaos-run';
+import { taskTallyLine } from './task-tally';
 
 const USAGE = `npm run chaos -- [--events N] [--rate R] [--seed S] [--workers W] [--kill-every S]
                      [--temporal-outage S] [--hand-edit-every S] [--quick-retries N] [--worker-cache N]
@@ -121,6 +122,7 @@ function print(r: ChaosReport): void {
     `  grant delay p50/p99/max             ${ms(r.grantDelayMs.p50)} / ${ms(r.grantDelayMs.p99)} / ${ms(r.grantDelayMs.max)} (${r.grantDelayMs.count})`,
     `  revocation delay p50/p99/max        ${ms(r.revocationDelayMs.p50)} / ${ms(r.revocationDelayMs.p99)} / ${ms(r.revocationDelayMs.max)} (${r.revocationDelayMs.count})`,
     `  CPU seconds by part                 ${cpuLine(r)}`,
+    ...(r.tasks ? [`  Temporal work                       ${taskTallyLine(r.tasks)}`] : []),
     `  event kinds                         ${Object.entries(r.events.byKind)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DeskworksEvent } from '../../src/api/deskworks-events';
 import { personWorkflowId, reconcileWorkflowId } from '../../src/shared/ids';
 import { temporal as proto } from '@temporalio/proto';
+import { tallyWorkflowTasks, type TaskTally } from './task-tally';
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
@@ -88,6 +89,8 @@ export interface ChaosReport {
   personalData: { hits: PersonalDataHit[]; searchedBytes: Record<string, number> };
   /** CPU seconds by part of the run, and how many processes each part had (workers come back after kills). */
   cpu: ReturnType<CpuLedger['totals']>;
+  /** Workflow tasks, their timeouts, activities and signals, from every workflow's history. */
+  tasks: TaskTally | null;
 }
 
 const WEBHOOK_SECRET = 'chaos-webhook-secret-0123456789abcdef';
@@ -510,8 +513,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       apiInternalErrors: api.internalErrors(),
       personalData: { hits: [], searchedBytes: {} },
       cpu: cpu.totals(),
+      tasks: null,
     };
     for (const c of report.concerned) c.timeline = await personTimeline(client, c.email, late);
+    o.log('reading every workflow history for the task tally');
+    report.tasks = await tallyWorkflowTasks(client, TASK_QUEUE);
     for (const w of started) scan.scanText("the workers' logs", w.output.join(''));
     scan.scanFiles("the Temporal dev server's database", dir, 'temporal.sqlite');
     report.personalData = { hits: scan.hits, searchedBytes: Object.fromEntries(scan.searched) };

@@ -1,0 +1,82 @@
+// The chaos report's tally of what the engine asked of Temporal, from workflow histories.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { temporal as proto } from '@temporalio/proto';
+import { addHistory, emptyTally, taskTallyLine } from './task-tally';
+
+const { EventType, TimeoutType } = proto.api.enums.v1;
+type HistoryEvent = proto.api.history.v1.IHistoryEvent;
+
+const scheduled: HistoryEvent = { eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED };
+const timedOut = (timeoutType: proto.api.enums.v1.TimeoutType): HistoryEvent => ({
+  eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+  workflowTaskTimedOutEventAttributes: { timeoutType },
+});
+
+describe('the chaos run’s task tally', () => {
+  it('tells a task that waited out its sticky queue from one that timed out running', () => {
+    const tally = emptyTally();
+    // A task on a busy worker's sticky queue, moved to the shared queue; then one on a killed worker.
+    addHistory(tally, [
+      { eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED },
+      scheduled,
+      timedOut(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START),
+      scheduled,
+      { eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED },
+      timedOut(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE),
+      scheduled,
+    ]);
+    assert.equal(tally.workflows, 1);
+    assert.equal(tally.historyEvents, 7);
+    assert.equal(tally.workflowTasks, 3);
+    assert.equal(tally.stickyTimeouts, 1);
+    assert.equal(tally.runningTimeouts, 1);
+  });
+
+  it('counts local activities by their marker only, and adds up across runs', () => {
+    const tally = emptyTally();
+    addHistory(tally, [
+      {
+        eventType: EventType.EVENT_TYPE_MARKER_RECORDED,
+        markerRecordedEventAttributes: { markerName: 'core_local_activity' },
+      },
+      {
+        eventType: EventType.EVENT_TYPE_MARKER_RECORDED,
+        markerRecordedEventAttributes: { markerName: 'core_patch' },
+      },
+      { eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED },
+      { eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED },
+      { eventType: EventType.EVENT_TYPE_TIMER_FIRED },
+    ]);
+    addHistory(tally, [{ eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED }, scheduled]);
+    assert.deepEqual(
+      { ...tally },
+      {
+        workflows: 2,
+        historyEvents: 7,
+        workflowTasks: 1,
+        stickyTimeouts: 0,
+        runningTimeouts: 0,
+        activityTasks: 1,
+        localActivities: 1,
+        signals: 2,
+        timersFired: 1,
+      },
+    );
+  });
+
+  it('prints the timed-out shares of all workflow tasks', () => {
+    const tally = {
+      ...emptyTally(),
+      workflows: 3,
+      workflowTasks: 200,
+      stickyTimeouts: 25,
+      runningTimeouts: 1,
+    };
+    const line = taskTallyLine(tally);
+    assert.match(line, /^200 workflow tasks in 3 workflow runs/);
+    assert.match(line, /25 \(12\.5 %\) waited out their worker's sticky queue/);
+    assert.match(line, /1 \(0\.5 %\) timed out running/);
+    assert.match(taskTallyLine(emptyTally()), /0 \(0 %\) waited out/);
+  });
+});

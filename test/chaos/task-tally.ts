@@ -1,0 +1,104 @@
+// What the engine asked of Temporal during a chaos run, read back from every workflow's history:
+// workflow tasks, and those that timed out. A workflow task that waits out its sticky queue
+// (schedule-to-start) runs on another worker, which first replays the workflow's whole history;
+// one that times out running (start-to-close) waited Temporal's workflow-task timeout (10 s) on a
+// killed or overloaded worker. Under load both cost CPU and time, so the report counts them.
+import type { Client } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
+
+type HistoryEvent = proto.api.history.v1.IHistoryEvent;
+
+export interface TaskTally {
+  workflows: number;
+  historyEvents: number;
+  workflowTasks: number;
+  /** Timed out on a worker's sticky queue, then replayed from the start elsewhere. */
+  stickyTimeouts: number;
+  /** Timed out while running (a killed worker, or one too busy to finish in time). */
+  runningTimeouts: number;
+  activityTasks: number;
+  localActivities: number;
+  signals: number;
+  timersFired: number;
+}
+
+export function emptyTally(): TaskTally {
+  return {
+    workflows: 0,
+    historyEvents: 0,
+    workflowTasks: 0,
+    stickyTimeouts: 0,
+    runningTimeouts: 0,
+    activityTasks: 0,
+    localActivities: 0,
+    signals: 0,
+    timersFired: 0,
+  };
+}
+
+/** Adds one workflow run's history to the tally. */
+export function addHistory(tally: TaskTally, events: readonly HistoryEvent[]): void {
+  const { EventType, TimeoutType } = proto.api.enums.v1;
+  tally.workflows++;
+  tally.historyEvents += events.length;
+  for (const e of events) {
+    switch (e.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+        tally.workflowTasks++;
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
+        if (e.workflowTaskTimedOutEventAttributes?.timeoutType === TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START)
+          tally.stickyTimeouts++;
+        else tally.runningTimeouts++;
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        tally.activityTasks++;
+        break;
+      case EventType.EVENT_TYPE_MARKER_RECORDED:
+        if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity') tally.localActivities++;
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+        tally.signals++;
+        break;
+      case EventType.EVENT_TYPE_TIMER_FIRED:
+        tally.timersFired++;
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/** Reads every workflow run on the task queue (a few at a time) and tallies their histories. */
+export async function tallyWorkflowTasks(
+  client: Client,
+  taskQueue: string,
+  concurrency = 8,
+): Promise<TaskTally> {
+  const runs: { workflowId: string; runId: string }[] = [];
+  for await (const wf of client.workflow.list())
+    if (wf.taskQueue === taskQueue) runs.push({ workflowId: wf.workflowId, runId: wf.runId });
+  const tally = emptyTally();
+  let next = 0;
+  const reader = async (): Promise<void> => {
+    while (next < runs.length) {
+      const run = runs[next++]!;
+      const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+      addHistory(tally, history.events ?? []);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, reader));
+  return tally;
+}
+
+/** The report's line: each figure, and the timed-out shares of workflow tasks. */
+export function taskTallyLine(t: TaskTally): string {
+  const share = (n: number) =>
+    t.workflowTasks === 0 ? '0 %' : `${((n / t.workflowTasks) * 100).toFixed(1)} %`;
+  return (
+    `${t.workflowTasks} workflow tasks in ${t.workflows} workflow runs (${t.historyEvents} history events): ` +
+    `${t.stickyTimeouts} (${share(t.stickyTimeouts)}) waited out their worker's sticky queue and were replayed elsewhere, ` +
+    `${t.runningTimeouts} (${share(t.runningTimeouts)}) timed out running; ` +
+    `${t.activityTasks} activity tasks, ${t.localActivities} local activities, ${t.signals} signals, ${t.timersFired} timers fired`
+  );
+}
