@@ -2,6 +2,7 @@
 // SALTO KS simulator over real HTTP, so tests assert what reached SALTO KS while durable timers
 // (billing midnights, reservation windows) pass in seconds.
 import { Client } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
@@ -251,7 +252,10 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       let lastLength = -1;
       await eventually(async () => {
         const d = await handle.describe();
-        const busy = (d.raw.pendingActivities?.length ?? 0) > 0 || Boolean(d.raw.pendingWorkflowTask);
+        const busy =
+          (d.raw.pendingActivities?.length ?? 0) > 0 ||
+          Boolean(d.raw.pendingWorkflowTask) ||
+          workflowTaskOpen((await handle.fetchHistory()).events ?? []);
         const quiet = !busy && d.historyLength === lastLength;
         lastLength = d.historyLength;
         if (!quiet) await new Promise((r) => setTimeout(r, 100));
@@ -275,4 +279,27 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       await env.teardown();
     },
   };
+}
+
+/**
+ * Whether the history's last workflow task is scheduled or running, not yet done. Read from the
+ * history itself: on a loaded machine, describe alone once let a reservation pass for settled
+ * with a signal it had not yet folded.
+ */
+function workflowTaskOpen(events: readonly proto.api.history.v1.IHistoryEvent[]): boolean {
+  const { EventType } = proto.api.enums.v1;
+  for (let i = events.length - 1; i >= 0; i--) {
+    switch (events[i]!.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+        return true;
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
+        return false;
+      default:
+        break;
+    }
+  }
+  return false;
 }
