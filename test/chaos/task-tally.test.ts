@@ -31,6 +31,8 @@ describe('the chaos run’s task tally', () => {
     assert.equal(tally.workflowTasks, 3);
     assert.equal(tally.stickyTimeouts, 1);
     assert.equal(tally.runningTimeouts, 1);
+    // The next worker replays what came before each timeout: 2 events, then 5.
+    assert.equal(tally.eventsReplayed, 2 + 5);
   });
 
   it('counts local activities by their marker only, and adds up across runs', () => {
@@ -57,6 +59,7 @@ describe('the chaos run’s task tally', () => {
         workflowTasks: 1,
         stickyTimeouts: 0,
         runningTimeouts: 0,
+        eventsReplayed: 0,
         activityTasks: 1,
         localActivities: 1,
         signals: 2,

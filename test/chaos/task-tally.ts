@@ -16,6 +16,12 @@ export interface TaskTally {
   stickyTimeouts: number;
   /** Timed out while running (a killed worker, or one too busy to finish in time). */
   runningTimeouts: number;
+  /**
+   * History events a worker had to replay before it could run the task that followed a timed-out
+   * one: the workflow's history up to the timeout, since that worker no longer held (or never held)
+   * the workflow in its cache. A measure of the replay work that kills and sticky timeouts cost.
+   */
+  eventsReplayed: number;
   activityTasks: number;
   localActivities: number;
   signals: number;
@@ -29,6 +35,7 @@ export function emptyTally(): TaskTally {
     workflowTasks: 0,
     stickyTimeouts: 0,
     runningTimeouts: 0,
+    eventsReplayed: 0,
     activityTasks: 0,
     localActivities: 0,
     signals: 0,
@@ -41,7 +48,7 @@ export function addHistory(tally: TaskTally, events: readonly HistoryEvent[]): v
   const { EventType, TimeoutType } = proto.api.enums.v1;
   tally.workflows++;
   tally.historyEvents += events.length;
-  for (const e of events) {
+  events.forEach((e, index) => {
     switch (e.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
         tally.workflowTasks++;
@@ -50,6 +57,7 @@ export function addHistory(tally: TaskTally, events: readonly HistoryEvent[]): v
         if (e.workflowTaskTimedOutEventAttributes?.timeoutType === TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START)
           tally.stickyTimeouts++;
         else tally.runningTimeouts++;
+        tally.eventsReplayed += index;
         break;
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
         tally.activityTasks++;
@@ -66,7 +74,7 @@ export function addHistory(tally: TaskTally, events: readonly HistoryEvent[]): v
       default:
         break;
     }
-  }
+  });
 }
 
 /** Reads every workflow run on the task queue (a few at a time) and tallies their histories. */
@@ -98,7 +106,8 @@ export function taskTallyLine(t: TaskTally): string {
   return (
     `${t.workflowTasks} workflow tasks in ${t.workflows} workflow runs (${t.historyEvents} history events): ` +
     `${t.stickyTimeouts} (${share(t.stickyTimeouts)}) waited out their worker's sticky queue and were replayed elsewhere, ` +
-    `${t.runningTimeouts} (${share(t.runningTimeouts)}) timed out running; ` +
+    `${t.runningTimeouts} (${share(t.runningTimeouts)}) timed out running, ` +
+    `${t.eventsReplayed} history events replayed after them; ` +
     `${t.activityTasks} activity tasks, ${t.localActivities} local activities, ${t.signals} signals, ${t.timersFired} timers fired`
   );
 }
