@@ -137,6 +137,11 @@ function print(r: ChaosReport): void {
     if (c.timeline?.length)
       console.log(`  its workflow around the late revocations:\n    ${c.timeline.join('\n    ')}`);
   }
+  if (r.keptDir)
+    console.log(
+      `\nThe run's folder is kept: ${r.keptDir} (the dev server's database temporal.sqlite, to read with ` +
+        "`temporal server start-dev --db-filename`, and the workers' logs)",
+    );
 }
 
 async function main(): Promise<void> {

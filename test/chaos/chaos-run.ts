@@ -1,7 +1,7 @@
 // `npm run chaos`: the whole product as separate processes (the dev server on a SQLite file, two
 // workers, the API, the SALTO KS simulator) under faults, fed a stream of Deskworks events, and
 // compared with the independent model at every second and at the end. See docs/chaos.md.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -91,6 +91,8 @@ export interface ChaosReport {
   cpu: ReturnType<CpuLedger['totals']>;
   /** Workflow tasks, their timeouts, activities and signals, from every workflow's history. */
   tasks: TaskTally | null;
+  /** A failed run keeps its folder (the dev server's database, the workers' logs) to look into. */
+  keptDir?: string;
 }
 
 const WEBHOOK_SECRET = 'chaos-webhook-secret-0123456789abcdef';
@@ -156,6 +158,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const t0 = Date.now();
   const cpu = new CpuLedger();
   const dir = mkdtempSync(join(tmpdir(), 'chaos-'));
+  let keepDir = false;
   const [temporalPort, apiPort, simPort] = [await freePort(), await freePort(), await freePort()];
   const temporal = new DevServer(temporalPort, join(dir, 'temporal.sqlite'), o.fsyncEveryCommit);
   const sim = new ProductProcess('simulator', 'simulator-main.js', simPort, {
@@ -529,6 +532,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         report.drift +
         report.personalData.hits.length ===
       0;
+    if (!report.passed) {
+      // What it takes to look into a failure after the run: the dev server's database (start
+      // `temporal server start-dev --db-filename` on it) and every worker's output.
+      started.forEach((w, i) => writeFileSync(join(dir, `worker-${i + 1}.log`), w.output.join('')));
+      keepDir = true;
+      report.keptDir = dir;
+    }
     return report;
   } finally {
     cpu.stop();
@@ -538,7 +548,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await api.stop().catch(() => undefined);
     await sim.stop().catch(() => undefined);
     await temporal.stop().catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    if (!keepDir) rmSync(dir, { recursive: true, force: true });
   }
 }
 
