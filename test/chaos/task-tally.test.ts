@@ -13,6 +13,25 @@ const timedOut = (timeoutType: proto.api.enums.v1.TimeoutType): HistoryEvent => 
   workflowTaskTimedOutEventAttributes: { timeoutType },
 });
 
+/** A local activity's marker as core writes it: the activity type in a plain JSON `data` detail. */
+const laMarker = (activityType: string): HistoryEvent => ({
+  eventType: EventType.EVENT_TYPE_MARKER_RECORDED,
+  markerRecordedEventAttributes: {
+    markerName: 'core_local_activity',
+    details: {
+      data: {
+        payloads: [
+          {
+            data: Buffer.from(
+              JSON.stringify({ seq: 1, attempt: 1, activity_id: '1', activity_type: activityType }),
+            ),
+          },
+        ],
+      },
+    },
+  },
+});
+
 describe('the chaos run’s task tally', () => {
   it('tells a task that waited out its sticky queue from one that timed out running', () => {
     const tally = emptyTally();
@@ -38,10 +57,9 @@ describe('the chaos run’s task tally', () => {
   it('counts local activities by their marker only, and adds up across runs', () => {
     const tally = emptyTally();
     addHistory(tally, [
-      {
-        eventType: EventType.EVENT_TYPE_MARKER_RECORDED,
-        markerRecordedEventAttributes: { markerName: 'core_local_activity' },
-      },
+      laMarker('loadSetup'),
+      laMarker('loadSetup'),
+      laMarker('signalPerson'),
       {
         eventType: EventType.EVENT_TYPE_MARKER_RECORDED,
         markerRecordedEventAttributes: { markerName: 'core_patch' },
@@ -55,13 +73,14 @@ describe('the chaos run’s task tally', () => {
       { ...tally },
       {
         workflows: 2,
-        historyEvents: 7,
+        historyEvents: 9,
         workflowTasks: 1,
         stickyTimeouts: 0,
         runningTimeouts: 0,
         eventsReplayed: 0,
         activityTasks: 1,
-        localActivities: 1,
+        localActivities: 3,
+        localActivitiesByType: { loadSetup: 2, signalPerson: 1 },
         signals: 2,
         timersFired: 1,
       },
@@ -81,5 +100,12 @@ describe('the chaos run’s task tally', () => {
     assert.match(line, /25 \(12\.5 %\) waited out their worker's sticky queue/);
     assert.match(line, /1 \(0\.5 %\) timed out running/);
     assert.match(taskTallyLine(emptyTally()), /0 \(0 %\) waited out/);
+    assert.match(taskTallyLine(emptyTally()), /0 local activities \(none\)/);
+    const byType = taskTallyLine({
+      ...emptyTally(),
+      localActivities: 4,
+      localActivitiesByType: { signalPerson: 1, loadSetup: 3 },
+    });
+    assert.match(byType, /4 local activities \(loadSetup 3, signalPerson 1\)/);
   });
 });

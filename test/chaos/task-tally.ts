@@ -24,6 +24,8 @@ export interface TaskTally {
   eventsReplayed: number;
   activityTasks: number;
   localActivities: number;
+  /** Local activities by activity type (from the marker's own data, which the payload codec leaves plain). */
+  localActivitiesByType: Record<string, number>;
   signals: number;
   timersFired: number;
 }
@@ -38,6 +40,7 @@ export function emptyTally(): TaskTally {
     eventsReplayed: 0,
     activityTasks: 0,
     localActivities: 0,
+    localActivitiesByType: {},
     signals: 0,
     timersFired: 0,
   };
@@ -63,7 +66,11 @@ export function addHistory(tally: TaskTally, events: readonly HistoryEvent[]): v
         tally.activityTasks++;
         break;
       case EventType.EVENT_TYPE_MARKER_RECORDED:
-        if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity') tally.localActivities++;
+        if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity') {
+          tally.localActivities++;
+          const type = localActivityType(e.markerRecordedEventAttributes);
+          tally.localActivitiesByType[type] = (tally.localActivitiesByType[type] ?? 0) + 1;
+        }
         break;
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
         tally.signals++;
@@ -75,6 +82,18 @@ export function addHistory(tally: TaskTally, events: readonly HistoryEvent[]): v
         break;
     }
   });
+}
+
+/** The activity type a local-activity marker records in its `data` detail (JSON); 'unknown' if absent. */
+function localActivityType(marker: proto.api.history.v1.IMarkerRecordedEventAttributes): string {
+  const data = marker.details?.data?.payloads?.[0]?.data;
+  if (!data) return 'unknown';
+  try {
+    const parsed = JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: unknown };
+    return typeof parsed.activity_type === 'string' ? parsed.activity_type : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Reads every workflow run on the task queue (a few at a time) and tallies their histories. */
@@ -99,6 +118,11 @@ export async function tallyWorkflowTasks(
   return tally;
 }
 
+function byType(counts: Record<string, number>): string {
+  const entries = Object.entries(counts).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
+  return entries.length === 0 ? 'none' : entries.map(([type, n]) => `${type} ${n}`).join(', ');
+}
+
 /** The report's line: each figure, and the timed-out shares of workflow tasks. */
 export function taskTallyLine(t: TaskTally): string {
   const share = (n: number) =>
@@ -108,6 +132,7 @@ export function taskTallyLine(t: TaskTally): string {
     `${t.stickyTimeouts} (${share(t.stickyTimeouts)}) waited out their worker's sticky queue and were replayed elsewhere, ` +
     `${t.runningTimeouts} (${share(t.runningTimeouts)}) timed out running, ` +
     `${t.eventsReplayed} history events replayed after them; ` +
-    `${t.activityTasks} activity tasks, ${t.localActivities} local activities, ${t.signals} signals, ${t.timersFired} timers fired`
+    `${t.activityTasks} activity tasks, ${t.localActivities} local activities (${byType(t.localActivitiesByType)}), ` +
+    `${t.signals} signals, ${t.timersFired} timers fired`
   );
 }
