@@ -104,6 +104,12 @@ export interface SyncState {
   outOfSyncSince?: string | null;
   /** What reached SALTO KS and what failed, newest last (core/access-history.ts); absent before 0.5.0. */
   history?: HistoryEntry[];
+  /**
+   * Sites whose groups the next pass reads back from SALTO KS before it writes: a reconciliation
+   * saw there something other than what this person last wrote (VERIFIED_OBSERVATIONS_PATCH).
+   * Kept until read, so a failed pass reads them on its retry. Absent before 0.6.0.
+   */
+  rereadSites?: string[];
 }
 
 export function newSyncState(): SyncState {

@@ -108,6 +108,15 @@ export const PREEMPTIBLE_PASS_PATCH = 'preemptible-pass';
  */
 export const SPARSE_SEARCH_ATTRIBUTES_PATCH = 'sparse-search-attributes';
 
+/**
+ * Since 0.6.0 a reconciliation's reading that differs from what the person last wrote is checked
+ * before it is believed: the site was read before the signal reached the person, and a write of the
+ * person's own may have landed in between. Taken as it was, a group the person had just taken away
+ * counted as held, and was never given again when it was wanted back (a lost grant under
+ * `npm run chaos`). The pass reads that site's groups back from SALTO KS instead.
+ */
+export const VERIFIED_OBSERVATIONS_PATCH = 'verified-observations';
+
 /** Continue-as-new after this many events even if the server does not suggest it yet. */
 export const EVENTS_BEFORE_CONTINUE_AS_NEW = 500;
 export async function personWorkflow(input: PersonWorkflowInput): Promise<void> {
@@ -150,7 +159,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       folded.push({ eventId: event.eventId, type: event.type });
       if (event.type === 'resync') rereadSalto = true;
       if (event.type === 'comember-link' && event.linked) newComembers.push(event.comemberId);
-      takeSaltoNews(sync, event);
+      takeSaltoNews(sync, event, event.type === 'observed-groups' && patched(VERIFIED_OBSERVATIONS_PATCH));
       facts = applyPersonEvent(facts, event);
     }
     facts = pruneFacts(facts, Date.now());
@@ -166,6 +175,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
         : await coordination.loadSetup();
       setup = passSetup;
       if (rereadSalto) await rereadAppliedGroups(sync);
+      else if (sync.rereadSites?.length) await rereadAppliedGroups(sync, sync.rereadSites);
       const computed = computeDesiredAccess(entitlementInput(facts), passSetup, Date.now());
       desired = computed;
       const preemptible = patched(PREEMPTIBLE_PASS_PATCH);
@@ -339,13 +349,18 @@ function nextWake(desired: DesiredAccess | null, sync: SyncState): number | null
 }
 
 /** What SALTO KS or another record said about this person's SALTO KS users. */
-function takeSaltoNews(sync: SyncState, event: PersonEvent): void {
+function takeSaltoNews(sync: SyncState, event: PersonEvent, verifyObservation = false): void {
   switch (event.type) {
     case 'observed-groups': {
-      // Reconciliation reported what SALTO KS shows: that becomes "applied", so the next diff repairs drift.
+      // Reconciliation reported what SALTO KS shows, so that the next diff repairs drift. It read
+      // the site before this signal came: where it differs from what this person last wrote, the
+      // pass reads the groups back first (VERIFIED_OBSERVATIONS_PATCH) rather than trust it.
       const user = sync.users[event.siteId];
-      if (user && user.platformUserId === event.platformUserId)
-        sync.applied[event.siteId] = [...event.groups].sort();
+      if (!user || user.platformUserId !== event.platformUserId) return;
+      const observed = [...event.groups].sort();
+      if (!verifyObservation) sync.applied[event.siteId] = observed;
+      else if (!sameGroups(observed, sync.applied[event.siteId] ?? []))
+        sync.rereadSites = [...new Set([...(sync.rereadSites ?? []), event.siteId])].sort();
       return;
     }
     case 'observed-missing':
@@ -395,8 +410,15 @@ function takeSaltoNews(sync: SyncState, event: PersonEvent): void {
   }
 }
 
-async function rereadAppliedGroups(sync: SyncState): Promise<void> {
+function sameGroups(a: readonly string[], b: readonly string[]): boolean {
+  const sortedB = [...b].sort();
+  return a.length === sortedB.length && a.every((g, i) => g === sortedB[i]);
+}
+
+/** Reads the groups of the person's users back from SALTO KS: every site, or only these. */
+async function rereadAppliedGroups(sync: SyncState, onlySites?: readonly string[]): Promise<void> {
   for (const [siteId, user] of Object.entries(sync.users)) {
+    if (onlySites && !onlySites.includes(siteId)) continue;
     const seen = await salto.readSaltoUserGroups({
       siteId,
       siteUserId: user.siteUserId,
@@ -410,6 +432,7 @@ async function rereadAppliedGroups(sync: SyncState): Promise<void> {
       delete sync.applied[siteId];
     }
   }
+  delete sync.rereadSites; // every site asked for is read (or has no user any more)
 }
 
 async function announceMasterLink(

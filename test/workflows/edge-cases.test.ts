@@ -18,6 +18,7 @@ import {
   MINUTE,
   nextEventId,
   reservationSnapshot,
+  statusEvent,
 } from '../helpers/events';
 import { CLAIM_CONFIRM_MS } from '../../src/workflows/person-sync';
 import {
@@ -558,6 +559,49 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     await holds(BERLIN_SITE, email('vanished'), FLEX, 'back after a reconciliation');
     await e.settled('person-vanished');
     assert.equal((await e.access('vanished')).inSync, true);
+  });
+
+  it('a reconciliation’s reading overtaken by the person’s own write never counts as held (a lost grant in chaos)', async () => {
+    const now = await e.now();
+    const id = 'overtaken';
+    await e.tellPerson(
+      id,
+      memberSnapshot(id, {
+        updatedAt: iso(now - HOUR),
+        billings: [billing({ id: 'b-over', productId: 'flex', centerId: 'berlin' })],
+      }),
+    );
+    await holds(BERLIN_SITE, email(id), FLEX, 'synced');
+    await e.settled(`person-${id}`);
+    // What a reconciliation reads now; its signal reaches the person only after the next write.
+    const user = (await e.saltoUser(BERLIN_SITE, email(id)))!;
+    const reading: PersonEvent = {
+      type: 'observed-groups',
+      eventId: nextEventId(),
+      siteId: BERLIN_SITE,
+      siteUserId: user.siteUserId,
+      platformUserId: user.platformUserId,
+      groups: user.groups,
+    };
+    await setSimulatorFaults(e.sim.url, { latencyMs: 1_500 });
+    try {
+      await e.tellPerson(id, statusEvent('inactive', iso(now - 30 * MINUTE)));
+      // The pass that takes the groups away is writing (slowly): the reading and a reactivation
+      // come meanwhile, and the next pass takes both at once.
+      await e.eventually(async () => {
+        const { raw } = await e.client.workflow.getHandle(`person-${id}`).describe();
+        return (raw.pendingActivities?.length ?? 0) > 0 ? true : undefined;
+      }, 'the deactivation being written');
+      await e.tellPerson(id, reading);
+      await e.tellPerson(id, statusEvent('active', iso(now - 20 * MINUTE)));
+    } finally {
+      await setSimulatorFaults(e.sim.url, {});
+    }
+    // Believed, the reading would say FLEX is held, and the reactivation would write nothing.
+    await holds(BERLIN_SITE, email(id), FLEX, 'given back after the reactivation');
+    await e.settled(`person-${id}`);
+    assert.equal((await e.access(id)).inSync, true);
+    assert.deepEqual((await groupsOf(BERLIN_SITE, email(id)))?.sort(), [...FLEX].sort());
   });
 
   // Last: it deletes a group from the simulator for good.
