@@ -12,7 +12,7 @@ import {
 import { reservationDetails } from './current-details';
 import { centerTimeZone } from '../core/mapping';
 import { reservationWaitSummary } from './summaries';
-import type { ReservationState } from '../core/person-events';
+import type { ReservationState, ReservationStatusEvent } from '../core/person-events';
 import {
   reservationWindow,
   snapshotMayGrant,
@@ -44,6 +44,8 @@ export const LINGER_WITHOUT_SNAPSHOT_MS = 14 * 24 * 60 * 60_000;
 interface Told {
   personId: string;
   state: ReservationState;
+  /** The customer as that person was told it: what a revocation after a change of customer carries. */
+  customer: ReservationStatusEvent['customer'];
   /** Everything the person was told, as one key: any change (unit, center, times, customer) is told again. */
   content: string;
 }
@@ -57,6 +59,15 @@ export const ENDED_ON_ARRIVAL_PATCH = 'ended-on-arrival';
 
 /** How far along a reservation is, for ordering what its workflow says (ReservationStatusKey.step). */
 const STEP: Record<ReservationState, number> = { scheduled: 0, granted: 1, revoked: 2, cancelled: 3 };
+
+/** The customer as a snapshot names it, for the person it concerns. */
+function customerOf(r: ReservationSnapshot): ReservationStatusEvent['customer'] {
+  return {
+    type: r.customer.type,
+    profile: { firstName: r.customer.firstName, lastName: r.customer.lastName, email: r.customer.email },
+    updatedAt: r.updatedAt,
+  };
+}
 
 export async function reservationWorkflow(input: ReservationWorkflowInput): Promise<void> {
   const pending: ReservationEvent[] = [];
@@ -130,8 +141,10 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     const r = snapshot!;
     const w = window!;
     if (told && told.personId !== r.customer.id && (told.state === 'granted' || told.state === 'scheduled')) {
-      // The customer changed: the previous person loses the reservation first.
-      await sendStatus(told.personId, 'revoked');
+      // The customer changed: the previous person loses the reservation first. With its own
+      // profile: a non-member takes its profile from its reservations, and the new customer's
+      // would move its SALTO KS user to another person's e-mail.
+      await sendStatus(told.personId, 'revoked', told.customer);
     }
     if (told && told.personId === r.customer.id && told.content === contentKey(next, r, w)) return;
     await sendStatus(r.customer.id, next);
@@ -140,7 +153,11 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
   const contentKey = (next: ReservationState, r: ReservationSnapshot, w: ReservationWindow): string =>
     JSON.stringify([next, r.reservationUnitId, r.centerId, r.start, r.end, w, r.customer]);
 
-  const sendStatus = async (personId: string, next: ReservationState): Promise<void> => {
+  const sendStatus = async (
+    personId: string,
+    next: ReservationState,
+    customer: ReservationStatusEvent['customer'] = customerOf(snapshot!),
+  ): Promise<void> => {
     const r = snapshot!;
     const w = window!;
     // Keyed by the Deskworks fact acted on, not by a counter of this run: a later run of this
@@ -162,18 +179,10 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         windowStart: w.windowStart,
         windowEnd: w.windowEnd,
         state: next,
-        customer: {
-          type: r.customer.type,
-          profile: {
-            firstName: r.customer.firstName,
-            lastName: r.customer.lastName,
-            email: r.customer.email,
-          },
-          updatedAt: r.updatedAt,
-        },
+        customer,
       },
     });
-    told = { personId, state: next, content: contentKey(next, r, w) };
+    told = { personId, state: next, content: contentKey(next, r, w), customer };
   };
 
   try {

@@ -155,6 +155,29 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     assert.equal((await e.saltoUser(BERLIN_SITE, 'new-guest@example.com'))?.firstName, 'Renamed');
   });
 
+  it('a reservation handed to another customer leaves the previous non-member its own e-mail', async () => {
+    const now = await e.now();
+    const open = { start: iso(now + 5 * MINUTE), end: iso(now + 2 * HOUR), updatedAt: iso(now) };
+    const stayer = { id: 'guest-stay', email: 'guest-stay@example.com' };
+    await e.tellReservation('r-stay', reservationSnapshot({ id: 'r-stay', ...open }, stayer));
+    await e.tellReservation('r-handed', reservationSnapshot({ id: 'r-handed', ...open }, stayer));
+    await holds(BERLIN_SITE, stayer.email, [SPREE], 'the guest holds the room');
+    // r-handed now belongs to someone else; the guest keeps r-stay, and so its user and the room.
+    await e.tellReservation(
+      'r-handed',
+      reservationSnapshot(
+        { id: 'r-handed', ...open, updatedAt: iso(now + 1000) },
+        { type: 'member', id: 'taker', email: 'taker@example.com', firstName: 'Tak' },
+      ),
+    );
+    await holds(BERLIN_SITE, 'taker@example.com', [SPREE], 'the new customer holds the room');
+    await e.settled('person-guest-stay');
+    await e.settled('person-taker');
+    // Told "revoked" with the new customer's profile, the guest took it as its own and its user moved to taker's e-mail.
+    await holds(BERLIN_SITE, stayer.email, [SPREE], 'the guest still holds the room, at its own e-mail');
+    assert.equal((await e.saltoUsers(BERLIN_SITE)).filter((u) => u.email === 'taker@example.com').length, 1);
+  });
+
   it('item 5: comember.removed (newer) before the older comember.added leaves a member with no master doors', async () => {
     const now = await e.now();
     await e.tellPerson(
