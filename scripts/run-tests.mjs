@@ -30,6 +30,18 @@ function findTests(dir) {
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/** Each run's "failing tests" section, printed again at the very end, where a CI log's tail shows it. */
+const failureReports = [];
+const FAILING_MARK = '\u2716 failing tests:';
+
+/** A failing-tests section without its stack frames, which only repeat the test runner's internals. */
+function withoutStackFrames(text) {
+  return text
+    .split('\n')
+    .filter((line) => !/^\s+at /.test(line))
+    .join('\n')
+    .trimEnd();
+}
 
 /**
  * Files that run on their own: the model-based test (a stuck time-skipping server under a shared
@@ -41,6 +53,7 @@ const ALONE = [
   'model/engine-model.test.js',
   'bench/bench-smoke.test.js',
   'fuzz/',
+  'workflows/continue-as-new.test.js',
   'e2e/worker-killed.test.js',
 ];
 const alone = (f) => ALONE.some((part) => f.replaceAll('\\', '/').includes(part));
@@ -70,14 +83,24 @@ async function runInPasses(files, env = process.env) {
 /** Runs test files in one node --test process; adds its counts to the totals; answers its exit code. */
 function runFiles(files, env = process.env, atOnce = 1) {
   const counts = { passed: 0, failed: 0, skipped: 0 };
+  // Only the tail from the failing-tests mark is kept: the rest may be megabytes of worker logs.
+  let tail = '';
+  let failing = '';
   return new Promise((resolvePromise) => {
     const child = spawn(
       process.execPath,
       ['--enable-source-maps', '--test', '--test-reporter=spec', `--test-concurrency=${atOnce}`, ...files],
       { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env },
     );
+    child.stdout.setEncoding('utf8'); // whole characters in every chunk, the failing mark's included
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
+      if (failing) failing += chunk;
+      else {
+        tail = (tail + chunk).slice(-(64 * 1024));
+        const at = tail.indexOf(FAILING_MARK);
+        if (at >= 0) failing = tail.slice(at);
+      }
       for (const m of chunk.toString().matchAll(/^ℹ (pass|fail|skipped) (\d+)$/gm)) {
         if (m[1] === 'pass') counts.passed = Number(m[2]);
         if (m[1] === 'fail') counts.failed = Number(m[2]);
@@ -85,6 +108,7 @@ function runFiles(files, env = process.env, atOnce = 1) {
       }
     });
     child.on('exit', (code) => {
+      if (failing) failureReports.push(withoutStackFrames(failing));
       for (const k of Object.keys(totals)) totals[k] += counts[k];
       resolvePromise(code ?? 1);
     });
@@ -163,6 +187,8 @@ if (filter.length === 0 && process.env.SKIP_CLUSTER_E2E !== '1') {
   const clusterCode = await clusterRun();
   if (code === 0) code = clusterCode;
 }
+if (failureReports.length > 0)
+  process.stdout.write(`\nThe failures again, without stack frames:\n\n${failureReports.join('\n\n')}\n`);
 process.stdout.write(
   `\nSummary: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped (${Math.round((Date.now() - wallStart) / 1000)} s)\n`,
 );
