@@ -15,6 +15,7 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,9 +36,8 @@ const failureReports = [];
 const FAILING_MARK = '\u2716 failing tests:';
 
 /** A failing-tests section without its stack frames, which only repeat the test runner's internals. */
-function withoutStackFrames(text) {
-  return text
-    .split('\n')
+function withoutStackFrames(lines) {
+  return lines
     .filter((line) => !/^\s+at /.test(line))
     .join('\n')
     .trimEnd();
@@ -83,31 +83,26 @@ async function runInPasses(files, env = process.env) {
 /** Runs test files in one node --test process; adds its counts to the totals; answers its exit code. */
 function runFiles(files, env = process.env, atOnce = 1) {
   const counts = { passed: 0, failed: 0, skipped: 0 };
-  // Only the tail from the failing-tests mark is kept: the rest may be megabytes of worker logs.
-  let tail = '';
-  let failing = '';
+  /** The lines from the failing-tests mark on (the spec reporter prints that section last). */
+  let failing = null;
   return new Promise((resolvePromise) => {
     const child = spawn(
       process.execPath,
       ['--enable-source-maps', '--test', '--test-reporter=spec', `--test-concurrency=${atOnce}`, ...files],
       { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env },
     );
-    child.stdout.setEncoding('utf8'); // whole characters in every chunk, the failing mark's included
-    child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
-      if (failing) failing += chunk;
-      else {
-        tail = (tail + chunk).slice(-(64 * 1024));
-        const at = tail.indexOf(FAILING_MARK);
-        if (at >= 0) failing = tail.slice(at);
-      }
-      for (const m of chunk.toString().matchAll(/^ℹ (pass|fail|skipped) (\d+)$/gm)) {
-        if (m[1] === 'pass') counts.passed = Number(m[2]);
-        if (m[1] === 'fail') counts.failed = Number(m[2]);
-        if (m[1] === 'skipped') counts.skipped = Number(m[2]);
-      }
+    // Read by whole lines: a count or the failing mark split across two chunks is still seen.
+    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
+      process.stdout.write(`${line}\n`);
+      if (failing) failing.push(line);
+      else if (line === FAILING_MARK) failing = [line];
+      const m = /^ℹ (pass|fail|skipped) (\d+)$/.exec(line);
+      if (m?.[1] === 'pass') counts.passed = Number(m[2]);
+      if (m?.[1] === 'fail') counts.failed = Number(m[2]);
+      if (m?.[1] === 'skipped') counts.skipped = Number(m[2]);
     });
-    child.on('exit', (code) => {
+    // 'close', not 'exit': every line of its output has been read by then.
+    child.on('close', (code) => {
       if (failing) failureReports.push(withoutStackFrames(failing));
       for (const k of Object.keys(totals)) totals[k] += counts[k];
       resolvePromise(code ?? 1);

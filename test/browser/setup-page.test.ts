@@ -400,8 +400,9 @@ void describe('the set-up page', { timeout: 240_000 }, () => {
   void it('shows in the health panel what works, and since when SALTO KS has failed', async () => {
     const item = (name: string) => page.locator(`#health-${name}`);
     // Up to a minute: under a loaded CI machine the people of the earlier tests may still be settling.
+    const settled = { timeout: 60_000 };
     for (const name of ['temporal', 'worker', 'salto', 'reconciliation', 'people'])
-      await page.locator(`#health-${name}[data-ok="true"]`).waitFor({ timeout: 60_000 });
+      await page.locator(`#health-${name}[data-ok="true"]`).waitFor(settled);
     assert.match(await item('worker').innerText(), new RegExp(`Worker: 1 worker polling ${stack.taskQueue}`));
     assert.match(await item('salto').innerText(), /SALTO KS: connected; token valid for \d+ min/);
     assert.match(await item('reconciliation').innerText(), /Reconciliation: scheduled: no run yet/);
@@ -412,13 +413,13 @@ void describe('the set-up page', { timeout: 240_000 }, () => {
 
     await setSimulatorFaults(stack.sim.url, { errors: [{ status: 503, fraction: 1 }] });
     try {
-      await page.locator('#health-salto[data-ok="false"]').waitFor({ timeout: 60_000 });
+      await page.locator('#health-salto[data-ok="false"]').waitFor(settled);
       assert.match(await item('salto').innerText(), /SALTO KS: failing: .*503.*not working since/s);
       await screenshot(page.locator('#health'), '12-health');
     } finally {
       await setSimulatorFaults(stack.sim.url, {});
     }
-    await page.locator('#health-salto[data-ok="true"]').waitFor({ timeout: 60_000 });
+    await page.locator('#health-salto[data-ok="true"]').waitFor(settled);
     assert.doesNotMatch(await item('salto').innerText(), /not working since/);
   });
 
