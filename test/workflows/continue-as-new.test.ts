@@ -1,11 +1,14 @@
 // Continue-as-new under a stream of signals: 600 events for one person (more than the 500 a run
-// takes), and nothing is lost, the access history included. On the dev server with the product's
+// takes), and nothing is lost, the access history included. Since 0.6.0 a run also ends once its
+// history is long (SHORT_HISTORIES_PATCH), long before 500 events. On the dev server with the product's
 // own bundle: a status flip that takes the plan's groups away while a pass gives them cancels that
 // pass (pass-preemption.ts), which the time-skipping server mishandles (time-skipping-interceptor.ts),
 // and this run's history is the one the replay test keeps for every release.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { temporal } from '@temporalio/proto';
 import { HISTORY_ENTRIES_KEPT } from '../../src/core/access-history';
+import { HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW, SHORT_HISTORIES_PATCH } from '../../src/workflows/person';
 import { personHistoryQuery } from '../../src/workflows/messages';
 import { BERLIN_SITE, startEngine, type Engine, FLEX } from '../helpers/engine';
 import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
@@ -83,4 +86,82 @@ describe('continue-as-new', { timeout: 180_000 }, () => {
       'the last change gave the plan back',
     );
   });
+  it('ends each run once its history is long, well before 500 events, and loses nothing', async () => {
+    const now = await e.now();
+    const first = await e.client.workflow.signalWithStart('personWorkflow', {
+      workflowId: 'person-short',
+      taskQueue: e.taskQueue,
+      args: [{ personId: 'short' }],
+      signal: 'personEvent',
+      signalArgs: [memberSnapshot('short', { updatedAt: iso(now - 100 * MINUTE), billings: [] })],
+    });
+    // 60 events, one at a time so that each is its own pass: far fewer than the 500 a run takes,
+    // and far more history than one short run holds.
+    for (let i = 1; i <= 60; i++) {
+      const at = iso(now - 100 * MINUTE + i * MINUTE);
+      await e.tellPerson(
+        'short',
+        i === 20
+          ? billingEvent(billing({ id: 'b-short', productId: 'flex', centerId: 'berlin' }), at)
+          : statusEvent(i % 2 === 0 ? 'active' : 'inactive', at),
+      );
+      await e.settled('person-short');
+    }
+    const user = await e.saltoUser(BERLIN_SITE, 'short@example.com');
+    assert.deepEqual(user?.groups, FLEX, 'event 60 (active) and the billing of event 20 both survived');
+    const view = await e.access('short');
+    assert.equal(view.status, 'active');
+    assert.equal(view.inSync, true);
+
+    // Walk the chain of runs from the first: every run but the last ended by continuing as new,
+    // once its history had reached the threshold, and not much later; its patch marker says why.
+    const runs: { length: number; patched: boolean }[] = [];
+    let runId: string | undefined = first.signaledRunId;
+    while (runId) {
+      const history: temporal.api.history.v1.IHistory = await e.client.workflow
+        .getHandle('person-short', runId)
+        .fetchHistory();
+      const events = history.events ?? [];
+      const next = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+      runs.push({ length: events.length, patched: marksPatch(events, SHORT_HISTORIES_PATCH) });
+      runId = next ?? undefined;
+    }
+    assert.ok(runs.length >= 3, `60 events make several short runs, not ${runs.length}`);
+    for (const [i, run] of runs.slice(0, -1).entries()) {
+      assert.ok(
+        run.length >= HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW &&
+          run.length <= HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW + 40,
+        `run ${i} ended with ${run.length} history events`,
+      );
+      assert.ok(run.patched, `run ${i} records the ${SHORT_HISTORIES_PATCH} marker`);
+    }
+    const current = (await e.client.workflow.getHandle('person-short').describe()).historyLength;
+    assert.ok(
+      current < HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW + 40,
+      `the running run holds ${current} events`,
+    );
+    // The access history came along across the runs: it holds changes made before this run began.
+    const handle = e.client.workflow.getHandle('person-short');
+    const runStarted = (await handle.describe()).startTime.getTime();
+    const history = await handle.query(personHistoryQuery);
+    assert.ok(
+      history.some((h) => h.kind === 'change' && Date.parse(h.at) < runStarted),
+      'a change from an earlier run is still in the access history',
+    );
+  });
 });
+
+/** Whether the history records the patch marker for `patchId` (its details name it). */
+function marksPatch(events: temporal.api.history.v1.IHistoryEvent[], patchId: string): boolean {
+  return events.some((ev) => {
+    const marker = ev.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_patch') return false;
+    return Object.values(marker.details ?? {}).some((p) =>
+      (p.payloads ?? []).some((payload) =>
+        Buffer.from(payload.data ?? [])
+          .toString('utf8')
+          .includes(patchId),
+      ),
+    );
+  });
+}

@@ -731,7 +731,9 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     const before = await patchesToTheGoneGroup();
     await e.advance(24 * HOUR);
     const retries = (await patchesToTheGoneGroup()) - before;
-    // Hourly with ±20 % jitter: 20–30 a day each; every 5 minutes would be over 250 each.
+    // Hourly with ±20 % jitter: 20–30 a day each; every 5 minutes would be over 250 each. The day
+    // spans several short runs (SHORT_HISTORIES_PATCH): a new run waits for its wake, it does not
+    // try again at once (carried.afterPass).
     assert.ok(retries >= 2 * 18 && retries <= 2 * 32, `${retries} retries in a day for two people`);
     for (const person of ['refused', 'm-gone']) {
       const view = await e.access(person);
