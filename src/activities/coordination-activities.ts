@@ -76,12 +76,16 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
     signal: SignalDefinition<A>,
     ...args: A
   ): Promise<boolean> {
-    try {
-      await client.workflow.getHandle(workflowId).signal(signal, ...args);
-      return true;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false; // not one we manage (or finished)
-      throw err;
+    // Twice on "not found": a server that looks the current run up before it locks it (the
+    // time-skipping test server) answers so for a run that has just continued as new.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.workflow.getHandle(workflowId).signal(signal, ...args);
+        return true;
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        if (attempt >= 2) return false; // not one we manage (or finished)
+      }
     }
   }
 

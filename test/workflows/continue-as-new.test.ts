@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { temporal } from '@temporalio/proto';
 import { HISTORY_ENTRIES_KEPT } from '../../src/core/access-history';
 import { HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW, SHORT_HISTORIES_PATCH } from '../../src/workflows/person';
+import { personWorkflowId } from '../../src/shared/ids';
 import { personHistoryQuery } from '../../src/workflows/messages';
 import { BERLIN_SITE, startEngine, type Engine, FLEX } from '../helpers/engine';
 import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
@@ -29,16 +30,21 @@ describe('continue-as-new', { timeout: 180_000 }, () => {
     }
   });
 
+  /** Starts a member with no plan, as of `updatedAt`; answers the first run's id. */
+  const startMember = async (personId: string, updatedAt: string): Promise<string> => {
+    const handle = await e.client.workflow.signalWithStart('personWorkflow', {
+      workflowId: personWorkflowId(personId),
+      taskQueue: e.taskQueue,
+      args: [{ personId }],
+      signal: 'personEvent',
+      signalArgs: [memberSnapshot(personId, { updatedAt, billings: [] })],
+    });
+    return handle.signaledRunId;
+  };
+
   it('continues as new under a stream of signals and loses nothing', async () => {
     const now = await e.now();
-    const first = await e.client.workflow.signalWithStart('personWorkflow', {
-      workflowId: 'person-stream',
-      taskQueue: e.taskQueue,
-      args: [{ personId: 'stream' }],
-      signal: 'personEvent',
-      signalArgs: [memberSnapshot('stream', { updatedAt: iso(now - 1000 * MINUTE), billings: [] })],
-    });
-    const firstRunId = first.signaledRunId;
+    const firstRunId = await startMember('stream', iso(now - 1000 * MINUTE));
     // 600 status flips (more than the 500 events a run takes), with a billing in the middle.
     for (let i = 1; i <= 600; i++) {
       const at = iso(now - 1000 * MINUTE + i * MINUTE);
@@ -86,15 +92,10 @@ describe('continue-as-new', { timeout: 180_000 }, () => {
       'the last change gave the plan back',
     );
   });
+
   it('ends each run once its history is long, well before 500 events, and loses nothing', async () => {
     const now = await e.now();
-    const first = await e.client.workflow.signalWithStart('personWorkflow', {
-      workflowId: 'person-short',
-      taskQueue: e.taskQueue,
-      args: [{ personId: 'short' }],
-      signal: 'personEvent',
-      signalArgs: [memberSnapshot('short', { updatedAt: iso(now - 100 * MINUTE), billings: [] })],
-    });
+    const firstRunId = await startMember('short', iso(now - 100 * MINUTE));
     // 60 events, one at a time so that each is its own pass: far fewer than the 500 a run takes,
     // and far more history than one short run holds.
     for (let i = 1; i <= 60; i++) {
@@ -116,7 +117,7 @@ describe('continue-as-new', { timeout: 180_000 }, () => {
     // Walk the chain of runs from the first: every run but the last ended by continuing as new,
     // once its history had reached the threshold, and not much later; its patch marker says why.
     const runs: { length: number; patched: boolean }[] = [];
-    let runId: string | undefined = first.signaledRunId;
+    let runId: string | undefined = firstRunId;
     while (runId) {
       const history: temporal.api.history.v1.IHistory = await e.client.workflow
         .getHandle('person-short', runId)
