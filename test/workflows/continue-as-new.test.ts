@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { temporal } from '@temporalio/proto';
 import { HISTORY_ENTRIES_KEPT } from '../../src/core/access-history';
+import type { PersonEvent } from '../../src/core/person-events';
 import { HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW, SHORT_HISTORIES_PATCH } from '../../src/workflows/person';
 import { personWorkflowId } from '../../src/shared/ids';
 import { personHistoryQuery } from '../../src/workflows/messages';
@@ -42,19 +43,22 @@ describe('continue-as-new', { timeout: 180_000 }, () => {
     return handle.signaledRunId;
   };
 
+  /**
+   * Event `i` of a stream that starts `start` ms ago, one a minute: a status flip (even: active),
+   * except event `billingAt`, which gives the person the flex plan.
+   */
+  const streamEvent = (start: number, i: number, billingAt: number): PersonEvent => {
+    const at = iso(start + i * MINUTE);
+    return i === billingAt
+      ? billingEvent(billing({ id: `b-${billingAt}`, productId: 'flex', centerId: 'berlin' }), at)
+      : statusEvent(i % 2 === 0 ? 'active' : 'inactive', at);
+  };
+
   it('continues as new under a stream of signals and loses nothing', async () => {
     const now = await e.now();
     const firstRunId = await startMember('stream', iso(now - 1000 * MINUTE));
     // 600 status flips (more than the 500 events a run takes), with a billing in the middle.
-    for (let i = 1; i <= 600; i++) {
-      const at = iso(now - 1000 * MINUTE + i * MINUTE);
-      await e.tellPerson(
-        'stream',
-        i === 300
-          ? billingEvent(billing({ id: 'b-s', productId: 'flex', centerId: 'berlin' }), at)
-          : statusEvent(i % 2 === 0 ? 'active' : 'inactive', at),
-      );
-    }
+    for (let i = 1; i <= 600; i++) await e.tellPerson('stream', streamEvent(now - 1000 * MINUTE, i, 300));
     await e.eventually(
       async () => {
         const d = await e.client.workflow.getHandle('person-stream').describe();
@@ -99,13 +103,7 @@ describe('continue-as-new', { timeout: 180_000 }, () => {
     // 60 events, one at a time so that each is its own pass: far fewer than the 500 a run takes,
     // and far more history than one short run holds.
     for (let i = 1; i <= 60; i++) {
-      const at = iso(now - 100 * MINUTE + i * MINUTE);
-      await e.tellPerson(
-        'short',
-        i === 20
-          ? billingEvent(billing({ id: 'b-short', productId: 'flex', centerId: 'berlin' }), at)
-          : statusEvent(i % 2 === 0 ? 'active' : 'inactive', at),
-      );
+      await e.tellPerson('short', streamEvent(now - 100 * MINUTE, i, 20));
       await e.settled('person-short');
     }
     const user = await e.saltoUser(BERLIN_SITE, 'short@example.com');
