@@ -105,6 +105,21 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
     return done;
   }
 
+  async function loadSetup(): Promise<Setup> {
+    try {
+      const handle = client.workflow.getHandle(SETUP_WORKFLOW_ID);
+      // The memo is read from the server alone; the query (a set-up workflow from before
+      // 0.3.0 that has not changed since) needs a worker's workflow task slot.
+      const { memo } = await handle.describe();
+      const fromMemo = memo?.[SETUP_MEMO_KEY] as Setup | undefined;
+      return fromMemo ?? (await handle.query(getSetupQuery));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError)
+        return emptySetup(deps.defaultLeadMinutes, deps.defaultLagMinutes);
+      throw err;
+    }
+  }
+
   const emailSecret = deps.emailLookupSecret ?? DEMO_EMAIL_LOOKUP_KEY;
   return {
     // eslint-disable-next-line @typescript-eslint/require-await -- an activity answers a promise
@@ -113,18 +128,11 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
     },
 
     async loadSetup(): Promise<Setup> {
-      try {
-        const handle = client.workflow.getHandle(SETUP_WORKFLOW_ID);
-        // The memo is read from the server alone; the query (a set-up workflow from before
-        // 0.3.0 that has not changed since) needs a worker's workflow task slot.
-        const { memo } = await handle.describe();
-        const fromMemo = memo?.[SETUP_MEMO_KEY] as Setup | undefined;
-        return fromMemo ?? (await handle.query(getSetupQuery));
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError)
-          return emptySetup(deps.defaultLeadMinutes, deps.defaultLagMinutes);
-        throw err;
-      }
+      return loadSetup();
+    },
+
+    async loadSetupAndEmailKey({ email }: { email: string }): Promise<{ setup: Setup; emailKey: string }> {
+      return { setup: await loadSetup(), emailKey: emailLookupKey(email, emailSecret) };
     },
 
     async signalPerson({ personId, event }): Promise<void> {

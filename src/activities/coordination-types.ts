@@ -11,6 +11,11 @@ export interface CoordinationActivities {
   loadSetup(): Promise<Setup>;
   /** The keyed hash of an e-mail that the person's search attribute carries (src/shared/email-lookup.ts). */
   emailLookupKey(input: { email: string }): Promise<string>;
+  /**
+   * Both of the above in one call: a person whose e-mail is not hashed yet in its run needs both at
+   * the start of a pass, and each local activity costs the workflow one more activation.
+   */
+  loadSetupAndEmailKey(input: { email: string }): Promise<{ setup: Setup; emailKey: string }>;
   /** Delivers an event to a person workflow, starting it when needed (signal-with-start). */
   signalPerson(input: { personId: string; event: PersonEvent }): Promise<void>;
   /** Tells every person the change affects to reconcile; returns how many were told. */

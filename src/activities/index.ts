@@ -59,6 +59,10 @@ export function createActivities(
     ...allWithLiveness(salto),
     ...coordination,
     loadSetup: withLiveness(() => coordination.loadSetup()),
+    loadSetupAndEmailKey: withLiveness(
+      (input: Parameters<CoordinationActivities['loadSetupAndEmailKey']>[0]) =>
+        coordination.loadSetupAndEmailKey(input),
+    ),
     signalPerson: withLiveness((input: Parameters<CoordinationActivities['signalPerson']>[0]) =>
       coordination.signalPerson(input),
     ),
