@@ -134,6 +134,15 @@ export const EVENTS_BEFORE_CONTINUE_AS_NEW = 500;
 export const SHORT_HISTORIES_PATCH = 'short-histories';
 
 /**
+ * Since 0.6.0 a run started right after a whole pass skips its first pass only when its first
+ * workflow task brought no new event. Before, it skipped it whatever came (the check ran after the
+ * events were folded, when none was left waiting): a change that arrived with the new run's first
+ * task reached the facts but not SALTO KS until the next event or wake (the full model run found
+ * it: a cancelled plan's groups stayed).
+ */
+export const AFTER_PASS_NEWS_PATCH = 'after-pass-news';
+
+/**
  * Since 0.6.0 a pass that needs the person's e-mail hashed (a new person, a changed e-mail, and
  * once in every run) reads the set-up and the hash in one local activity. Each local activity costs
  * the workflow one more activation, and every activation enters the workflow sandbox three or four
@@ -189,10 +198,10 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     facts = pruneFacts(facts, Date.now());
 
     // 2. Bring SALTO KS in line; a failure is recorded and retried later, never lost.
-    if (resumedAfterPass && pending.length === 0) {
-      // The run that carried this state ended right after a whole pass: nothing is due before
-      // the wake it would have slept to. Passing again at once would retry, in every new run, a
-      // refusal that waits an hour between tries.
+    if (resumedAfterPass && (folded.length === 0 || !patched(AFTER_PASS_NEWS_PATCH))) {
+      // The run that carried this state ended right after a whole pass, and nothing new came
+      // since: nothing is due before the wake it would have slept to. Passing again at once would
+      // retry, in every new run, a refusal that waits an hour between tries.
       setup = await readSetup(facts.profile, identity);
       desired = computeDesiredAccess(entitlementInput(facts), setup, Date.now());
     } else {
