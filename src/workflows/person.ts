@@ -132,6 +132,7 @@ export const EVENTS_BEFORE_CONTINUE_AS_NEW = 500;
  * p99 revocation delay fell from 73 s to 38 s (docs/chaos.md). A new run costs one carried input.
  */
 export const SHORT_HISTORIES_PATCH = 'short-histories';
+export const HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW = 120;
 
 /**
  * Since 0.6.0 a run started right after a whole pass skips its first pass only when its first
@@ -150,7 +151,7 @@ export const AFTER_PASS_NEWS_PATCH = 'after-pass-news';
  * four activations, now three (docs/benchmarks.md).
  */
 export const SETUP_WITH_EMAIL_KEY_PATCH = 'setup-with-email-key';
-export const HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW = 120;
+
 export async function personWorkflow(input: PersonWorkflowInput): Promise<void> {
   const { personId } = input;
   let facts = input.carried?.facts ?? newPersonFacts(personId);
