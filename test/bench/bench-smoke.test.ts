@@ -39,6 +39,8 @@ describe('npm run bench -- --smoke', { timeout: 300_000 }, () => {
       'calls: a co-member following its master',
       'space of 40: import: wall time',
       'space of 40: import: SALTO KS calls / minimal',
+      'space of 40: database at 20 → 40 people',
+      'space of 40: database per person imported',
       'space of 40: GET /api/people: p99',
       'space of 40: set-up change reaching 20 members: time',
     ]) {

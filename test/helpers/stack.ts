@@ -95,6 +95,8 @@ export interface StackOptions {
   maxCachedWorkflows?: number;
   /** IMPORT_ROWS_PER_SECOND of the API (default 200: tests import quickly). */
   importRowsPerSecond?: number;
+  /** A fresh dev server keeps its state in this SQLite file instead of in memory. */
+  devServerDbFile?: string;
 }
 
 export interface Stack {
@@ -155,7 +157,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         namespace,
         client: { dataConverter: testDataConverter },
       })
-    : await createDevServerEnv();
+    : await createDevServerEnv({ dbFilename: options.devServerDbFile });
   if (temporalAddress) await registerSearchAttributes(env.connection, namespace);
   const sim = await startSimulator({ port: 0, seed: DEMO_SEED });
   const taskQueue = `e2e-${Date.now()}`;

@@ -43,13 +43,19 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
-/** A fresh in-memory dev server (the Temporal CLI) with the project's search attributes. */
-export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+/**
+ * A fresh dev server (the Temporal CLI) with the project's search attributes: in memory, or in a
+ * SQLite file as `npm start` keeps it (the benchmarks measure that file's size).
+ */
+export async function createDevServerEnv(
+  options: { dbFilename?: string } = {},
+): Promise<TestWorkflowEnvironment> {
   const path = temporalCliPath();
   return TestWorkflowEnvironment.createLocal({
     client: { dataConverter: testDataConverter },
     server: {
       ...(path ? { executable: { type: 'existing-path' as const, path } } : {}),
+      ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
       searchAttributes: SEARCH_ATTRIBUTE_DEFINITIONS,
       extraArgs: ['--log-level', 'error', ...devServerDynamicConfigArgs()],
     },

@@ -38,7 +38,31 @@ export interface TestCluster {
   address: string;
   uiUrl: string;
   dir: string;
+  /** Bytes PostgreSQL holds for Temporal: its persistence and visibility databases together. */
+  databaseBytes(): Promise<number>;
   stop(): Promise<void>;
+}
+
+/** The two databases' size as PostgreSQL counts it (tables, indexes, TOAST), through `psql`. */
+async function temporalDatabaseBytes(pgPort: number): Promise<number> {
+  const sql =
+    "SELECT sum(pg_database_size(datname)) FROM pg_database WHERE datname IN ('temporal', 'temporal_visibility')";
+  const { stdout } = await run('psql', [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(pgPort),
+    '-U',
+    'temporal',
+    '-d',
+    'postgres',
+    '-Atc',
+    sql,
+  ]);
+  const bytes = Number(stdout.trim());
+  if (!Number.isFinite(bytes) || bytes <= 0)
+    throw new Error(`psql answered "${stdout.trim()}" for the database size`);
+  return bytes;
 }
 
 export async function startTestCluster(
@@ -46,6 +70,7 @@ export async function startTestCluster(
 ): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'temporal-cluster-'));
   chmodSync(dir, 0o755); // PostgreSQL runs as its own user and must reach its data directory
+  const pgPort = await freePort();
   const args = [
     script,
     'start',
@@ -54,7 +79,7 @@ export async function startTestCluster(
     '--port',
     String(await freeBase()),
     '--pg-port',
-    String(await freePort()),
+    String(pgPort),
     '--ui-port',
     String(options.uiPort ?? (await freePort())),
     '--json',
@@ -67,7 +92,13 @@ export async function startTestCluster(
   try {
     const { stdout } = await run(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
     const info = JSON.parse(stdout.trim().split('\n').pop()!) as { address: string; uiUrl: string };
-    return { address: info.address, uiUrl: info.uiUrl, dir, stop };
+    return {
+      address: info.address,
+      uiUrl: info.uiUrl,
+      dir,
+      databaseBytes: () => temporalDatabaseBytes(pgPort),
+      stop,
+    };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
