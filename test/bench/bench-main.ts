@@ -87,7 +87,7 @@ const USAGE = `npm run bench -- [options]
   --import-members N  people in the space section (default 10000; imported in two halves)
   --fanout-members N  of them, Berlin members whose plan the space's set-up change reaches
                    (default: all Berlin members, at most 10000; the other Berlin members hold
-                   another plan)
+                   another plan; 0: no set-up change)
   --kills N        worker kills (kill -9) in the recovery section (default 3)
   --outage S       the SALTO KS outage of the recovery section, in seconds (default 30)`;
 
@@ -136,7 +136,9 @@ function parse(argv: string[]): Options | null {
     fanoutMembers:
       values['fanout-members'] === undefined
         ? null
-        : Math.round(positive('fanout-members', values['fanout-members'], 1)),
+        : values['fanout-members'] === '0'
+          ? 0
+          : Math.round(positive('fanout-members', values['fanout-members'], 1)),
     kills: Math.round(positive('kills', values.kills, values.smoke ? 1 : 3)),
     outageSeconds: positive('outage', values.outage, values.smoke ? 3 : 30),
   };
@@ -681,6 +683,7 @@ async function space(
       },
       { section, name: 'GET /api/people: p99', value: percentile(listTimes, 99), unit: 'ms' },
     );
+    if (fanout === 0) return;
     // Rule 7: one product's groups change at Berlin; every Berlin member with it must get the new group.
     await clearSaltoRequests(stack);
     const berlin = [...firstMembers, ...secondMembers].filter(
