@@ -10,6 +10,7 @@ import {
   type RecurringBilling,
   type ReservationSnapshot,
 } from '../../src/api/deskworks-events';
+import type { AccessReason } from '../../src/core/types';
 import type { SimStateView } from '../../src/simulator';
 import {
   HarnessStuck,
@@ -1072,12 +1073,35 @@ class CaseRun {
             .map(([s, g]) => `${this.siteTag(s)}: ${g.join(', ')}`)
             .join('; ') || 'nothing';
         engine = `desired ${sg(v.desired)} | applied ${sg(v.applied)} | inSync ${v.inSync}${v.lastError ? ` | lastError ${v.lastError}` : ''}${v.warnings.length ? ` | warnings ${v.warnings.join(' / ')}` : ''}`;
+        // Why the engine wants each group, and when it last passed and will wake: an intermittent
+        // failure has only this one report to explain it.
+        const why = Object.entries(v.reasons)
+          .flatMap(([site, groups]) =>
+            Object.entries(groups).map(
+              ([group, rs]) => `${this.siteTag(site)}${group}: ${rs.map(reasonText).join(' + ')}`,
+            ),
+          )
+          .join('; ');
+        engine += `\n      engine reasons: ${why || 'none'} | master ${v.masterId ?? 'none'} | last pass ${v.lastSyncAt ?? 'never'} | next change ${v.nextChangeAt ?? 'never'}`;
       } catch (err) {
         engine = `no answer (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
       }
       lines.push(`  ${id} <${email}>: model ${modelText}`, `      engine: ${engine}`);
     }
     return lines;
+  }
+}
+
+function reasonText(r: AccessReason): string {
+  switch (r.kind) {
+    case 'billing':
+      return `billing ${r.billingId} (${r.productId}@${r.centerId})`;
+    case 'master':
+      return `master ${r.masterId}`;
+    case 'reservation':
+      return `reservation ${r.reservationId} (${r.unitId}@${r.centerId})`;
+    case 'shared-email':
+      return `shared e-mail with ${r.personId}`;
   }
 }
 
