@@ -15,6 +15,7 @@ import { personDetails } from './current-details';
 import { appendHistory, passCause } from '../core/access-history';
 import { computeDesiredAccess } from '../core/entitlements';
 import { refusalRetryDelayMs, retryDelayMs } from '../core/retry-delay';
+import { mayWaitAfterPass } from '../core/run-handover';
 import { normalizeSiteGroups, revokesAny, sameSiteGroups } from '../core/diff';
 import type { PersonEvent, Profile } from '../core/person-events';
 import {
@@ -27,7 +28,7 @@ import {
   pruneFacts,
   type PersonFacts,
 } from '../core/person-state';
-import type { DesiredAccess, Setup, SiteGroups } from '../core/types';
+import type { DesiredAccess, IsoInstant, Setup, SiteGroups } from '../core/types';
 import { heldGroupKeywords } from '../shared/held-groups';
 import { personWorkflowId } from '../shared/ids';
 import {
@@ -80,6 +81,13 @@ export interface PersonWorkflowInput {
      * cut the pass short): the new run waits for its first wake instead of passing at once.
      */
     afterPass?: boolean;
+    /**
+     * When the access that pass wrote changes next by itself (its `nextChangeAt`; null: never).
+     * A new run that begins at or after it passes at once: its first task came late (a worker
+     * killed, Temporal down) and a door may be due to close. Absent from runs handed over by
+     * earlier builds: those wait as before.
+     */
+    afterPassUntil?: IsoInstant | null;
   };
 }
 
@@ -166,7 +174,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     emailKey: null,
   };
   const pending: PersonEvent[] = [...(input.carried?.pending ?? [])];
-  let resumedAfterPass = input.carried?.afterPass === true;
+  let resumedAfterPass = mayWaitAfterPass(input.carried, Date.now());
   let desired: DesiredAccess | null = null;
   let eventsThisRun = 0;
   /** What the last upsert of this run published; a new run publishes once again. */
@@ -200,8 +208,9 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
 
     // 2. Bring SALTO KS in line; a failure is recorded and retried later, never lost.
     if (resumedAfterPass && (folded.length === 0 || !patched(AFTER_PASS_NEWS_PATCH))) {
-      // The run that carried this state ended right after a whole pass, and nothing new came
-      // since: nothing is due before the wake it would have slept to. Passing again at once would
+      // The run that carried this state ended right after a whole pass, nothing new came since,
+      // and no change of access fell due since (run-handover.ts): nothing is due before the wake
+      // it would have slept to. Passing again at once would
       // retry, in every new run, a refusal that waits an hour between tries.
       setup = await readSetup(facts.profile, identity);
       desired = computeDesiredAccess(entitlementInput(facts), setup, Date.now());
@@ -303,7 +312,16 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     if (pending.length === 0 && runIsLong(eventsThisRun)) {
       await continueAsNew<typeof personWorkflow>({
         personId,
-        carried: { facts, sync, pending, sentPlanGroups, planGroupsSeq, identity, afterPass: !passAgain },
+        carried: {
+          facts,
+          sync,
+          pending,
+          sentPlanGroups,
+          planGroupsSeq,
+          identity,
+          afterPass: !passAgain,
+          afterPassUntil: desired?.nextChangeAt ?? null,
+        },
       });
     }
 
