@@ -12,6 +12,7 @@ import { createSaltoConnection, InMemoryTokenStore, silentSaltoLogger } from '..
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
+  DEMO_SITE_BERLIN_ID,
   DEMO_SEED,
   DEMO_SYSTEM_PASSWORD,
   DEMO_SYSTEM_USER,
@@ -104,6 +105,14 @@ export interface EngineOptions {
    * server's handling of cancellations and no time skipping; `advance` then waits in real time.
    */
   server?: 'time-skipping' | 'dev';
+}
+
+/** An engine with Berlin mapped to its site and the flex plan to its two groups: most tests' start. */
+export async function startBerlinFlexEngine(options: EngineOptions = {}): Promise<Engine> {
+  const engine = await startEngine(options);
+  await engine.mapCenter('berlin', DEMO_SITE_BERLIN_ID, 'Europe/Berlin');
+  await engine.mapProduct('berlin', 'flex', FLEX);
+  return engine;
 }
 
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {

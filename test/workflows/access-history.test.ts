@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { HistoryEntry } from '../../src/core/access-history';
 import { addDays, localDateAt } from '../../src/core/dates';
 import { personHistoryQuery } from '../../src/workflows/messages';
-import { BERLIN_SITE, startEngine, type Engine, FLEX } from '../helpers/engine';
+import { BERLIN_SITE, type Engine, FLEX, startBerlinFlexEngine } from '../helpers/engine';
 import { billing, billingEvent, iso, memberSnapshot, MINUTE, nextEventId } from '../helpers/events';
 import { platformUserOf, removeFromGroupInSalto } from '../helpers/salto-by-hand';
 import { setSimulatorFaults } from '../helpers/simulator-faults';
@@ -17,9 +17,7 @@ type Change = Extract<HistoryEntry, { kind: 'change' }>;
 describe('the access history', { timeout: 180_000 }, () => {
   let e: Engine;
   before(async () => {
-    e = await startEngine();
-    await e.mapCenter('berlin', BERLIN_SITE, 'Europe/Berlin');
-    await e.mapProduct('berlin', 'flex', FLEX);
+    e = await startBerlinFlexEngine();
   });
   after(async () => {
     await setSimulatorFaults(e.sim.url, {}).catch(() => undefined);

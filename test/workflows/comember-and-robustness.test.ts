@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ComemberRemovedEvent } from '../../src/core/person-events';
-import { BERLIN_SITE, startEngine, type Engine, FLEX } from '../helpers/engine';
+import { BERLIN_SITE, type Engine, FLEX, startBerlinFlexEngine } from '../helpers/engine';
 import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
 import { setSimulatorFaults } from '../helpers/simulator-faults';
 import {
@@ -27,9 +27,7 @@ async function requestCount(e: Engine, method: string, pathPart: string): Promis
 describe('co-members and robustness', { timeout: 180_000 }, () => {
   let e: Engine;
   before(async () => {
-    e = await startEngine();
-    await e.mapCenter('berlin', BERLIN_SITE, 'Europe/Berlin');
-    await e.mapProduct('berlin', 'flex', FLEX);
+    e = await startBerlinFlexEngine();
     await e.mapProduct('berlin', 'office', ['ag-berlin-private-offices']);
   });
   after(async () => {

@@ -12,16 +12,14 @@ import type { PersonEvent } from '../../src/core/person-events';
 import { HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW, SHORT_HISTORIES_PATCH } from '../../src/workflows/person';
 import { personWorkflowId } from '../../src/shared/ids';
 import { personHistoryQuery } from '../../src/workflows/messages';
-import { BERLIN_SITE, startEngine, type Engine, FLEX } from '../helpers/engine';
+import { BERLIN_SITE, type Engine, FLEX, startBerlinFlexEngine } from '../helpers/engine';
 import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
 import { billing, billingEvent, iso, memberSnapshot, MINUTE, statusEvent } from '../helpers/events';
 
 describe('continue-as-new', { timeout: 180_000 }, () => {
   let e: Engine;
   before(async () => {
-    e = await startEngine({ server: 'dev' });
-    await e.mapCenter('berlin', BERLIN_SITE, 'Europe/Berlin');
-    await e.mapProduct('berlin', 'flex', FLEX);
+    e = await startBerlinFlexEngine({ server: 'dev' });
   });
   after(async () => {
     try {

@@ -9,16 +9,14 @@ import { decodeFromPayloadsAtIndex, loadDataConverter } from '@temporalio/common
 import { addDays, localDateAt, startOfLocalDay } from '../../src/core/dates';
 import { personWorkflowId } from '../../src/shared/ids';
 import type { PersonWorkflowInput } from '../../src/workflows/person';
-import { BERLIN_SITE, FLEX, startEngine, type Engine } from '../helpers/engine';
+import { BERLIN_SITE, FLEX, type Engine, startBerlinFlexEngine } from '../helpers/engine';
 import { billing, HOUR, iso, memberSnapshot, MINUTE, statusEvent } from '../helpers/events';
 import { testDataConverter } from '../helpers/test-data-converter';
 
 describe("the hand-over between a person's runs", { timeout: 240_000 }, () => {
   let e: Engine;
   before(async () => {
-    e = await startEngine();
-    await e.mapCenter('berlin', BERLIN_SITE, 'Europe/Berlin');
-    await e.mapProduct('berlin', 'flex', FLEX);
+    e = await startBerlinFlexEngine();
   });
   after(async () => {
     await e?.stop();
