@@ -68,8 +68,10 @@ export const coordinationLong = proxyActivities<CoordinationActivities>({
  * Since 0.5.0 a reservation reads the set-up, and a person or reservation signals a person, with
  * local activities: each ran as an activity task, which costs the server three history events, a
  * task through the queue and one more workflow task to take its result. Under `npm run chaos` that
- * load kept a backlog on the dev server. Both calls are idempotent (a read; a signal keyed by its
- * event id), so running again after a lost workflow task changes nothing.
+ * load kept a backlog on the dev server. A local activity acts before its workflow task completes,
+ * and a lost task's next attempt may have folded newer events: a read changes nothing, and a
+ * reservation's status is keyed by the fact it tells, so a newer fact goes under a newer key. A
+ * person's news to its co-members and masters goes by activity task (PERSON_NEWS_BY_ACTIVITY_PATCH).
  */
 export const LOCAL_COORDINATION_PATCH = 'local-coordination';
 

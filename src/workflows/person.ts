@@ -17,6 +17,7 @@ import { computeDesiredAccess } from '../core/entitlements';
 import { refusalRetryDelayMs, retryDelayMs } from '../core/retry-delay';
 import { mayWaitAfterPass } from '../core/run-handover';
 import { normalizeSiteGroups, revokesAny, sameSiteGroups } from '../core/diff';
+import type { CoordinationActivities } from '../activities/coordination-types';
 import type { PersonEvent, Profile } from '../core/person-events';
 import {
   applyPersonEvent,
@@ -160,6 +161,23 @@ export const AFTER_PASS_NEWS_PATCH = 'after-pass-news';
  */
 export const SETUP_WITH_EMAIL_KEY_PATCH = 'setup-with-email-key';
 
+/**
+ * Since 0.6.0 a person tells its co-members their master's groups, and its masters that it joined
+ * or left, with an activity task, no longer with a local activity. A local activity acts before its
+ * workflow task completes: when that task was then lost (its continue-as-new refused because an
+ * event came meanwhile, its worker killed), the next attempt folded the newer events and sent other
+ * groups under the same sequence number and event id, which the co-member dropped as a duplicate,
+ * or sent nothing because nothing had changed since the last completed task. The co-member kept a
+ * cancelled plan's groups (the model test found it). An activity is scheduled only by a task that
+ * completed, with what that task decided.
+ */
+export const PERSON_NEWS_BY_ACTIVITY_PATCH = 'person-news-by-activity';
+
+/** How this person tells another person what concerns it (PERSON_NEWS_BY_ACTIVITY_PATCH). */
+function personNews(): Pick<CoordinationActivities, 'signalPerson'> {
+  return patched(PERSON_NEWS_BY_ACTIVITY_PATCH) ? coordination : coordinationCalls();
+}
+
 export async function personWorkflow(input: PersonWorkflowInput): Promise<void> {
   const { personId } = input;
   let facts = input.carried?.facts ?? newPersonFacts(personId);
@@ -284,7 +302,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       if (recipients.length > 0) {
         planGroupsSeq++;
         for (const comemberId of recipients) {
-          await coordinationCalls().signalPerson({
+          await personNews().signalPerson({
             personId: comemberId,
             event: {
               type: 'master-groups',
@@ -516,7 +534,7 @@ async function announceMasterLink(
     [newMaster, true],
   ] as const) {
     if (!masterId) continue;
-    await coordinationCalls().signalPerson({
+    await personNews().signalPerson({
       personId: masterId,
       event: {
         type: 'comember-link',

@@ -4,7 +4,7 @@
 import { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import type { PersonEvent } from '../../src/core/person-events';
 import type { Setup } from '../../src/core/types';
@@ -105,6 +105,8 @@ export interface EngineOptions {
    * server's handling of cancellations and no time skipping; `advance` then waits in real time.
    */
   server?: 'time-skipping' | 'dev';
+  /** Interceptors of the worker: a test that must act at an exact point of an activity. */
+  workerInterceptors?: WorkerOptions['interceptors'];
 }
 
 /** An engine with Berlin mapped to its site and the flex plan to its two groups: most tests' start. */
@@ -159,6 +161,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     workflowBundle: onDevServer ? await workflowBundle() : await timeSkippingWorkflowBundle(),
     dataConverter: testDataConverter,
     ...workerTuning(options.maxCachedWorkflows),
+    ...(options.workerInterceptors ? { interceptors: options.workerInterceptors } : {}),
     activities: createActivities({
       client: client,
       saltoClient: salto.client,
