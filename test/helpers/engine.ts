@@ -8,6 +8,7 @@ import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import type { PersonEvent } from '../../src/core/person-events';
 import type { Setup } from '../../src/core/types';
+import { CATCH_UP_DELAY_MS, CATCH_UP_LOOKBACK_MS } from '../../src/core/setup-fan-out';
 import { createSaltoConnection, InMemoryTokenStore, silentSaltoLogger } from '../../src/salto';
 import {
   DEMO_CLIENT_ID,
@@ -89,6 +90,11 @@ export interface Engine {
   eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs?: number): Promise<T>;
   /** Lets server time pass (skipping), then waits until the person's workflow is idle. */
   advance(ms: number): Promise<void>;
+  /**
+   * Lets server time pass the set-up's catch-up fan-out: 30 s after each change it tells every
+   * person started up to 2 minutes before again. A person started after this is told nothing.
+   */
+  passSetupCatchUp(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -283,6 +289,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     eventually,
     async advance(ms) {
       await env.sleep(ms);
+    },
+    async passSetupCatchUp() {
+      await env.sleep(CATCH_UP_DELAY_MS + CATCH_UP_LOOKBACK_MS + 60_000);
     },
     async stop() {
       worker.shutdown();

@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ActivityInboundCallsInterceptor } from '@temporalio/worker';
 import type { PersonEvent } from '../../src/core/person-events';
-import { CATCH_UP_DELAY_MS, CATCH_UP_LOOKBACK_MS } from '../../src/core/setup-fan-out';
 import { personWorkflowId } from '../../src/shared/ids';
 import { personFactsQuery } from '../../src/workflows/messages';
 import { HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW } from '../../src/workflows/person';
@@ -58,7 +57,7 @@ describe(
       await e.mapUnit('berlin', 'room-spree', [SPREE]);
       await e.mapProduct('berlin', 'meeting-pass', [SPREE]);
       // The set-up tells everyone again 30 s after a change: let that pass before the people exist.
-      await e.env.sleep(CATCH_UP_DELAY_MS + CATCH_UP_LOOKBACK_MS + MINUTE);
+      await e.passSetupCatchUp();
     });
     after(async () => {
       await e?.stop();
