@@ -57,6 +57,19 @@ interface Told {
  */
 export const ENDED_ON_ARRIVAL_PATCH = 'ended-on-arrival';
 
+/**
+ * A reservation tells a person with a local activity, which signals before its workflow task
+ * completes. When that task is lost (its worker killed), the next attempt folds the events that
+ * came meanwhile with it: a change of customer, a cancellation, a move into the past. Before this
+ * patch that attempt told only its current customer, and only if a completed task had told someone
+ * already, so the customer the lost task had let in kept the room until its window closed. Now
+ * every customer whose confirmed snapshot a batch took since the last tell, and whose window is
+ * still open or ahead, is told the outcome: "revoked" if another customer holds the reservation.
+ */
+export const TELL_FOLDED_CUSTOMERS_PATCH = 'tell-folded-customers';
+
+const MINUTE_MS = 60_000;
+
 /** How far along a reservation is, for ordering what its workflow says (ReservationStatusKey.step). */
 const STEP: Record<ReservationState, number> = { scheduled: 0, granted: 1, revoked: 2, cancelled: 3 };
 
@@ -80,6 +93,10 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
   let setupVersion = 0;
   /** Whether the current snapshot may grant (rule 3): judged when it arrived. */
   let mayGrant = true;
+  /** The set-up's lag, as last read: how long a folded snapshot's window stays open. */
+  let lagMinutes = 0;
+  /** Confirmed snapshots taken since the last tell, by customer: a lost task may have told them. */
+  const foldedSinceTell = new Map<string, ReservationSnapshot>();
 
   setHandler(reservationEventSignal, (event) => {
     pending.push(event);
@@ -105,6 +122,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         if (cancelledAt && Date.parse(r.updatedAt) <= Date.parse(cancelledAt)) continue;
         mayGrant = snapshotMayGrant(r.end, Date.now(), isOpenNow());
         snapshot = r;
+        if (r.status === 'confirmed') foldedSinceTell.set(r.customer.id, r);
         if (r.status === 'confirmed') cancelledAt = null;
       } else if (!cancelledAt || Date.parse(event.updatedAt) > Date.parse(cancelledAt)) {
         if (!snapshot || Date.parse(event.updatedAt) > Date.parse(snapshot.updatedAt))
@@ -135,16 +153,37 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     );
   };
 
+  /**
+   * The snapshots of TELL_FOLDED_CUSTOMERS_PATCH whose customer may still hold access from a lost
+   * task: windows already closed are left out (the person lets those go by itself).
+   */
+  const takeFolded = (): ReservationSnapshot[] => {
+    const now = Date.now();
+    const folded = [...foldedSinceTell.values()].filter(
+      (s) => Date.parse(s.end) + lagMinutes * MINUTE_MS > now,
+    );
+    foldedSinceTell.clear();
+    return folded.length > 0 && patched(TELL_FOLDED_CUSTOMERS_PATCH) ? folded : [];
+  };
+
   /** Tells the person the reservation's state; skipped when the person already knows it. */
-  const tell = async (next: ReservationState): Promise<void> => {
+  const tell = async (next: ReservationState, folded = takeFolded()): Promise<void> => {
     become(next);
     const r = snapshot!;
     const w = window!;
-    if (told && told.personId !== r.customer.id && (told.state === 'granted' || told.state === 'scheduled')) {
+    const previous =
+      told && told.personId !== r.customer.id && (told.state === 'granted' || told.state === 'scheduled')
+        ? told
+        : null;
+    if (previous) {
       // The customer changed: the previous person loses the reservation first. With its own
       // profile: a non-member takes its profile from its reservations, and the new customer's
       // would move its SALTO KS user to another person's e-mail.
-      await sendStatus(told.personId, 'revoked', told.customer);
+      await sendStatus(previous.personId, 'revoked', previous.customer);
+    }
+    for (const s of folded) {
+      if (s.customer.id === r.customer.id || s.customer.id === previous?.personId) continue;
+      await signalStatus(s.customer.id, 'revoked', customerOf(s));
     }
     if (told && told.personId === r.customer.id && told.content === contentKey(next, r, w)) return;
     await sendStatus(r.customer.id, next);
@@ -153,10 +192,20 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
   const contentKey = (next: ReservationState, r: ReservationSnapshot, w: ReservationWindow): string =>
     JSON.stringify([next, r.reservationUnitId, r.centerId, r.start, r.end, w, r.customer]);
 
+  /** Tells a person, and remembers it as what this reservation last told. */
   const sendStatus = async (
     personId: string,
     next: ReservationState,
     customer: ReservationStatusEvent['customer'] = customerOf(snapshot!),
+  ): Promise<void> => {
+    await signalStatus(personId, next, customer);
+    told = { personId, state: next, content: contentKey(next, snapshot!, window!), customer };
+  };
+
+  const signalStatus = async (
+    personId: string,
+    next: ReservationState,
+    customer: ReservationStatusEvent['customer'],
   ): Promise<void> => {
     const r = snapshot!;
     const w = window!;
@@ -182,7 +231,6 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         customer,
       },
     });
-    told = { personId, state: next, content: contentKey(next, r, w), customer };
   };
 
   try {
@@ -206,6 +254,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
       if (snapshot) {
         const policy = await coordinationCalls().loadSetup();
         setupVersion = policy.version;
+        lagMinutes = policy.reservationLagMinutes;
         const r: ReservationSnapshot = snapshot;
         const w = reservationWindow(
           r.start,
@@ -244,7 +293,8 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         // Finished: cancelled (access goes at once) or its window closed. A reservation whose
         // window closed before it reached us was never granted, and grants nothing now.
         const outcome: ReservationState = cancelledAt || r.status === 'cancelled' ? 'cancelled' : 'revoked';
-        if (told) await tell(outcome);
+        const folded = takeFolded();
+        if (told || folded.length > 0) await tell(outcome, folded);
         else become(outcome);
       } else {
         // Only a cancellation arrived; the reservation was never seen: nothing to give.

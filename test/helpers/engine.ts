@@ -113,6 +113,8 @@ export interface EngineOptions {
   server?: 'time-skipping' | 'dev';
   /** Interceptors of the worker: a test that must act at an exact point of an activity. */
   workerInterceptors?: WorkerOptions['interceptors'];
+  /** Workflow interceptor modules bundled with the workflows (time-skipping server only). */
+  workflowInterceptorModules?: string[];
 }
 
 /** An engine with Berlin mapped to its site and the flex plan to its two groups: most tests' start. */
@@ -125,6 +127,11 @@ export async function startBerlinFlexEngine(options: EngineOptions = {}): Promis
 
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
   const onDevServer = options.server === 'dev';
+  if (onDevServer && options.workflowInterceptorModules?.length) {
+    throw new Error(
+      'workflowInterceptorModules: only the time-skipping engine bundles extra workflow interceptors',
+    );
+  }
   const env = onDevServer ? await createDevServerEnv() : await createTimeSkippingEnv();
   const sim = await startSimulator({ port: 0, seed: DEMO_SEED });
   const taskQueue = 'engine-test';
@@ -164,7 +171,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: onDevServer ? await workflowBundle() : await timeSkippingWorkflowBundle(),
+    workflowBundle: onDevServer
+      ? await workflowBundle()
+      : await timeSkippingWorkflowBundle(options.workflowInterceptorModules),
     dataConverter: testDataConverter,
     ...workerTuning(options.maxCachedWorkflows),
     ...(options.workerInterceptors ? { interceptors: options.workerInterceptors } : {}),

@@ -40,7 +40,7 @@ export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 export const TEMPORAL_UI_URL = 'http://localhost:8233';
 
 let bundle: Promise<WorkflowBundle> | null = null;
-let timeSkippingBundle: Promise<WorkflowBundle> | null = null;
+const timeSkippingBundles = new Map<string, Promise<WorkflowBundle>>();
 
 /** The product's workflows, bundled once per test process: webpack takes seconds. */
 export function workflowBundle(): Promise<WorkflowBundle> {
@@ -53,10 +53,13 @@ export function workflowBundle(): Promise<WorkflowBundle> {
  * than cancelled, which that server mishandles (see time-skipping-interceptor.ts). Histories
  * recorded for the replay test (RECORD_HISTORIES=1) come from the product's own bundle.
  */
-export function timeSkippingWorkflowBundle(): Promise<WorkflowBundle> {
-  if (process.env.RECORD_HISTORIES === '1') return workflowBundle();
-  timeSkippingBundle ??= bundleWorkflows([require.resolve('./time-skipping-interceptor')]);
-  return timeSkippingBundle;
+export function timeSkippingWorkflowBundle(extraInterceptorModules: string[] = []): Promise<WorkflowBundle> {
+  if (process.env.RECORD_HISTORIES === '1' && extraInterceptorModules.length === 0) return workflowBundle();
+  const modules = [require.resolve('./time-skipping-interceptor'), ...extraInterceptorModules];
+  const key = modules.join('\n');
+  let bundle = timeSkippingBundles.get(key);
+  if (!bundle) timeSkippingBundles.set(key, (bundle = bundleWorkflows(modules)));
+  return bundle;
 }
 
 function bundleWorkflows(workflowInterceptorModules: string[]): Promise<WorkflowBundle> {
