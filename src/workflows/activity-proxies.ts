@@ -70,7 +70,8 @@ export const coordinationLong = proxyActivities<CoordinationActivities>({
  * task through the queue and one more workflow task to take its result. Under `npm run chaos` that
  * load kept a backlog on the dev server. A local activity acts before its workflow task completes,
  * and a lost task's next attempt may have folded newer events: a read changes nothing, and a
- * reservation's status is keyed by the fact it tells, so a newer fact goes under a newer key. A
+ * reservation's status is keyed by the fact it tells, so a newer fact goes under a newer key, and
+ * every customer the folded events passed over is told too (TELL_FOLDED_CUSTOMERS_PATCH). A
  * person's news to its co-members and masters goes by activity task (PERSON_NEWS_BY_ACTIVITY_PATCH).
  */
 export const LOCAL_COORDINATION_PATCH = 'local-coordination';

@@ -65,6 +65,8 @@ export const ENDED_ON_ARRIVAL_PATCH = 'ended-on-arrival';
  * already, so the customer the lost task had let in kept the room until its window closed. Now
  * every customer whose confirmed snapshot a batch took since the last tell, and whose window is
  * still open or ahead, is told the outcome: "revoked" if another customer holds the reservation.
+ * The current customer is told even what its last completed tell said, when the batch passed over
+ * another snapshot of theirs (a move to another room and back): the lost task may have told it.
  */
 export const TELL_FOLDED_CUSTOMERS_PATCH = 'tell-folded-customers';
 
@@ -95,8 +97,8 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
   let mayGrant = true;
   /** The set-up's lag, as last read: how long a folded snapshot's window stays open. */
   let lagMinutes = 0;
-  /** Confirmed snapshots taken since the last tell, by customer: a lost task may have told them. */
-  const foldedSinceTell = new Map<string, ReservationSnapshot>();
+  /** Confirmed snapshots taken since the last tell, oldest first: a lost task may have told any. */
+  const foldedSinceTell: ReservationSnapshot[] = [];
 
   setHandler(reservationEventSignal, (event) => {
     pending.push(event);
@@ -122,7 +124,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         if (cancelledAt && Date.parse(r.updatedAt) <= Date.parse(cancelledAt)) continue;
         mayGrant = snapshotMayGrant(r.end, Date.now(), isOpenNow());
         snapshot = r;
-        if (r.status === 'confirmed') foldedSinceTell.set(r.customer.id, r);
+        if (r.status === 'confirmed') foldedSinceTell.push(r);
         if (r.status === 'confirmed') cancelledAt = null;
       } else if (!cancelledAt || Date.parse(event.updatedAt) > Date.parse(cancelledAt)) {
         if (!snapshot || Date.parse(event.updatedAt) > Date.parse(snapshot.updatedAt))
@@ -159,10 +161,8 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
    */
   const takeFolded = (): ReservationSnapshot[] => {
     const now = Date.now();
-    const folded = [...foldedSinceTell.values()].filter(
-      (s) => Date.parse(s.end) + lagMinutes * MINUTE_MS > now,
-    );
-    foldedSinceTell.clear();
+    const folded = foldedSinceTell.filter((s) => Date.parse(s.end) + lagMinutes * MINUTE_MS > now);
+    foldedSinceTell.length = 0;
     return folded.length > 0 && patched(TELL_FOLDED_CUSTOMERS_PATCH) ? folded : [];
   };
 
@@ -181,11 +181,16 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
       // would move its SALTO KS user to another person's e-mail.
       await sendStatus(previous.personId, 'revoked', previous.customer);
     }
+    const handled = new Set([r.customer.id, previous?.personId]);
     for (const s of folded) {
-      if (s.customer.id === r.customer.id || s.customer.id === previous?.personId) continue;
+      if (handled.has(s.customer.id)) continue;
+      handled.add(s.customer.id);
       await signalStatus(s.customer.id, 'revoked', customerOf(s));
     }
-    if (told && told.personId === r.customer.id && told.content === contentKey(next, r, w)) return;
+    // A lost task may have told this customer a snapshot folded over since (another room, other
+    // times), under a newer key than the last completed tell: telling what that tell said is news.
+    const retold = folded.some((s) => s !== r && s.customer.id === r.customer.id);
+    if (!retold && told && told.personId === r.customer.id && told.content === contentKey(next, r, w)) return;
     await sendStatus(r.customer.id, next);
   };
 

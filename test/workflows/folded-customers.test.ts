@@ -1,10 +1,10 @@
 // A reservation tells its customer with a local activity, which signals before its workflow task
-// completes. When that task is lost (its worker killed) after it let customer A in, the next
-// attempt folds the events that came meanwhile: a change of customer, or a cancellation. That
-// attempt must still take the room from A, though no completed task ever told A anything
-// (TELL_FOLDED_CUSTOMERS_PATCH). The task is lost here by a workflow interceptor
-// (test/helpers/lose-task-interceptor.ts) right after the local activity told A, while an activity
-// interceptor delivers the next event to the reservation.
+// completes. When that task is lost (its worker killed) after it let a customer in, the next
+// attempt folds the events that came meanwhile: a change of customer, a cancellation, a move back.
+// That attempt must still take from the customer what the lost task gave, though no completed task
+// told it (TELL_FOLDED_CUSTOMERS_PATCH). The task is lost here by a workflow interceptor
+// (test/helpers/lose-task-interceptor.ts) right after the local activity told the customer, while
+// an activity interceptor delivers the next event to the reservation.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { temporal } from '@temporalio/proto';
@@ -18,22 +18,31 @@ import { LOSE_THIS_TASK } from '../helpers/lose-task-interceptor';
 
 const { EventType } = temporal.api.enums.v1;
 
-/** Runs once, right after `personId` was told its reservation is granted; that task is then lost. */
-let onGranted: { personId: string; then: () => Promise<void> } | null = null;
+/** Room Havel's group in these tests (any group of the Berlin site that room Spree's is not). */
+const HAVEL = 'ag-berlin-coworking-floor';
+
+interface Grant {
+  personId: string;
+  unitId: string;
+}
+
+/** Runs once, right after the grant it names was told; the workflow task that told it is then lost. */
+let onGrant: (Grant & { then: () => Promise<void> }) | null = null;
 
 const loseTaskAfterGrant: ActivityInboundCallsInterceptor = {
   async execute(input, next) {
     const result = await next(input);
     const [arg] = input.args as [{ personId?: string; event?: PersonEvent } | undefined];
-    const hook = onGranted;
+    const hook = onGrant;
     const event = arg?.event;
     if (
       hook &&
       event?.type === 'reservation-status' &&
       event.state === 'granted' &&
+      event.unitId === hook.unitId &&
       arg?.personId === hook.personId
     ) {
-      onGranted = null;
+      onGrant = null;
       await hook.then();
       return LOSE_THIS_TASK;
     }
@@ -42,7 +51,7 @@ const loseTaskAfterGrant: ActivityInboundCallsInterceptor = {
 };
 
 describe(
-  'a customer a lost workflow task let in loses the room when the next attempt folds a change',
+  'what a lost workflow task let a customer in to is taken back when the next attempt folds a change',
   { timeout: 240_000 },
   () => {
     let e: Engine;
@@ -59,6 +68,7 @@ describe(
         },
       });
       await e.mapUnit('berlin', 'room-spree', [SPREE]);
+      await e.mapUnit('berlin', 'room-havel', [HAVEL]);
       // The set-up tells everyone again 30 s after a change: let that pass before the people exist.
       await e.passSetupCatchUp();
     });
@@ -69,70 +79,110 @@ describe(
     const email = (personId: string): string => `${personId}@example.com`;
     const groups = async (personId: string): Promise<string[]> =>
       (await e.saltoUser(BERLIN_SITE, email(personId)))?.groups ?? [];
+    let updatedAt = 0;
+    const firstStart: Record<string, number> = {};
+    const nextUpdate = (): string => iso((updatedAt += MINUTE));
 
-    /** Books room Spree for `personId` from 5 minutes from now for 3 hours: its window is open at once. */
+    /** Books a room for `personId` for 3 hours from 5 minutes after its first booking: open at once. */
     const booking = async (
       reservationId: string,
       personId: string,
-      updatedAt: number,
+      unitId = 'room-spree',
     ): Promise<ReservationEvent> => {
       const now = await e.now();
+      if (updatedAt < now - HOUR) updatedAt = now - HOUR;
+      // Every update of a reservation keeps its first times: only the room or the customer changes.
+      const startsAt = (firstStart[reservationId] ??= now + 5 * MINUTE);
       return reservationSnapshot(
         {
           id: reservationId,
-          start: iso(now + 5 * MINUTE),
-          end: iso(now + 3 * HOUR),
-          updatedAt: iso(updatedAt),
+          reservationUnitId: unitId,
+          start: iso(startsAt),
+          end: iso(startsAt + 3 * HOUR),
+          updatedAt: nextUpdate(),
         },
         { id: personId, email: email(personId), firstName: 'Res', lastName: personId },
       );
     };
 
-    /** Sends the reservation's first snapshot for A; `meanwhile` comes while its first task tells A. */
-    const loseFirstTaskWhile = async (
+    /**
+     * Sends `first` to the reservation; `meanwhile` reaches it while the task that takes `first`
+     * tells `grant`, and that task is lost.
+     */
+    const loseTaskWhile = async (
       reservationId: string,
-      customerA: string,
-      meanwhile: (updatedAt: number) => Promise<ReservationEvent>,
+      first: ReservationEvent,
+      grant: Grant,
+      meanwhile: () => Promise<ReservationEvent>,
     ): Promise<void> => {
-      const updatedAt = (await e.now()) - 10 * MINUTE;
-      onGranted = {
-        personId: customerA,
-        then: async () => e.tellReservation(reservationId, await meanwhile(updatedAt + MINUTE)),
-      };
-      await e.tellReservation(reservationId, await booking(reservationId, customerA, updatedAt));
-      await e.eventually(() => Promise.resolve(onGranted === null), `${customerA} told of the grant`);
-      await e.settled(reservationWorkflowId(reservationId));
-      const history = await e.client.workflow.getHandle(reservationWorkflowId(reservationId)).fetchHistory();
-      const failedTasks = (history.events ?? []).filter(
-        (x) => x.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+      const workflowId = reservationWorkflowId(reservationId);
+      const failedTasks = async (): Promise<number> =>
+        ((await e.client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).filter(
+          (x) => x.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+        ).length;
+      const failedBefore = await failedTasks().catch(() => 0); // none before the workflow exists
+      onGrant = { ...grant, then: async () => e.tellReservation(reservationId, await meanwhile()) };
+      await e.tellReservation(reservationId, first);
+      await e.eventually(
+        () => Promise.resolve(onGrant === null),
+        `${grant.personId} told of ${grant.unitId}`,
       );
-      assert.equal(failedTasks.length, 1, 'the task that told the first customer was lost');
+      await e.settled(workflowId);
+      assert.equal(await failedTasks(), failedBefore + 1, 'the task that told the grant was lost');
     };
 
     it('a change of customer: the first customer loses the room, the second holds it', async () => {
-      await loseFirstTaskWhile('folded-change', 'folded-guest-a', (updatedAt) =>
-        booking('folded-change', 'folded-guest-b', updatedAt),
+      await loseTaskWhile(
+        'folded-change',
+        await booking('folded-change', 'folded-guest-a'),
+        { personId: 'folded-guest-a', unitId: 'room-spree' },
+        () => booking('folded-change', 'folded-guest-b'),
       );
       await e.eventually(
         async () => (await groups('folded-guest-b')).includes(SPREE),
         'the second customer to hold the room',
       );
-      await e.eventually(async () => {
-        const a = await groups('folded-guest-a');
-        return !a.includes(SPREE);
-      }, 'the first customer to lose the room');
+      await e.eventually(
+        async () => !(await groups('folded-guest-a')).includes(SPREE),
+        'the first customer to lose the room',
+      );
       assert.equal((await e.reservation('folded-change')).personId, 'folded-guest-b');
     });
 
     it('a cancellation: the customer loses the room', async () => {
-      await loseFirstTaskWhile('folded-cancel', 'folded-guest-c', (updatedAt) =>
-        Promise.resolve({ type: 'cancelled', eventId: nextEventId('cancel'), updatedAt: iso(updatedAt) }),
+      await loseTaskWhile(
+        'folded-cancel',
+        await booking('folded-cancel', 'folded-guest-c'),
+        { personId: 'folded-guest-c', unitId: 'room-spree' },
+        () => Promise.resolve({ type: 'cancelled', eventId: nextEventId('cancel'), updatedAt: nextUpdate() }),
       );
       await e.eventually(async () => {
         const view = await e.access('folded-guest-c');
         return Object.keys(view.desired).length === 0 && !(await groups('folded-guest-c')).includes(SPREE);
       }, 'the cancelled customer to lose the room');
       assert.equal((await e.reservation('folded-cancel')).state, 'cancelled');
+    });
+
+    it('a move to another room and back: the customer holds the first room only', async () => {
+      const reservationId = 'folded-move';
+      const personId = 'folded-guest-d';
+      await e.tellReservation(reservationId, await booking(reservationId, personId));
+      await e.eventually(async () => (await groups(personId)).includes(SPREE), 'the customer to hold Spree');
+      await e.settled(reservationWorkflowId(reservationId));
+      await loseTaskWhile(
+        reservationId,
+        await booking(reservationId, personId, 'room-havel'),
+        { personId, unitId: 'room-havel' },
+        () => booking(reservationId, personId, 'room-spree'),
+      );
+      await e.settled(reservationWorkflowId(reservationId));
+      await e.eventually(async () => {
+        const held = await groups(personId);
+        const view = await e.access(personId);
+        return (
+          held.includes(SPREE) && !held.includes(HAVEL) && !Object.values(view.desired).flat().includes(HAVEL)
+        );
+      }, 'the customer to hold Spree and not Havel');
     });
   },
 );
