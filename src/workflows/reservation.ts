@@ -157,17 +157,20 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
 
   /**
    * The snapshots of TELL_FOLDED_CUSTOMERS_PATCH whose customer may still hold access from a lost
-   * task: windows already closed are left out (the person lets those go by itself).
+   * task, except `toldAnyway`, which the caller tells anyway. Windows already closed are left out
+   * (the person lets those go by itself). Most batches take one snapshot and tell it: no marker.
    */
-  const takeFolded = (): ReservationSnapshot[] => {
+  const takeFolded = (toldAnyway: ReservationSnapshot | null): ReservationSnapshot[] => {
     const now = Date.now();
-    const folded = foldedSinceTell.filter((s) => Date.parse(s.end) + lagMinutes * MINUTE_MS > now);
+    const folded = foldedSinceTell.filter(
+      (s) => s !== toldAnyway && Date.parse(s.end) + lagMinutes * MINUTE_MS > now,
+    );
     foldedSinceTell.length = 0;
     return folded.length > 0 && patched(TELL_FOLDED_CUSTOMERS_PATCH) ? folded : [];
   };
 
   /** Tells the person the reservation's state; skipped when the person already knows it. */
-  const tell = async (next: ReservationState, folded = takeFolded()): Promise<void> => {
+  const tell = async (next: ReservationState, folded = takeFolded(snapshot)): Promise<void> => {
     become(next);
     const r = snapshot!;
     const w = window!;
@@ -189,7 +192,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     }
     // A lost task may have told this customer a snapshot folded over since (another room, other
     // times), under a newer key than the last completed tell: telling what that tell said is news.
-    const retold = folded.some((s) => s !== r && s.customer.id === r.customer.id);
+    const retold = folded.some((s) => s.customer.id === r.customer.id);
     if (!retold && told && told.personId === r.customer.id && told.content === contentKey(next, r, w)) return;
     await sendStatus(r.customer.id, next);
   };
@@ -298,7 +301,8 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         // Finished: cancelled (access goes at once) or its window closed. A reservation whose
         // window closed before it reached us was never granted, and grants nothing now.
         const outcome: ReservationState = cancelledAt || r.status === 'cancelled' ? 'cancelled' : 'revoked';
-        const folded = takeFolded();
+        // Never told by a completed task: a lost one may still have let this customer in.
+        const folded = takeFolded(told ? snapshot : null);
         if (told || folded.length > 0) await tell(outcome, folded);
         else become(outcome);
       } else {

@@ -29,3 +29,18 @@ export function ownSearchAttributeUpserts(history: History, ownKey: string): num
     return fields ? Object.keys(fields).includes(ownKey) : false;
   }).length;
 }
+
+/** Whether the history records the patch marker for `patchId` (its details name it). */
+export function marksPatch(events: temporal.api.history.v1.IHistoryEvent[], patchId: string): boolean {
+  return events.some((ev) => {
+    const marker = ev.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_patch') return false;
+    return Object.values(marker.details ?? {}).some((p) =>
+      (p.payloads ?? []).some((payload) =>
+        Buffer.from(payload.data ?? [])
+          .toString('utf8')
+          .includes(patchId),
+      ),
+    );
+  });
+}

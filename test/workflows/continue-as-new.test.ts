@@ -14,6 +14,7 @@ import { personWorkflowId } from '../../src/shared/ids';
 import { personHistoryQuery } from '../../src/workflows/messages';
 import { BERLIN_SITE, type Engine, FLEX, startBerlinFlexEngine } from '../helpers/engine';
 import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
+import { marksPatch } from '../helpers/history-events';
 import { billing, billingEvent, iso, memberSnapshot, MINUTE, statusEvent } from '../helpers/events';
 
 describe('continue-as-new', { timeout: 180_000 }, () => {
@@ -147,18 +148,3 @@ describe('continue-as-new', { timeout: 180_000 }, () => {
     );
   });
 });
-
-/** Whether the history records the patch marker for `patchId` (its details name it). */
-function marksPatch(events: temporal.api.history.v1.IHistoryEvent[], patchId: string): boolean {
-  return events.some((ev) => {
-    const marker = ev.markerRecordedEventAttributes;
-    if (marker?.markerName !== 'core_patch') return false;
-    return Object.values(marker.details ?? {}).some((p) =>
-      (p.payloads ?? []).some((payload) =>
-        Buffer.from(payload.data ?? [])
-          .toString('utf8')
-          .includes(patchId),
-      ),
-    );
-  });
-}

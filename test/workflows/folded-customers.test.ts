@@ -11,9 +11,11 @@ import { temporal } from '@temporalio/proto';
 import type { ActivityInboundCallsInterceptor } from '@temporalio/worker';
 import type { PersonEvent } from '../../src/core/person-events';
 import { reservationWorkflowId } from '../../src/shared/ids';
+import { TELL_FOLDED_CUSTOMERS_PATCH } from '../../src/workflows/reservation';
 import type { ReservationEvent } from '../../src/workflows/messages';
 import { BERLIN_SITE, type Engine, SPREE, startBerlinFlexEngine } from '../helpers/engine';
 import { HOUR, iso, MINUTE, nextEventId, reservationSnapshot } from '../helpers/events';
+import { marksPatch } from '../helpers/history-events';
 import { LOSE_THIS_TASK } from '../helpers/lose-task-interceptor';
 
 const { EventType } = temporal.api.enums.v1;
@@ -77,6 +79,10 @@ describe(
     });
 
     const email = (personId: string): string => `${personId}@example.com`;
+    const marksFoldedCustomers = async (reservationId: string): Promise<boolean> => {
+      const history = await e.client.workflow.getHandle(reservationWorkflowId(reservationId)).fetchHistory();
+      return marksPatch(history.events ?? [], TELL_FOLDED_CUSTOMERS_PATCH);
+    };
     const groups = async (personId: string): Promise<string[]> =>
       (await e.saltoUser(BERLIN_SITE, email(personId)))?.groups ?? [];
     let updatedAt = 0;
@@ -147,6 +153,23 @@ describe(
         'the first customer to lose the room',
       );
       assert.equal((await e.reservation('folded-change')).personId, 'folded-guest-b');
+      assert.ok(await marksFoldedCustomers('folded-change'), 'the patch marked in the history');
+    });
+
+    it('a reservation whose tasks each take one update records no marker for the patch', async () => {
+      await e.tellReservation('one-by-one', await booking('one-by-one', 'one-by-one-guest'));
+      await e.eventually(
+        async () => (await groups('one-by-one-guest')).includes(SPREE),
+        'the customer to hold Spree',
+      );
+      await e.settled(reservationWorkflowId('one-by-one'));
+      await e.tellReservation('one-by-one', await booking('one-by-one', 'one-by-one-guest', 'room-havel'));
+      await e.eventually(
+        async () => (await groups('one-by-one-guest')).includes(HAVEL),
+        'the customer to hold Havel',
+      );
+      await e.settled(reservationWorkflowId('one-by-one'));
+      assert.equal(await marksFoldedCustomers('one-by-one'), false);
     });
 
     it('a cancellation: the customer loses the room', async () => {
