@@ -60,17 +60,28 @@ export const ENDED_ON_ARRIVAL_PATCH = 'ended-on-arrival';
 /**
  * A reservation tells a person with a local activity, which signals before its workflow task
  * completes. When that task is lost (its worker killed), the next attempt folds the events that
- * came meanwhile with it: a change of customer, a cancellation, a move into the past. Before this
- * patch that attempt told only its current customer, and only if a completed task had told someone
- * already, so the customer the lost task had let in kept the room until its window closed. Now
- * every customer whose confirmed snapshot a batch took since the last tell, and whose window is
- * still open or ahead, is told the outcome: "revoked" if another customer holds the reservation.
- * The current customer is told even what its last completed tell said, when the batch passed over
- * another snapshot of theirs (a move to another room and back): the lost task may have told it.
+ * came meanwhile with it: a change of customer, a cancellation, a move. Before this patch that
+ * attempt told only its current customer, only if a completed task had told someone already, and
+ * not if the last completed tell said the same; what the lost task had told stood until the
+ * window closed: a room for a customer since replaced, another room, or a room taken away from
+ * a customer who had it back. Now, when the facts taken since the last tell are more than one (the
+ * lost task may have seen only the first), every customer of a confirmed snapshot among them whose
+ * window is open or ahead is told "revoked", and the current customer is told even what it was
+ * told last. When no completed task told anyone, such a customer is told the outcome.
  */
 export const TELL_FOLDED_CUSTOMERS_PATCH = 'tell-folded-customers';
 
 const MINUTE_MS = 60_000;
+
+/** What a lost workflow task may have told, for TELL_FOLDED_CUSTOMERS_PATCH. */
+interface Folded {
+  /** Confirmed snapshots whose customer it may have let in. */
+  snapshots: ReservationSnapshot[];
+  /** It may have told the current customer something else than the last completed tell. */
+  retell: boolean;
+}
+
+const NOTHING_FOLDED: Folded = { snapshots: [], retell: false };
 
 /** How far along a reservation is, for ordering what its workflow says (ReservationStatusKey.step). */
 const STEP: Record<ReservationState, number> = { scheduled: 0, granted: 1, revoked: 2, cancelled: 3 };
@@ -99,6 +110,8 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
   let lagMinutes = 0;
   /** Confirmed snapshots taken since the last tell, oldest first: a lost task may have told any. */
   const foldedSinceTell: ReservationSnapshot[] = [];
+  /** Snapshots and cancellations taken since the last tell (TELL_FOLDED_CUSTOMERS_PATCH). */
+  let factsSinceTell = 0;
 
   setHandler(reservationEventSignal, (event) => {
     pending.push(event);
@@ -124,11 +137,14 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         if (cancelledAt && Date.parse(r.updatedAt) <= Date.parse(cancelledAt)) continue;
         mayGrant = snapshotMayGrant(r.end, Date.now(), isOpenNow());
         snapshot = r;
+        factsSinceTell += 1;
         if (r.status === 'confirmed') foldedSinceTell.push(r);
         if (r.status === 'confirmed') cancelledAt = null;
       } else if (!cancelledAt || Date.parse(event.updatedAt) > Date.parse(cancelledAt)) {
-        if (!snapshot || Date.parse(event.updatedAt) > Date.parse(snapshot.updatedAt))
+        if (!snapshot || Date.parse(event.updatedAt) > Date.parse(snapshot.updatedAt)) {
           cancelledAt = event.updatedAt;
+          factsSinceTell += 1;
+        }
       }
     }
   };
@@ -156,17 +172,21 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
   };
 
   /**
-   * The snapshots of TELL_FOLDED_CUSTOMERS_PATCH whose customer may still hold access from a lost
-   * task, except `toldAnyway`, which the caller tells anyway. Windows already closed are left out
-   * (the person lets those go by itself). Most batches take one snapshot and tell it: no marker.
+   * What a lost task may have told since the last tell (TELL_FOLDED_CUSTOMERS_PATCH): the
+   * snapshots whose customer may hold access from it, except `toldAnyway`, which the caller tells
+   * anyway (windows already closed are left out: the person lets those go by itself). Most tells
+   * follow one fact: no marker.
    */
-  const takeFolded = (toldAnyway: ReservationSnapshot | null): ReservationSnapshot[] => {
+  const takeFolded = (toldAnyway: ReservationSnapshot | null): Folded => {
     const now = Date.now();
-    const folded = foldedSinceTell.filter(
+    const snapshots = foldedSinceTell.filter(
       (s) => s !== toldAnyway && Date.parse(s.end) + lagMinutes * MINUTE_MS > now,
     );
+    const retell = factsSinceTell > 1;
     foldedSinceTell.length = 0;
-    return folded.length > 0 && patched(TELL_FOLDED_CUSTOMERS_PATCH) ? folded : [];
+    factsSinceTell = 0;
+    if (snapshots.length === 0 && !retell) return NOTHING_FOLDED;
+    return patched(TELL_FOLDED_CUSTOMERS_PATCH) ? { snapshots, retell } : NOTHING_FOLDED;
   };
 
   /** Tells the person the reservation's state; skipped when the person already knows it. */
@@ -185,15 +205,15 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
       await sendStatus(previous.personId, 'revoked', previous.customer);
     }
     const handled = new Set([r.customer.id, previous?.personId]);
-    for (const s of folded) {
+    for (const s of folded.snapshots) {
       if (handled.has(s.customer.id)) continue;
       handled.add(s.customer.id);
       await signalStatus(s.customer.id, 'revoked', customerOf(s));
     }
-    // A lost task may have told this customer a snapshot folded over since (another room, other
-    // times), under a newer key than the last completed tell: telling what that tell said is news.
-    const retold = folded.some((s) => s.customer.id === r.customer.id);
-    if (!retold && told && told.personId === r.customer.id && told.content === contentKey(next, r, w)) return;
+    // A lost task may have told this customer something newer than the last completed tell (another
+    // room, or "revoked" for a customer since folded over): what that tell said is news again.
+    if (!folded.retell && told && told.personId === r.customer.id && told.content === contentKey(next, r, w))
+      return;
     await sendStatus(r.customer.id, next);
   };
 
@@ -303,7 +323,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         const outcome: ReservationState = cancelledAt || r.status === 'cancelled' ? 'cancelled' : 'revoked';
         // Never told by a completed task: a lost one may still have let this customer in.
         const folded = takeFolded(told ? snapshot : null);
-        if (told || folded.length > 0) await tell(outcome, folded);
+        if (told || folded.snapshots.length > 0) await tell(outcome, folded);
         else become(outcome);
       } else {
         // Only a cancellation arrived; the reservation was never seen: nothing to give.

@@ -23,28 +23,29 @@ const { EventType } = temporal.api.enums.v1;
 /** Room Havel's group in these tests (any group of the Berlin site that room Spree's is not). */
 const HAVEL = 'ag-berlin-coworking-floor';
 
-interface Grant {
+interface Told {
   personId: string;
   unitId: string;
+  state?: 'granted' | 'cancelled';
 }
 
-/** Runs once, right after the grant it names was told; the workflow task that told it is then lost. */
-let onGrant: (Grant & { then: () => Promise<void> }) | null = null;
+/** Runs once, right after what it names was told (a grant by default); that task is then lost. */
+let onTold: (Told & { then: () => Promise<void> }) | null = null;
 
-const loseTaskAfterGrant: ActivityInboundCallsInterceptor = {
+const loseTaskAfterTelling: ActivityInboundCallsInterceptor = {
   async execute(input, next) {
     const result = await next(input);
     const [arg] = input.args as [{ personId?: string; event?: PersonEvent } | undefined];
-    const hook = onGrant;
+    const hook = onTold;
     const event = arg?.event;
     if (
       hook &&
       event?.type === 'reservation-status' &&
-      event.state === 'granted' &&
+      event.state === (hook.state ?? 'granted') &&
       event.unitId === hook.unitId &&
       arg?.personId === hook.personId
     ) {
-      onGrant = null;
+      onTold = null;
       await hook.then();
       return LOSE_THIS_TASK;
     }
@@ -64,7 +65,7 @@ describe(
           activity: [
             (ctx) =>
               ctx.info.isLocal && ctx.info.activityType === 'signalPerson'
-                ? { inbound: loseTaskAfterGrant }
+                ? { inbound: loseTaskAfterTelling }
                 : {},
           ],
         },
@@ -113,12 +114,12 @@ describe(
 
     /**
      * Sends `first` to the reservation; `meanwhile` reaches it while the task that takes `first`
-     * tells `grant`, and that task is lost.
+     * tells `told`, and that task is lost.
      */
     const loseTaskWhile = async (
       reservationId: string,
       first: ReservationEvent,
-      grant: Grant,
+      told: Told,
       meanwhile: () => Promise<ReservationEvent>,
     ): Promise<void> => {
       const workflowId = reservationWorkflowId(reservationId);
@@ -127,14 +128,11 @@ describe(
           (x) => x.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
         ).length;
       const failedBefore = await failedTasks().catch(() => 0); // none before the workflow exists
-      onGrant = { ...grant, then: async () => e.tellReservation(reservationId, await meanwhile()) };
+      onTold = { ...told, then: async () => e.tellReservation(reservationId, await meanwhile()) };
       await e.tellReservation(reservationId, first);
-      await e.eventually(
-        () => Promise.resolve(onGrant === null),
-        `${grant.personId} told of ${grant.unitId}`,
-      );
+      await e.eventually(() => Promise.resolve(onTold === null), `${told.personId} told of ${told.unitId}`);
       await e.settled(workflowId);
-      assert.equal(await failedTasks(), failedBefore + 1, 'the task that told the grant was lost');
+      assert.equal(await failedTasks(), failedBefore + 1, 'the task that told it was lost');
     };
 
     it('a change of customer: the first customer loses the room, the second holds it', async () => {
@@ -154,6 +152,51 @@ describe(
       );
       assert.equal((await e.reservation('folded-change')).personId, 'folded-guest-b');
       assert.ok(await marksFoldedCustomers('folded-change'), 'the patch marked in the history');
+    });
+
+    it('a change of customer and back: the first customer keeps the room, the other has none', async () => {
+      const reservationId = 'folded-back';
+      await e.tellReservation(reservationId, await booking(reservationId, 'folded-guest-e'));
+      await e.eventually(
+        async () => (await groups('folded-guest-e')).includes(SPREE),
+        'the customer to hold Spree',
+      );
+      await e.settled(reservationWorkflowId(reservationId));
+      // The lost task takes the room from E and gives it to F; E books it again meanwhile.
+      await loseTaskWhile(
+        reservationId,
+        await booking(reservationId, 'folded-guest-f'),
+        { personId: 'folded-guest-f', unitId: 'room-spree' },
+        () => booking(reservationId, 'folded-guest-e'),
+      );
+      await e.settled(reservationWorkflowId(reservationId));
+      await e.eventually(async () => {
+        const [held, other] = [await groups('folded-guest-e'), await groups('folded-guest-f')];
+        return held.includes(SPREE) && !other.includes(SPREE);
+      }, 'E to hold Spree again and F not');
+      const view = await e.access('folded-guest-e');
+      assert.ok(Object.values(view.desired).flat().includes(SPREE), 'E wants the room');
+    });
+
+    it('a cancellation and a confirmation again: the customer keeps the room', async () => {
+      const reservationId = 'folded-reconfirmed';
+      const personId = 'folded-guest-g';
+      await e.tellReservation(reservationId, await booking(reservationId, personId));
+      await e.eventually(async () => (await groups(personId)).includes(SPREE), 'the customer to hold Spree');
+      await e.settled(reservationWorkflowId(reservationId));
+      // The lost task tells the customer the cancellation; the booking is confirmed again meanwhile.
+      await loseTaskWhile(
+        reservationId,
+        { type: 'cancelled', eventId: nextEventId('cancel'), updatedAt: nextUpdate() },
+        { personId, unitId: 'room-spree', state: 'cancelled' },
+        () => booking(reservationId, personId),
+      );
+      await e.settled(reservationWorkflowId(reservationId));
+      await e.eventually(async () => {
+        const view = await e.access(personId);
+        return (await groups(personId)).includes(SPREE) && Object.values(view.desired).flat().includes(SPREE);
+      }, 'the customer to hold Spree again');
+      assert.equal((await e.reservation(reservationId)).state, 'granted');
     });
 
     it('a reservation whose tasks each take one update records no marker for the patch', async () => {
