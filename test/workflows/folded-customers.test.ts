@@ -133,7 +133,21 @@ describe(
       await e.eventually(() => Promise.resolve(onTold === null), `${told.personId} told of ${told.unitId}`);
       await e.settled(workflowId);
       assert.equal(await failedTasks(), failedBefore + 1, 'the task that told it was lost');
+      await e.settled(workflowId);
     };
+
+    /** Books room Spree for `personId` and waits until they hold it, in tasks that complete. */
+    const bookAndHold = async (reservationId: string, personId: string): Promise<void> => {
+      await e.tellReservation(reservationId, await booking(reservationId, personId));
+      await e.eventually(async () => (await groups(personId)).includes(SPREE), `${personId} to hold Spree`);
+      await e.settled(reservationWorkflowId(reservationId));
+    };
+
+    /** The groups SALTO KS gives the person, and the groups the engine wants for them. */
+    const heldAndWanted = async (personId: string): Promise<{ held: string[]; wanted: string[] }> => ({
+      held: await groups(personId),
+      wanted: Object.values((await e.access(personId)).desired).flat(),
+    });
 
     it('a change of customer: the first customer loses the room, the second holds it', async () => {
       await loseTaskWhile(
@@ -142,77 +156,12 @@ describe(
         { personId: 'folded-guest-a', unitId: 'room-spree' },
         () => booking('folded-change', 'folded-guest-b'),
       );
-      await e.eventually(
-        async () => (await groups('folded-guest-b')).includes(SPREE),
-        'the second customer to hold the room',
-      );
-      await e.eventually(
-        async () => !(await groups('folded-guest-a')).includes(SPREE),
-        'the first customer to lose the room',
-      );
+      await e.eventually(async () => {
+        const [a, b] = [await heldAndWanted('folded-guest-a'), await heldAndWanted('folded-guest-b')];
+        return b.held.includes(SPREE) && !a.held.includes(SPREE) && !a.wanted.includes(SPREE);
+      }, 'the second customer to hold the room and the first not');
       assert.equal((await e.reservation('folded-change')).personId, 'folded-guest-b');
       assert.ok(await marksFoldedCustomers('folded-change'), 'the patch marked in the history');
-    });
-
-    it('a change of customer and back: the first customer keeps the room, the other has none', async () => {
-      const reservationId = 'folded-back';
-      await e.tellReservation(reservationId, await booking(reservationId, 'folded-guest-e'));
-      await e.eventually(
-        async () => (await groups('folded-guest-e')).includes(SPREE),
-        'the customer to hold Spree',
-      );
-      await e.settled(reservationWorkflowId(reservationId));
-      // The lost task takes the room from E and gives it to F; E books it again meanwhile.
-      await loseTaskWhile(
-        reservationId,
-        await booking(reservationId, 'folded-guest-f'),
-        { personId: 'folded-guest-f', unitId: 'room-spree' },
-        () => booking(reservationId, 'folded-guest-e'),
-      );
-      await e.settled(reservationWorkflowId(reservationId));
-      await e.eventually(async () => {
-        const [held, other] = [await groups('folded-guest-e'), await groups('folded-guest-f')];
-        return held.includes(SPREE) && !other.includes(SPREE);
-      }, 'E to hold Spree again and F not');
-      const view = await e.access('folded-guest-e');
-      assert.ok(Object.values(view.desired).flat().includes(SPREE), 'E wants the room');
-    });
-
-    it('a cancellation and a confirmation again: the customer keeps the room', async () => {
-      const reservationId = 'folded-reconfirmed';
-      const personId = 'folded-guest-g';
-      await e.tellReservation(reservationId, await booking(reservationId, personId));
-      await e.eventually(async () => (await groups(personId)).includes(SPREE), 'the customer to hold Spree');
-      await e.settled(reservationWorkflowId(reservationId));
-      // The lost task tells the customer the cancellation; the booking is confirmed again meanwhile.
-      await loseTaskWhile(
-        reservationId,
-        { type: 'cancelled', eventId: nextEventId('cancel'), updatedAt: nextUpdate() },
-        { personId, unitId: 'room-spree', state: 'cancelled' },
-        () => booking(reservationId, personId),
-      );
-      await e.settled(reservationWorkflowId(reservationId));
-      await e.eventually(async () => {
-        const view = await e.access(personId);
-        return (await groups(personId)).includes(SPREE) && Object.values(view.desired).flat().includes(SPREE);
-      }, 'the customer to hold Spree again');
-      assert.equal((await e.reservation(reservationId)).state, 'granted');
-    });
-
-    it('a reservation whose tasks each take one update records no marker for the patch', async () => {
-      await e.tellReservation('one-by-one', await booking('one-by-one', 'one-by-one-guest'));
-      await e.eventually(
-        async () => (await groups('one-by-one-guest')).includes(SPREE),
-        'the customer to hold Spree',
-      );
-      await e.settled(reservationWorkflowId('one-by-one'));
-      await e.tellReservation('one-by-one', await booking('one-by-one', 'one-by-one-guest', 'room-havel'));
-      await e.eventually(
-        async () => (await groups('one-by-one-guest')).includes(HAVEL),
-        'the customer to hold Havel',
-      );
-      await e.settled(reservationWorkflowId('one-by-one'));
-      assert.equal(await marksFoldedCustomers('one-by-one'), false);
     });
 
     it('a cancellation: the customer loses the room', async () => {
@@ -223,32 +172,68 @@ describe(
         () => Promise.resolve({ type: 'cancelled', eventId: nextEventId('cancel'), updatedAt: nextUpdate() }),
       );
       await e.eventually(async () => {
-        const view = await e.access('folded-guest-c');
-        return Object.keys(view.desired).length === 0 && !(await groups('folded-guest-c')).includes(SPREE);
+        const c = await heldAndWanted('folded-guest-c');
+        return !c.held.includes(SPREE) && c.wanted.length === 0;
       }, 'the cancelled customer to lose the room');
       assert.equal((await e.reservation('folded-cancel')).state, 'cancelled');
     });
 
     it('a move to another room and back: the customer holds the first room only', async () => {
-      const reservationId = 'folded-move';
       const personId = 'folded-guest-d';
-      await e.tellReservation(reservationId, await booking(reservationId, personId));
-      await e.eventually(async () => (await groups(personId)).includes(SPREE), 'the customer to hold Spree');
-      await e.settled(reservationWorkflowId(reservationId));
+      await bookAndHold('folded-move', personId);
       await loseTaskWhile(
-        reservationId,
-        await booking(reservationId, personId, 'room-havel'),
+        'folded-move',
+        await booking('folded-move', personId, 'room-havel'),
         { personId, unitId: 'room-havel' },
-        () => booking(reservationId, personId, 'room-spree'),
+        () => booking('folded-move', personId, 'room-spree'),
       );
-      await e.settled(reservationWorkflowId(reservationId));
       await e.eventually(async () => {
-        const held = await groups(personId);
-        const view = await e.access(personId);
-        return (
-          held.includes(SPREE) && !held.includes(HAVEL) && !Object.values(view.desired).flat().includes(HAVEL)
-        );
+        const d = await heldAndWanted(personId);
+        return d.held.includes(SPREE) && !d.held.includes(HAVEL) && !d.wanted.includes(HAVEL);
       }, 'the customer to hold Spree and not Havel');
+    });
+
+    it('a change of customer and back: the first customer keeps the room, the other has none', async () => {
+      await bookAndHold('folded-back', 'folded-guest-e');
+      // The lost task takes the room from E and gives it to F; E books it again meanwhile.
+      await loseTaskWhile(
+        'folded-back',
+        await booking('folded-back', 'folded-guest-f'),
+        { personId: 'folded-guest-f', unitId: 'room-spree' },
+        () => booking('folded-back', 'folded-guest-e'),
+      );
+      await e.eventually(async () => {
+        const [held, other] = [await heldAndWanted('folded-guest-e'), await heldAndWanted('folded-guest-f')];
+        return held.held.includes(SPREE) && held.wanted.includes(SPREE) && !other.held.includes(SPREE);
+      }, 'E to hold Spree again and F not');
+    });
+
+    it('a cancellation and a confirmation again: the customer keeps the room', async () => {
+      const personId = 'folded-guest-g';
+      await bookAndHold('folded-reconfirmed', personId);
+      // The lost task tells the customer the cancellation; the booking is confirmed again meanwhile.
+      await loseTaskWhile(
+        'folded-reconfirmed',
+        { type: 'cancelled', eventId: nextEventId('cancel'), updatedAt: nextUpdate() },
+        { personId, unitId: 'room-spree', state: 'cancelled' },
+        () => booking('folded-reconfirmed', personId),
+      );
+      await e.eventually(async () => {
+        const g = await heldAndWanted(personId);
+        return g.held.includes(SPREE) && g.wanted.includes(SPREE);
+      }, 'the customer to hold Spree again');
+      assert.equal((await e.reservation('folded-reconfirmed')).state, 'granted');
+    });
+
+    it('a reservation whose tasks each take one update records no marker for the patch', async () => {
+      await bookAndHold('one-by-one', 'one-by-one-guest');
+      await e.tellReservation('one-by-one', await booking('one-by-one', 'one-by-one-guest', 'room-havel'));
+      await e.eventually(
+        async () => (await groups('one-by-one-guest')).includes(HAVEL),
+        'the customer to hold Havel',
+      );
+      await e.settled(reservationWorkflowId('one-by-one'));
+      assert.equal(await marksFoldedCustomers('one-by-one'), false);
     });
   },
 );
