@@ -105,6 +105,29 @@ describe('the chaos observer', () => {
     assert.ok(observer.outOfSyncMs.get(EMAIL)! >= 300, 'the person was out of sync meanwhile');
   });
 
+  it('reports apart a revocation due just before the Temporal server stops and done while it is stopped', async () => {
+    const observer = new ChaosObserver(model, sim.url, new Set([EMAIL]), 300);
+    model.deliver(member('active', new Date().toISOString()), Date.now());
+    await observer.sample();
+    await grant(ENTRANCE);
+    await grant(FLOOR);
+    await observer.sample();
+
+    model.deliver(member('cancelled', new Date().toISOString()), Date.now());
+    await observer.sample(); // both due now
+    await sleep(50);
+    const back = observer.outageBegins(Date.now());
+    await sleep(400);
+    await revoke(ENTRANCE);
+    await revoke(FLOOR);
+    await observer.sample(); // done while the server is still stopped
+    assert.deepEqual(observer.late.map((l) => [l.group, l.duringOutage]).sort(), [
+      [FLOOR, true],
+      [ENTRANCE, true],
+    ]);
+    back(Date.now());
+  });
+
   it('finds lost grants, missed revocations and duplicate users at the end', async () => {
     const observer = new ChaosObserver(model, sim.url, new Set([EMAIL]), 300);
     model.deliver(member('active', new Date().toISOString()), Date.now()); // the plan again

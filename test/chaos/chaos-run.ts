@@ -366,12 +366,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         if (streamDone) return;
         await oneAtATime(async () => {
           o.log(`the Temporal dev server is stopped for ${o.temporalOutageSeconds} s`);
-          const from = Date.now();
+          const back = observer.outageBegins(Date.now());
           cpu.sample();
           await temporal.stop();
           await sleep(o.temporalOutageSeconds * 1000);
           await temporal.start();
-          observer.outage(from, Date.now());
+          back(Date.now());
           counts.temporalOutages++;
         });
         o.log('the Temporal dev server is back');
