@@ -41,7 +41,7 @@ import { ADMIN_TOKEN, startStack, WEBHOOK_SECRET, type Stack, type StackOptions 
 import { IngestLoad } from './ingest-load';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster';
 import '../helpers/temporal-env'; // the worker's own log at WARN
-import { sampleProcesses } from './process-stats';
+import { descendantsOf, sampleOf, sampleProcesses, type ProcessSample } from './process-stats';
 import { recovery } from './recovery-section';
 import type { MemberSnapshot } from '../../src/api/deskworks-events';
 import {
@@ -486,24 +486,45 @@ function spaceMembers(tag: string, from: number, count: number, deskAtBerlin: nu
 }
 
 /** CPU per minute and memory of this process (API, worker, simulator) and the Temporal server, at rest. */
-async function idleCost(
-  seconds: number,
-): Promise<{ selfCpu: number; serverCpu: number | null; selfRss: number; serverRss: number | null }> {
-  const before = sampleProcesses('temporal');
+async function idleCost(seconds: number, cluster: TestCluster | null): Promise<IdleCost> {
+  const before = serverSamples(cluster);
+  const selfBefore = sampleOf(process.pid);
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  const after = sampleProcesses('temporal');
+  const after = serverSamples(cluster);
+  const selfAfter = sampleOf(process.pid);
   const perMinute = (a: number, b: number): number => ((b - a) / seconds) * 60;
-  const server = (x: typeof before) =>
-    x.children.reduce((sum, c) => ({ cpu: sum.cpu + c.cpuSeconds, rss: sum.rss + c.rssBytes }), {
-      cpu: 0,
-      rss: 0,
-    });
-  const hasServer = after.children.length > 0;
+  const cpu = (xs: ProcessSample[]): number => xs.reduce((sum, x) => sum + x.cpuSeconds, 0);
+  const hasServer = after.server.length > 0;
   return {
-    selfCpu: perMinute(before.self?.cpuSeconds ?? 0, after.self?.cpuSeconds ?? 0),
-    serverCpu: hasServer ? perMinute(server(before).cpu, server(after).cpu) : null,
-    selfRss: after.self?.rssBytes ?? process.memoryUsage().rss,
-    serverRss: hasServer ? server(after).rss : null,
+    selfCpu: perMinute(selfBefore?.cpuSeconds ?? 0, selfAfter?.cpuSeconds ?? 0),
+    serverCpu: hasServer ? perMinute(cpu(before.server), cpu(after.server)) : null,
+    selfRss: selfAfter?.rssBytes ?? process.memoryUsage().rss,
+    serverRss: hasServer ? after.server.reduce((sum, x) => sum + x.rssBytes, 0) : null,
+    postgresCpu: after.postgres.length > 0 ? perMinute(cpu(before.postgres), cpu(after.postgres)) : null,
+  };
+}
+
+interface IdleCost {
+  selfCpu: number;
+  serverCpu: number | null;
+  selfRss: number;
+  serverRss: number | null;
+  /** On the cluster: PostgreSQL's postmaster and its backends. */
+  postgresCpu: number | null;
+}
+
+/**
+ * The Temporal server's processes: the dev server is a child of this process; the cluster's
+ * server and PostgreSQL run detached, found by their pid files.
+ */
+function serverSamples(cluster: TestCluster | null): { server: ProcessSample[]; postgres: ProcessSample[] } {
+  if (!cluster) return { server: sampleProcesses('temporal').children, postgres: [] };
+  const { server, postgres } = cluster.processIds();
+  const present = (xs: (ProcessSample | null)[]): ProcessSample[] =>
+    xs.filter((x): x is ProcessSample => x !== null);
+  return {
+    server: present([server === null ? null : sampleOf(server)]),
+    postgres: postgres === null ? [] : present([postgres, ...descendantsOf(postgres)].map(sampleOf)),
   };
 }
 
@@ -583,13 +604,13 @@ async function space(
     const firstMembers = spaceMembers(tag, 0, half, fanout);
     const secondMembers = spaceMembers(tag, half, n - half, fanout);
     const first = await importMembers(stack, firstMembers, watcher);
-    const idleHalf = await idleCost(idleSeconds);
+    const idleHalf = await idleCost(idleSeconds, cluster);
     const dbHalf = await databaseBytes();
     const second = await importMembers(stack, secondMembers, watcher);
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const importCalls = await saltoRequestCount(stack);
     const minimalCalls = minimalImportCalls([...firstMembers, ...secondMembers]);
-    const idleFull = await idleCost(idleSeconds);
+    const idleFull = await idleCost(idleSeconds, cluster);
     const dbFull = await databaseBytes();
     const mib = (bytes: number | null): number | null =>
       bytes === null ? null : Math.round(bytes / 1024 / 1024);
@@ -631,10 +652,7 @@ async function space(
         name: `idle: Temporal server RSS at ${half} → ${n} people`,
         value: mib(idleFull.serverRss),
         unit: 'MiB',
-        note:
-          idleHalf.serverRss === null
-            ? 'not a child process (cluster)'
-            : `${mib(idleHalf.serverRss)} MiB at ${half}`,
+        note: idleHalf.serverRss === null ? 'not found' : `${mib(idleHalf.serverRss)} MiB at ${half}`,
       },
       {
         section,
@@ -666,11 +684,19 @@ async function space(
         name: `idle: CPU per minute, Temporal server`,
         value: idleFull.serverCpu,
         unit: 's/min',
-        note:
-          idleHalf.serverCpu === null
-            ? 'not a child process (cluster)'
-            : `${idleHalf.serverCpu.toFixed(2)} s/min at ${half}`,
+        note: idleHalf.serverCpu === null ? 'not found' : `${idleHalf.serverCpu.toFixed(2)} s/min at ${half}`,
       },
+      ...(idleFull.postgresCpu === null
+        ? []
+        : [
+            {
+              section,
+              name: 'idle: CPU per minute, PostgreSQL',
+              value: idleFull.postgresCpu,
+              unit: 's/min',
+              note: `${idleHalf.postgresCpu?.toFixed(2) ?? '–'} s/min at ${half}; the postmaster and its backends`,
+            },
+          ]),
     );
     const listTimes = await peopleListTimes(stack, o.smoke ? 1 : 10);
     figures.push(

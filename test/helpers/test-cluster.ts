@@ -1,7 +1,7 @@
 // A real Temporal cluster (PostgreSQL + Temporal server v1.32 + Web UI, scripts/temporal-cluster.mjs)
 // on free ports in a directory of its own, for tests; optionally with mTLS on the frontend.
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +40,19 @@ export interface TestCluster {
   dir: string;
   /** Bytes PostgreSQL holds for Temporal: its persistence and visibility databases together. */
   databaseBytes(): Promise<number>;
+  /** The process ids of the Temporal server and of PostgreSQL's postmaster, to sample their cost. */
+  processIds(): { server: number | null; postgres: number | null };
   stop(): Promise<void>;
+}
+
+/** The pid a pid file holds (PostgreSQL's postmaster.pid: its first line), or null once gone. */
+function pidIn(file: string): number | null {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The two databases' size as PostgreSQL counts it (tables, indexes, TOAST), through `psql`. */
@@ -97,6 +109,10 @@ export async function startTestCluster(
       uiUrl: info.uiUrl,
       dir,
       databaseBytes: () => temporalDatabaseBytes(pgPort),
+      processIds: () => ({
+        server: pidIn(join(dir, 'server.pid')),
+        postgres: pidIn(join(dir, 'pg', 'postmaster.pid')),
+      }),
       stop,
     };
   } catch (err) {
