@@ -19,7 +19,7 @@ export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const testServerDir = join(binDir, 'test-server');
 const testServerWrapper = join(testServerDir, 'temporal-test-server');
 const testServerArchive = join(testServerDir, 'test-server.jsa');
-// Flags chosen by measurement (README, "Temporal binaries"): C1 only and the serial GC start fastest
+// Flags chosen by measurement (docs/temporal-binaries.md): C1 only and the serial GC start fastest
 // on 2 cores; the AppCDS archive skips class parsing and verification for the ~5,000 classes loaded.
 const jvmFlags = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xss512k'];
 

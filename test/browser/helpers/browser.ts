@@ -30,7 +30,7 @@ export function launchChromium(): Promise<Browser> {
 
 const projectRoot = join(__dirname, '..', '..', '..', '..');
 /**
- * Every run takes the pictures; `UPDATE_SCREENSHOTS=1 npm test` writes them over the README's
+ * Every run takes the pictures; `UPDATE_SCREENSHOTS=1 npm test` writes them over the docs'
  * (docs/screenshots), otherwise they land in test-results/ so a test run leaves git clean.
  */
 export const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS
@@ -38,9 +38,9 @@ export const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS
   : join(projectRoot, 'test-results', 'screenshots');
 
 /**
- * Saves docs/screenshots/<name>.png: the README's pictures are taken by the test run. A part of
- * the page is cut from a full-page capture, where the sticky header stays at the top instead of
- * covering the part.
+ * Saves docs/screenshots/<name>.png: the pictures of the README and docs/setup-page.md are taken
+ * by the test run. A part of the page is cut from a full-page capture, where the sticky header
+ * stays at the top instead of covering the part.
  */
 export async function screenshot(target: Page | Locator, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
