@@ -1,4 +1,4 @@
-// The Deskworks webhook contract (shared/contracts/deskworks-events.md) as zod schemas.
+// The Deskworks webhook contract (../shared/contracts/deskworks-events.md, beside this repository) as zod schemas.
 // Everything the API hands to Temporal has passed through here, so workflows can trust
 // dates, instants and ids. Unknown extra fields are stripped: Deskworks may add fields.
 import { reservedIdProblem } from '../core/reserved-ids';
