@@ -2,7 +2,7 @@
 // it prints figures (medians, percentiles and ratios taken in the same run) and never fails for
 // a missed goal. Each section runs on a fresh Temporal (dev server, or --cluster: PostgreSQL).
 //
-//   npm run bench [-- --smoke] [--json] [--cluster] [--only ingest,latency,calls]
+//   npm run bench [-- --smoke] [--json] [--cluster] [--only ingest,drain,latency,calls]
 //                 [--rates 10,20,50] [--seconds 20] [--events 400] [--concurrency 16]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -42,6 +42,7 @@ import { IngestLoad } from './ingest-load';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster';
 import '../helpers/temporal-env'; // the worker's own log at WARN
 import { descendantsOf, sampleOf, sampleProcesses, type ProcessSample } from './process-stats';
+import { drain } from './drain-section';
 import { recovery } from './recovery-section';
 import type { MemberSnapshot } from '../../src/api/deskworks-events';
 import {
@@ -55,7 +56,7 @@ import {
   type Figure,
 } from './bench-support';
 
-const SECTIONS = ['ingest', 'latency', 'calls', 'space', 'recovery'] as const;
+const SECTIONS = ['ingest', 'drain', 'latency', 'calls', 'space', 'recovery'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -67,6 +68,7 @@ interface Options {
   seconds: number;
   events: number;
   concurrency: number;
+  drainMembers: number;
   importMembers: number;
   /** Berlin members whose plan the space's set-up change reaches; null: up to 10,000. */
   fanoutMembers: number | null;
@@ -83,7 +85,8 @@ const USAGE = `npm run bench -- [options]
                    (default 10,20,50 and 0.25 x the bare signalWithStart rate of the ingest section)
   --seconds N      how long each steady rate runs (default 20)
   --events N       events per ingest round (default 400)
-  --concurrency N  requests in flight during ingest (default 16)
+  --concurrency N  requests in flight during ingest and drain (default 16)
+  --drain-members N  new members sent at once in the drain section (default 1000)
   --import-members N  people in the space section (default 10000; imported in two halves)
   --fanout-members N  of them, Berlin members whose plan the space's set-up change reaches
                    (default: all Berlin members, at most 10000; the other Berlin members hold
@@ -103,6 +106,7 @@ function parse(argv: string[]): Options | null {
       seconds: { type: 'string' },
       events: { type: 'string' },
       concurrency: { type: 'string' },
+      'drain-members': { type: 'string' },
       'import-members': { type: 'string' },
       'fanout-members': { type: 'string' },
       kills: { type: 'string' },
@@ -130,6 +134,7 @@ function parse(argv: string[]): Options | null {
     seconds: positive('seconds', values.seconds, values.smoke ? 2 : 20),
     events: Math.round(positive('events', values.events, values.smoke ? 30 : 400)),
     concurrency: Math.round(positive('concurrency', values.concurrency, 16)),
+    drainMembers: Math.round(positive('drain-members', values['drain-members'], values.smoke ? 20 : 1000)),
     importMembers: Math.round(
       positive('import-members', values['import-members'], values.smoke ? 40 : 10_000),
     ),
@@ -528,6 +533,25 @@ function serverSamples(cluster: TestCluster | null): { server: ProcessSample[]; 
   };
 }
 
+/** One line of a half's figures, for the progress log. */
+function describeIdle(
+  importSeconds: number,
+  people: number,
+  idle: IdleCost,
+  db: number,
+  dbBefore: number,
+): string {
+  const mib = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MiB`;
+  return [
+    `imported in ${importSeconds.toFixed(0)} s (${(people / importSeconds).toFixed(1)}/s)`,
+    `idle RSS ${mib(idle.selfRss)} (server ${idle.serverRss === null ? '–' : mib(idle.serverRss)})`,
+    `idle CPU per minute ${idle.selfCpu.toFixed(2)} s (server ${idle.serverCpu?.toFixed(2) ?? '–'} s${
+      idle.postgresCpu === null ? '' : `, PostgreSQL ${idle.postgresCpu.toFixed(2)} s`
+    })`,
+    `database ${mib(db)} (${((db - dbBefore) / 1024 / people).toFixed(1)} KiB per person)`,
+  ].join(', ');
+}
+
 /** GET /api/people: first pages, deeper pages and filters, each timed. */
 async function peopleListTimes(stack: Stack, rounds: number): Promise<number[]> {
   const times: number[] = [];
@@ -606,6 +630,8 @@ async function space(
     const first = await importMembers(stack, firstMembers, watcher);
     const idleHalf = await idleCost(idleSeconds, cluster);
     const dbHalf = await databaseBytes();
+    // Said now, so that a long run cut short still leaves the figures of its first half.
+    progress(`at ${half} people: ${describeIdle(first.seconds, half, idleHalf, dbHalf, dbBefore)}`);
     const second = await importMembers(stack, secondMembers, watcher);
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const importCalls = await saltoRequestCount(stack);
@@ -785,6 +811,8 @@ async function main(): Promise<void> {
     const stackOptions: StackOptions = cluster ? { temporalAddress: cluster.address } : {};
     let bareRate: number | null = null;
     if (o.only.includes('ingest')) bareRate = await ingest(o, stackOptions, figures);
+    if (o.only.includes('drain'))
+      await drain({ members: o.drainMembers, concurrency: o.concurrency }, stackOptions, bareRate, figures);
     if (o.only.includes('latency')) await latency(o, stackOptions, bareRate, figures);
     if (o.only.includes('calls')) await calls(stackOptions, figures);
     if (o.only.includes('space')) await space(o, stackOptions, figures, cluster);
