@@ -490,7 +490,10 @@ function spaceMembers(tag: string, from: number, count: number, deskAtBerlin: nu
   });
 }
 
-/** CPU per minute and memory of this process (API, worker, simulator) and the Temporal server, at rest. */
+/**
+ * CPU per minute and memory at rest of this process (API, worker, simulator), of the Temporal
+ * server and, on the cluster, of PostgreSQL.
+ */
 async function idleCost(seconds: number, cluster: TestCluster | null): Promise<IdleCost> {
   const before = serverSamples(cluster);
   const selfBefore = sampleOf(process.pid);
