@@ -160,14 +160,7 @@ async function ingest(o: Options, stackOptions: StackOptions, figures: Figure[])
     const rounds = o.smoke ? 1 : 5;
     const bare: number[] = [];
     const webhook: number[] = [];
-    load = new IngestLoad({
-      temporalAddress: stack.env.address,
-      namespace: stack.namespace,
-      taskQueue: stack.taskQueue,
-      apiUrl: stack.apiUrl,
-      webhookSecret: WEBHOOK_SECRET,
-      concurrency: o.concurrency,
-    });
+    load = IngestLoad.against(stack, WEBHOOK_SECRET, o.concurrency);
     const sender = load;
     const run = (kind: 'bare' | 'webhook', n: number): Promise<number> =>
       sender.round(kind, n, uniqueId(kind));

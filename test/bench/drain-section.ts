@@ -43,14 +43,7 @@ export async function drain(
     await mapTestSetup(stack);
     await warmUp(stack);
     await clearSaltoRequests(stack);
-    load = new IngestLoad({
-      temporalAddress: stack.env.address,
-      namespace: stack.namespace,
-      taskQueue: stack.taskQueue,
-      apiUrl: stack.apiUrl,
-      webhookSecret: WEBHOOK_SECRET,
-      concurrency: o.concurrency,
-    });
+    load = IngestLoad.against(stack, WEBHOOK_SECRET, o.concurrency);
     const tag = uniqueId('drain');
     const started = performance.now();
     for (let i = 0; i < o.members; i++)

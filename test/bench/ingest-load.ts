@@ -12,6 +12,8 @@ import { signalPersonWithStart } from '../../src/shared/person-signal';
 import { signDeskworksPayload } from '../../src/api/signature';
 import { testDataConverter } from '../helpers/test-data-converter';
 import { newDeskMember, ratePerSecond } from './bench-support';
+// Only the type: this file also runs as the sender thread, which must not load the whole stack.
+import type { Stack } from '../helpers/stack';
 
 export interface IngestTarget {
   temporalAddress: string;
@@ -32,6 +34,18 @@ interface Round {
 export class IngestLoad {
   private readonly worker: Worker;
   private waiting: ((answer: { rate?: number; error?: string }) => void) | null = null;
+
+  /** A sender aimed at a stack's API and Temporal. */
+  static against(stack: Stack, webhookSecret: string, concurrency: number): IngestLoad {
+    return new IngestLoad({
+      temporalAddress: stack.env.address,
+      namespace: stack.namespace,
+      taskQueue: stack.taskQueue,
+      apiUrl: stack.apiUrl,
+      webhookSecret,
+      concurrency,
+    });
+  }
 
   constructor(target: IngestTarget) {
     this.worker = new Worker(__filename, { workerData: target });
