@@ -51,6 +51,7 @@ import {
   MembershipWatcher,
   newDeskMember,
   percentile,
+  progress,
   setSimulatorLatency,
   warmUp,
   type Figure,
@@ -148,8 +149,6 @@ function parse(argv: string[]): Options | null {
     outageSeconds: positive('outage', values.outage, values.smoke ? 3 : 30),
   };
 }
-
-const progress = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
 
 /** Webhook events accepted per second against bare signalWithStart calls, interleaved rounds. */
 async function ingest(o: Options, stackOptions: StackOptions, figures: Figure[]): Promise<number> {

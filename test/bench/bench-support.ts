@@ -30,6 +30,9 @@ export function percentile(values: number[], p: number): number | null {
   return sorted[index]!;
 }
 
+/** A progress line of `npm run bench`, on stderr (stdout carries the figures). */
+export const progress = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
+
 export const median = (values: number[]): number | null => percentile(values, 50);
 
 export function formatTable(figures: Figure[]): string {

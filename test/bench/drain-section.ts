@@ -16,7 +16,7 @@ import {
 } from '../e2e/e2e-support';
 import { startStack, WEBHOOK_SECRET, type StackOptions } from '../helpers/stack';
 import { IngestLoad } from './ingest-load';
-import { MembershipWatcher, newDeskMember, warmUp, type Figure } from './bench-support';
+import { MembershipWatcher, newDeskMember, progress, warmUp, type Figure } from './bench-support';
 
 export interface DrainOptions {
   /** New members in the burst. */
@@ -27,7 +27,6 @@ export interface DrainOptions {
 
 /** SALTO KS calls that bring in a new hot-desk member at Berlin: look up, create, two groups. */
 const MINIMAL_CALLS_PER_MEMBER = 2 + GROUPS.deskBerlin.length;
-const progress = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
 
 export async function drain(
   o: DrainOptions,

@@ -24,6 +24,7 @@ import { startStack, type Stack, type StackOptions } from '../helpers/stack';
 import {
   median,
   newDeskMember,
+  progress,
   setSimulatorFaults,
   setSimulatorLatency,
   warmUp,
@@ -43,7 +44,6 @@ export interface RecoveryOptions {
 /** Each SALTO KS call this slow while members are sent, so their activities are surely in flight at the kill. */
 const SLOW_CALL_MS = 3000;
 const POLL_MS = 50;
-const progress = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
 const seconds = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
