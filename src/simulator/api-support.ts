@@ -36,8 +36,13 @@ export function groupOf(site: SimSite, req: Request, res: Response): SimAccessGr
   return group ?? null;
 }
 
-export function siteUserOf(site: SimSite, req: Request, res: Response): SimSiteUser | null {
-  const user = site.users.find((u) => u.id === String(req.params.u));
+export function siteUserOf(
+  state: SimulatorState,
+  site: SimSite,
+  req: Request,
+  res: Response,
+): SimSiteUser | null {
+  const user = state.index(site).userById(String(req.params.u));
   if (user === undefined) notFound(res, 'User');
   return user ?? null;
 }

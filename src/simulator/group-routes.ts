@@ -18,7 +18,7 @@ export function groupRoutes(state: SimulatorState, settling: (user: SimSiteUser)
 
   /** The site user whose platform id this is, unless it is unknown or still settling after its create. */
   function memberCandidate(site: SimSite, platformUserId: string): SimSiteUser | null {
-    const user = site.users.find((u) => u.userId === platformUserId);
+    const user = state.index(site).userByPlatformId(platformUserId);
     return user === undefined || settling(user) ? null : user;
   }
 
@@ -26,8 +26,7 @@ export function groupRoutes(state: SimulatorState, settling: (user: SimSiteUser)
     const site = siteOf(state, req, res);
     const group = site && groupOf(site, req, res);
     if (!site || !group) return;
-    // A set, not group.members.includes per user: with 10,000 members that was 10^8 comparisons a list.
-    const memberIds = new Set(group.members);
+    const memberIds = state.index(site).memberSet(group);
     const members = site.users.filter((u) => memberIds.has(u.userId)).map(platformUserJson);
     sendList(req, res, members, TEMPLATES.platformUser);
   });
@@ -39,10 +38,7 @@ export function groupRoutes(state: SimulatorState, settling: (user: SimSiteUser)
     const userId: unknown = isObject(req.body) ? req.body.user_id : undefined;
     if (typeof userId !== 'string' || userId === '') return malformed(res, 'user_id is required.');
     if (memberCandidate(site, userId) === null) return notFound(res, 'User');
-    if (!group.members.includes(userId)) {
-      group.members.push(userId);
-      state.changed();
-    }
+    if (state.index(site).addMembers(group, [userId])) state.changed();
     res.status(200).end();
   });
 
@@ -51,8 +47,7 @@ export function groupRoutes(state: SimulatorState, settling: (user: SimSiteUser)
     const group = site && groupOf(site, req, res);
     if (!site || !group) return;
     const userId = String(req.params.pid);
-    if (!group.members.includes(userId)) return notFound(res, 'Member');
-    group.members = group.members.filter((m) => m !== userId);
+    if (!state.index(site).removeMembers(group, [userId])) return notFound(res, 'Member');
     state.changed();
     res.status(200).end();
   });
@@ -68,12 +63,12 @@ export function groupRoutes(state: SimulatorState, settling: (user: SimSiteUser)
     const removeIds = new Set(parsed.data.remove_ids ?? []);
     // All or nothing: every id to add must be a (settled) platform user of this site.
     if (addIds.some((id) => memberCandidate(site, id) === null)) return notFound(res, 'User');
-    const members = new Set(group.members);
-    for (const id of addIds) members.add(id);
-    for (const id of removeIds) if (!addIds.includes(id)) members.delete(id); // a non-member: nothing to do
-    const changed = members.size !== group.members.length || group.members.some((m) => !members.has(m));
-    group.members = [...members];
-    if (changed) state.changed();
+    const index = state.index(site);
+    const adding = new Set(addIds);
+    const added = index.addMembers(group, addIds);
+    // An id in both lists stays a member; removing a non-member is nothing to do.
+    const removed = index.removeMembers(group, [...removeIds].filter((id) => !adding.has(id)));
+    if (added || removed) state.changed();
     res.status(204).end();
   });
 

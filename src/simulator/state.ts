@@ -2,8 +2,12 @@
 // state file after every change.
 import type { SimData, SimSite } from './model';
 import { writeStateFile } from './persistence';
+import { SiteIndex } from './site-index';
 
 export class SimulatorState {
+  /** Built on a site's first lookup; a replaced state brings new site objects, and new indexes. */
+  private readonly indexes = new WeakMap<SimSite, SiteIndex>();
+
   constructor(
     private current: SimData,
     private readonly stateFile: string | null,
@@ -35,11 +39,20 @@ export class SimulatorState {
     return { problem: looksLikeUid ? 'site_uid' : 'unknown' };
   }
 
+  /** The site's lookups, and the only way to change its users and group members. */
+  index(site: SimSite): SiteIndex {
+    let index = this.indexes.get(site);
+    if (index === undefined) {
+      index = new SiteIndex(site);
+      this.indexes.set(site, index);
+    }
+    return index;
+  }
+
   /** The platform user id an e-mail already has anywhere in the account (one platform user per e-mail). */
   platformUserIdFor(email: string): string | null {
-    const wanted = email.toLowerCase();
     for (const site of this.current.sites) {
-      const user = site.users.find((u) => u.email.toLowerCase() === wanted);
+      const user = this.index(site).userByEmail(email);
       if (user !== undefined) return user.userId;
     }
     return null;

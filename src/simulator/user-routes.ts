@@ -48,7 +48,7 @@ export function userRoutes(state: SimulatorState, options: UserRouteOptions): Ro
 
   router.get('/v1.2/sites/:s/users/:u', (req: Request, res: Response) => {
     const site = siteOf(state, req, res);
-    const user = site && siteUserOf(site, req, res);
+    const user = site && siteUserOf(state, site, req, res);
     if (site && user) res.json(siteUserJson(site, user));
   });
 
@@ -61,13 +61,14 @@ export function userRoutes(state: SimulatorState, options: UserRouteOptions): Ro
     const body = parsed.data;
     const email = body.email.trim();
     if (!EMAIL.test(email)) return validationFailed(res, 'The email address is not valid.');
-    if (site.users.some((u) => u.email.toLowerCase() === email.toLowerCase())) {
+    const index = state.index(site);
+    if (index.userByEmail(email) !== undefined) {
       return validationFailed(res, 'This email address is already in use.');
     }
     if (body.role_ids.some((id) => !site.roles.some((r) => r.id === id))) {
       return validationFailed(res, 'Unknown role.');
     }
-    const subscribed = site.users.filter((u) => u.subscription_state === 'subscribed').length;
+    const subscribed = index.subscribedCount;
     const user: SimSiteUser = {
       id: randomUUID(),
       userId: state.platformUserIdFor(email) ?? randomUUID(),
@@ -80,14 +81,14 @@ export function userRoutes(state: SimulatorState, options: UserRouteOptions): Ro
       roleIds: [...new Set(body.role_ids)],
       createdAt: options.now(),
     };
-    site.users.push(user);
+    index.addUser(user);
     state.changed();
     res.status(201).json(siteUserJson(site, user));
   });
 
   router.patch('/v1.2/sites/:s/users/:u', (req: Request, res: Response) => {
     const site = siteOf(state, req, res);
-    const user = site && siteUserOf(site, req, res);
+    const user = site && siteUserOf(state, site, req, res);
     if (!site || !user) return;
     if (!isObject(req.body)) return malformed(res, 'A JSON object is required.');
     const parsed = patchBody.safeParse(req.body);
@@ -104,11 +105,9 @@ export function userRoutes(state: SimulatorState, options: UserRouteOptions): Ro
 
   router.delete('/v1.2/sites/:s/users/:u', (req: Request, res: Response) => {
     const site = siteOf(state, req, res);
-    const user = site && siteUserOf(site, req, res);
+    const user = site && siteUserOf(state, site, req, res);
     if (!site || !user) return;
-    site.users = site.users.filter((u) => u !== user);
-    // Deleting a site user takes it out of every group of the site.
-    for (const group of site.access_groups) group.members = group.members.filter((m) => m !== user.userId);
+    state.index(site).removeUser(user);
     state.changed();
     res.status(202).end();
   });

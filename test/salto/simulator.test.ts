@@ -14,6 +14,7 @@ import { makeClient, sleep } from './helpers/client';
 import {
   baseSeed,
   SITE_A,
+  SITE_B,
   TestSimulator,
   TEST_CLIENT_ID,
   TEST_CLIENT_SECRET,
@@ -236,6 +237,82 @@ describe('SALTO KS simulator', () => {
         `/v1.2/sites/${SITE_A}/access_groups/ag-a-floor/users/${String((created.json?.user as { id: string }).id)}`,
       );
       assert.deepEqual([notMember.status, notMember.json?.ErrorCode], [404, '2202']);
+    });
+
+    it('keeps its lookups in step with its state through deletes, group changes and resets', async () => {
+      const seed = baseSeed();
+      seed.sites![0]!.users = [{ email: 'seeded@example.com', groups: ['ag-a-floor'] }];
+      await sim.reset(seed);
+      token = String((await passwordToken(sim.url)).access_token);
+      const roleId = await siteUserRoleId();
+      const users = `/v1.2/sites/${SITE_A}/users`;
+      const create = (email: string) =>
+        api(sim.url, token, 'POST', users, { first_name: 'A', last_name: 'B', email, role_ids: [roleId] });
+      const groupsOfA = async () =>
+        Object.fromEntries(
+          (await sim.state()).sites
+            .find((s) => s.id === SITE_A)!
+            .access_groups.map((g) => [g.id, [...g.members].sort()]),
+        );
+      const seeded = (await sim.state()).sites.find((s) => s.id === SITE_A)!.users[0]!;
+      assert.equal((await create('SEEDED@example.com')).json?.ErrorCode, '1101', 'a seeded e-mail is taken');
+
+      const created = await create('new@example.com');
+      assert.equal(created.status, 201);
+      const newPlatformId = String((created.json?.user as { id: string }).id);
+      const office = `/v1.2/sites/${SITE_A}/access_groups/ag-a-office/users`;
+      assert.equal((await api(sim.url, token, 'POST', office, { user_id: newPlatformId })).status, 200);
+      assert.equal((await api(sim.url, token, 'POST', office, { user_id: newPlatformId })).status, 200);
+      const bulk = await api(
+        sim.url,
+        token,
+        'PATCH',
+        `/v1.1/sites/${SITE_A}/access_groups/ag-a-office/users`,
+        {
+          add_ids: [seeded.userId],
+          remove_ids: [newPlatformId, 'not-a-member'],
+        },
+      );
+      assert.equal(bulk.status, 204);
+      assert.deepEqual(await groupsOfA(), {
+        'ag-a-entrance': [],
+        'ag-a-floor': [seeded.userId],
+        'ag-a-office': [seeded.userId],
+      });
+
+      assert.equal((await api(sim.url, token, 'DELETE', `${users}/${seeded.id}`)).status, 202);
+      assert.equal((await api(sim.url, token, 'GET', `${users}/${seeded.id}`)).status, 404);
+      assert.deepEqual(await groupsOfA(), { 'ag-a-entrance': [], 'ag-a-floor': [], 'ag-a-office': [] });
+      const groupAdd = await api(sim.url, token, 'POST', office, { user_id: seeded.userId });
+      assert.equal(groupAdd.status, 404, 'a deleted user is no group candidate');
+      const again = await create('Seeded@Example.com');
+      assert.equal(again.status, 201, "a deleted user's e-mail is free again");
+      assert.equal((await api(sim.url, token, 'GET', `${users}/${String(again.json?.id)}`)).status, 200);
+
+      // One platform user per e-mail across the account: the same e-mail on site B gets the same one.
+      const siteBRoles = await api(sim.url, token, 'GET', `/v1.2/sites/${SITE_B}/roles`);
+      const siteBRole = (siteBRoles.json?.items as { id: string; code: string }[]).find(
+        (r) => r.code === 'site_user',
+      )!.id;
+      const onB = await api(sim.url, token, 'POST', `/v1.2/sites/${SITE_B}/users`, {
+        first_name: 'A',
+        last_name: 'B',
+        email: 'NEW@example.com',
+        role_ids: [siteBRole],
+      });
+      assert.equal((onB.json?.user as { id: string }).id, newPlatformId);
+
+      await sim.reset();
+      token = String((await passwordToken(sim.url)).access_token);
+      const roleAfterReset = await siteUserRoleId();
+      const afterReset = await api(sim.url, token, 'POST', users, {
+        first_name: 'A',
+        last_name: 'B',
+        email: 'new@example.com',
+        role_ids: [roleAfterReset],
+      });
+      assert.equal(afterReset.status, 201, 'a reset forgets the users it replaced');
+      assert.notEqual((afterReset.json?.user as { id: string }).id, newPlatformId);
     });
 
     it('injects faults by count and by fraction, with Retry-After on 429', async () => {
