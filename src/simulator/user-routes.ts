@@ -4,8 +4,10 @@ import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { malformed, notAllowed, validationFailed } from './answers';
-import { sendList, siteOf, siteUserJson, siteUserOf, TEMPLATES } from './api-support';
+import { requestUrl, sendList, siteOf, siteUserJson, siteUserOf, TEMPLATES } from './api-support';
 import type { SimSiteUser } from './model';
+import { parseFilter, type FilterClause } from './odata';
+import type { SiteIndex } from './site-index';
 import type { SimulatorState } from './state';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -38,10 +40,11 @@ export function userRoutes(state: SimulatorState, options: UserRouteOptions): Ro
   router.get('/v1.2/sites/:s/users', (req: Request, res: Response) => {
     const site = siteOf(state, req, res);
     if (site === null) return;
+    const users = usersNamedByFilter(state.index(site), req) ?? site.users;
     sendList(
       req,
       res,
-      site.users.map((u) => siteUserJson(site, u)),
+      users.map((u) => siteUserJson(site, u)),
       TEMPLATES.siteUser,
     );
   });
@@ -113,6 +116,27 @@ export function userRoutes(state: SimulatorState, options: UserRouteOptions): Ro
   });
 
   return router;
+}
+
+/**
+ * A filter on user/email names at most one user of the site: the index finds it, instead of every
+ * user being turned into its answer shape to be matched (the engine looks a person up by e-mail
+ * before each create). Null when the filter does not name an e-mail; a bad filter is left to
+ * sendList, which answers it with 1102.
+ */
+function usersNamedByFilter(index: SiteIndex, req: Request): SimSiteUser[] | null {
+  const raw = requestUrl(req).searchParams.get('$filter');
+  if (raw === null) return null;
+  let clauses: FilterClause[];
+  try {
+    clauses = parseFilter(raw);
+  } catch {
+    return null;
+  }
+  const email = clauses.find((c) => c.path.join('/') === 'user/email')?.value;
+  if (typeof email !== 'string') return null;
+  const user = index.userByEmail(email);
+  return user === undefined ? [] : [user];
 }
 
 export function isObject(body: unknown): body is Record<string, unknown> {

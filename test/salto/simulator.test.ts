@@ -282,12 +282,25 @@ describe('SALTO KS simulator', () => {
 
       assert.equal((await api(sim.url, token, 'DELETE', `${users}/${seeded.id}`)).status, 202);
       assert.equal((await api(sim.url, token, 'GET', `${users}/${seeded.id}`)).status, 404);
+      const byEmail = async (email: string) =>
+        (
+          (
+            await api(
+              sim.url,
+              token,
+              'GET',
+              `${users}?$filter=${encodeURIComponent(`user/email eq '${email}'`)}`,
+            )
+          ).json?.items as { id: string }[]
+        ).map((u) => u.id);
+      assert.deepEqual(await byEmail('seeded@example.com'), [], 'a deleted user is not found by e-mail');
       assert.deepEqual(await groupsOfA(), { 'ag-a-entrance': [], 'ag-a-floor': [], 'ag-a-office': [] });
       const groupAdd = await api(sim.url, token, 'POST', office, { user_id: seeded.userId });
       assert.equal(groupAdd.status, 404, 'a deleted user is no group candidate');
       const again = await create('Seeded@Example.com');
       assert.equal(again.status, 201, "a deleted user's e-mail is free again");
       assert.equal((await api(sim.url, token, 'GET', `${users}/${String(again.json?.id)}`)).status, 200);
+      assert.deepEqual(await byEmail('SEEDED@example.com'), [String(again.json?.id)]);
 
       // One platform user per e-mail across the account: the same e-mail on site B gets the same one.
       const siteBRoles = await api(sim.url, token, 'GET', `/v1.2/sites/${SITE_B}/roles`);
