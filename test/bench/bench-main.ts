@@ -43,6 +43,7 @@ import { startTestCluster, type TestCluster } from '../helpers/test-cluster';
 import '../helpers/temporal-env'; // the worker's own log at WARN
 import { descendantsOf, sampleOf, sampleProcesses, type ProcessSample } from './process-stats';
 import { drain } from './drain-section';
+import { reconcileCost } from './reconcile-cost';
 import { recovery } from './recovery-section';
 import type { MemberSnapshot } from '../../src/api/deskworks-events';
 import {
@@ -504,6 +505,16 @@ async function idleCost(seconds: number, cluster: TestCluster | null): Promise<I
   };
 }
 
+/** CPU seconds used so far by this process, the Temporal server and PostgreSQL. */
+function cpuOfAllParts(cluster: TestCluster | null): number {
+  const { server, postgres } = serverSamples(cluster);
+  return [sampleOf(process.pid), ...server, ...postgres].reduce((sum, x) => sum + (x?.cpuSeconds ?? 0), 0);
+}
+
+function idleCpuPerSecond(idle: IdleCost): number {
+  return (idle.selfCpu + (idle.serverCpu ?? 0) + (idle.postgresCpu ?? 0)) / 60;
+}
+
 interface IdleCost {
   selfCpu: number;
   serverCpu: number | null;
@@ -633,6 +644,11 @@ async function space(
     const minimalCalls = minimalImportCalls([...firstMembers, ...secondMembers]);
     const idleFull = await idleCost(idleSeconds, cluster);
     const dbFull = await databaseBytes();
+    const reconciliation = await reconcileCost(
+      stack,
+      () => cpuOfAllParts(cluster),
+      idleCpuPerSecond(idleFull),
+    );
     const mib = (bytes: number | null): number | null =>
       bytes === null ? null : Math.round(bytes / 1024 / 1024);
     const wall = first.seconds + second.seconds;
@@ -718,6 +734,22 @@ async function space(
               note: `${idleHalf.postgresCpu?.toFixed(2) ?? '–'} s/min at ${half}; the postmaster and its backends`,
             },
           ]),
+    );
+    figures.push(
+      {
+        section,
+        name: `reconciliation of ${n} people: until quiet`,
+        value: reconciliation.untilQuietSeconds,
+        unit: 's',
+        note: `the workflow ${reconciliation.workflowSeconds.toFixed(1)} s; ${reconciliation.result.usersSeen} SALTO KS users read on ${reconciliation.result.sites} sites, ${reconciliation.result.peopleTold} people told; the schedule runs one every RECONCILE_INTERVAL_MINUTES (15 by default)`,
+      },
+      {
+        section,
+        name: 'reconciliation: CPU above idle, every part',
+        value: reconciliation.cpuSeconds,
+        unit: 's',
+        note: 'this process, the Temporal server and PostgreSQL, from its start until quiet',
+      },
     );
     const listTimes = await peopleListTimes(stack, o.smoke ? 1 : 10);
     figures.push(
