@@ -14,3 +14,12 @@ export function heldGroupKeywords(held: SiteGroups): string[] {
     .flatMap(([siteId, groups]) => groups.map((g) => heldGroupKeyword(siteId, g)))
     .sort();
 }
+
+/** The groups of one site among the keywords, decoded and sorted. */
+export function groupsHeldOn(keywords: readonly string[], siteId: string): string[] {
+  const prefix = `${encodeURIComponent(siteId)}/`;
+  return keywords
+    .filter((k) => k.startsWith(prefix))
+    .map((k) => decodeURIComponent(k.slice(prefix.length)))
+    .sort();
+}

@@ -7,6 +7,7 @@ import { billing, memberCreated, memberSnapshot } from '../../src/demo/event-bui
 import { changeSaltoByHand } from '../helpers/salto-by-hand';
 import { setSimulatorFaults } from '../helpers/simulator-faults';
 import { startStack, type Stack } from '../helpers/stack';
+import { personWorkflowId } from '../../src/shared/ids';
 import type { reconcileAllSitesWorkflow, ReconcileResult } from '../../src/workflows/reconcile';
 import {
   BERLIN,
@@ -76,25 +77,46 @@ describe('set-up changes and reconciliation (dev server)', { timeout: 120_000 },
     for (const id of ids) await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), GROUPS.deskBerlin);
   });
 
-  it('repairs drift made by hand: a removed group comes back, an added one goes', async () => {
-    const id = uniqueId('drift');
-    const member = memberSnapshot({
-      id,
-      centerId: BERLIN.centerId,
-      firstName: 'Dri',
-      lastName: 'Ft',
-      email: emailOf(id),
-      recurringBillings: [
-        billing({
-          id: `b-${id}`,
-          productId: PRODUCT_DESK,
-          centerId: BERLIN.centerId,
-          startDate: '2020-01-01',
-        }),
-      ],
-    });
-    assert.equal((await stack.sendEvent(memberCreated(member))).status, 202);
+  it('repairs drift made by hand (a removed group comes back, an added one goes), telling only the person it concerns', async () => {
+    const [id, inStep] = [uniqueId('drift'), uniqueId('steady')];
+    for (const personId of [id, inStep]) {
+      const member = memberSnapshot({
+        id: personId,
+        centerId: BERLIN.centerId,
+        firstName: 'Dri',
+        lastName: 'Ft',
+        email: emailOf(personId),
+        recurringBillings: [
+          billing({
+            id: `b-${personId}`,
+            productId: PRODUCT_DESK,
+            centerId: BERLIN.centerId,
+            startDate: '2020-01-01',
+          }),
+        ],
+      });
+      assert.equal((await stack.sendEvent(memberCreated(member))).status, 202);
+    }
     const user = await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), GROUPS.deskBerlin);
+    await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(inStep), GROUPS.deskBerlin);
+    // Visibility follows the workflows by a moment: wait until it lists both as holders.
+    await stack.eventually(
+      async () => {
+        const answer = await stack.api(
+          'GET',
+          `/api/sites/${BERLIN.siteId}/groups/ag-berlin-main-entrance/holders`,
+        );
+        const holders = (answer.body as { items: { personId: string }[] }).items.map((h) => h.personId);
+        return holders.includes(id) && holders.includes(inStep) ? true : undefined;
+      },
+      20_000,
+      'both listed as holders',
+    );
+    const signals = async (personId: string): Promise<number> => {
+      const history = await stack.client.workflow.getHandle(personWorkflowId(personId)).fetchHistory();
+      return (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+    };
+    const signalsBefore = { drifted: await signals(id), inStep: await signals(inStep) };
     const groupsPath = `/v1.2/sites/${BERLIN.siteId}/access_groups`;
     await changeSaltoByHand(
       stack.sim.url,
@@ -118,7 +140,15 @@ describe('set-up changes and reconciliation (dev server)', { timeout: 120_000 },
       },
     );
     assert.ok(result.peopleTold >= 1);
+    assert.ok(result.usersSeen >= 2);
     await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), GROUPS.deskBerlin);
+    // The reconciliation's signals were all sent before it ended.
+    assert.equal(
+      await signals(id),
+      signalsBefore.drifted + 1,
+      'the drifted person is told what SALTO KS shows',
+    );
+    assert.equal(await signals(inStep), signalsBefore.inStep, 'a person in step is not woken');
   });
 
   it('answers 503 and changes nothing when SALTO KS cannot be read for a set-up change', async () => {
