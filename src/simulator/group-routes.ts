@@ -67,7 +67,10 @@ export function groupRoutes(state: SimulatorState, settling: (user: SimSiteUser)
     const adding = new Set(addIds);
     const added = index.addMembers(group, addIds);
     // An id in both lists stays a member; removing a non-member is nothing to do.
-    const removed = index.removeMembers(group, [...removeIds].filter((id) => !adding.has(id)));
+    const removed = index.removeMembers(
+      group,
+      [...removeIds].filter((id) => !adding.has(id)),
+    );
     if (added || removed) state.changed();
     res.status(204).end();
   });
