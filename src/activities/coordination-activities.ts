@@ -2,6 +2,7 @@
 import { DEMO_EMAIL_LOOKUP_KEY, emailLookupKey } from '../shared/email-lookup';
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { needsObservation, type ListedPerson } from '../core/reconcile-news';
 import { emptySetup } from '../core/setup-rules';
 import type { Setup } from '../core/types';
 import {
@@ -53,12 +54,6 @@ interface ListedWorkflow {
   heldGroups: string[] | null;
   /** Its SaltoInSync; null where the list cannot tell. */
   inSync: boolean | null;
-}
-
-/** The same groups, in any order. */
-function sameMembers(sorted: readonly string[], groups: readonly string[]): boolean {
-  const other = [...new Set(groups)].sort();
-  return sorted.length === other.length && sorted.every((g, i) => g === other[i]);
 }
 
 /**
@@ -208,27 +203,19 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
       const info = Context.current().info;
       const runId = `${info.workflowExecution?.runId ?? 'standalone'}:${info.activityId}`;
       // The running people with anything on this site, and the groups each last wrote there.
-      const held = new Map<string, { groups: string[] | null; inSync: boolean | null }>();
+      const listed = new Map<string, ListedPerson>();
       for await (const wf of listWorkflows(
         `WorkflowType = '${PERSON_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND ${SiteIdsKey.name} = ${quoted(siteId)}`,
       )) {
         const personId = personIdOfWorkflowId(wf.workflowId);
         if (personId !== null) {
-          held.set(personId, {
+          listed.set(personId, {
             groups: wf.heldGroups && groupsHeldOn(wf.heldGroups, siteId),
             inSync: wf.inSync,
           });
         }
       }
-      // Only a person whose user's groups differ from what it last wrote hears them, or one out of
-      // sync (the news wakes its retry early): a person in step would wake, compare and find
-      // nothing to do, and at 50,000 people every 15 minutes those wake-ups were more than the
-      // engine could drain. Unknown or unlisted (visibility not caught up yet): told, as before.
-      const drifted = managed.filter((user) => {
-        const last = held.get(user.personId);
-        if (last === undefined || last.groups === null || last.inSync !== true) return true;
-        return !sameMembers(last.groups, user.groupIds);
-      });
+      const drifted = managed.filter((u) => needsObservation(siteId, listed.get(u.personId), u.groupIds));
       const news: { personId: string; event: PersonEvent }[] = drifted.map((user) => ({
         personId: user.personId,
         event: {
@@ -243,7 +230,7 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
       // People who hold (or should hold) access on this site but have no user there any more:
       // deleted by hand. Each finds or creates its user again, with its groups.
       const present = new Set(managed.map((u) => u.personId));
-      const onSite = [...held.keys()].filter((personId) => !present.has(personId));
+      const onSite = [...listed.keys()].filter((personId) => !present.has(personId));
       for (const personId of onSite.sort()) {
         news.push({
           personId,

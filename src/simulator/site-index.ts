@@ -49,10 +49,6 @@ export class SiteIndex {
     for (const group of this.site.access_groups) this.removeMembers(group, [user.userId]);
   }
 
-  isMember(group: SimAccessGroup, platformUserId: string): boolean {
-    return this.memberSet(group).has(platformUserId);
-  }
-
   /** The group's members as a set, for filtering a list by membership. */
   memberSet(group: SimAccessGroup): ReadonlySet<string> {
     let set = this.members.get(group);

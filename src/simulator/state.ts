@@ -39,7 +39,7 @@ export class SimulatorState {
     return { problem: looksLikeUid ? 'site_uid' : 'unknown' };
   }
 
-  /** The site's lookups, and the only way to change its users and group members. */
+  /** The site's lookups; routes change its users and group members through it only. */
   index(site: SimSite): SiteIndex {
     let index = this.indexes.get(site);
     if (index === undefined) {

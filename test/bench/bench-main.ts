@@ -741,7 +741,15 @@ async function space(
         name: `reconciliation of ${n} people: until quiet`,
         value: reconciliation.untilQuietSeconds,
         unit: 's',
-        note: `the workflow ${reconciliation.workflowSeconds.toFixed(1)} s; ${reconciliation.result.usersSeen} SALTO KS users read on ${reconciliation.result.sites} sites, ${reconciliation.result.peopleTold} people told; the schedule runs one every RECONCILE_INTERVAL_MINUTES (15 by default)`,
+        note: `${reconciliation.quiet ? '' : 'NOT QUIET after 30 min; '}the workflow ${reconciliation.workflowSeconds.toFixed(1)} s; the schedule runs one every RECONCILE_INTERVAL_MINUTES (15 by default)`,
+      },
+      {
+        section,
+        name: 'reconciliation: people told',
+        value: reconciliation.result.peopleTold,
+        unit: '',
+        goal: '0 at rest',
+        note: `${reconciliation.result.usersSeen} SALTO KS users read on ${reconciliation.result.sites} sites; only people whose groups there differ from what they last wrote, or out of sync`,
       },
       {
         section,
