@@ -3,7 +3,7 @@
 // on the dev server, the only one with list-by-query visibility.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { billing, memberCreated, memberSnapshot } from '../../src/demo/event-builders';
+import { memberCreated } from '../../src/demo/event-builders';
 import { changeSaltoByHand } from '../helpers/salto-by-hand';
 import { setSimulatorFaults } from '../helpers/simulator-faults';
 import { startStack, type Stack } from '../helpers/stack';
@@ -11,6 +11,7 @@ import { personWorkflowId } from '../../src/shared/ids';
 import type { reconcileAllSitesWorkflow, ReconcileResult } from '../../src/workflows/reconcile';
 import {
   BERLIN,
+  berlinDeskMember,
   emailOf,
   GROUPS,
   mapTestSetup,
@@ -32,22 +33,7 @@ describe('set-up changes and reconciliation (dev server)', { timeout: 120_000 },
   it('moves existing members to a product’s new groups with no Deskworks event (rule 7)', async () => {
     const ids = [uniqueId('fan'), uniqueId('fan')];
     for (const id of ids) {
-      const member = memberSnapshot({
-        id,
-        centerId: BERLIN.centerId,
-        firstName: 'Fan',
-        lastName: 'Out',
-        email: emailOf(id),
-        recurringBillings: [
-          billing({
-            id: `b-${id}`,
-            productId: PRODUCT_DESK,
-            centerId: BERLIN.centerId,
-            startDate: '2020-01-01',
-          }),
-        ],
-      });
-      assert.equal((await stack.sendEvent(memberCreated(member))).status, 202);
+      assert.equal((await stack.sendEvent(memberCreated(berlinDeskMember(id, 'Fan', 'Out')))).status, 202);
     }
     for (const id of ids) await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), GROUPS.deskBerlin);
     // Visibility is eventually consistent: wait until the list query sees both people.
@@ -80,22 +66,10 @@ describe('set-up changes and reconciliation (dev server)', { timeout: 120_000 },
   it('repairs drift made by hand (a removed group comes back, an added one goes), telling only the person it concerns', async () => {
     const [id, inStep] = [uniqueId('drift'), uniqueId('steady')];
     for (const personId of [id, inStep]) {
-      const member = memberSnapshot({
-        id: personId,
-        centerId: BERLIN.centerId,
-        firstName: 'Dri',
-        lastName: 'Ft',
-        email: emailOf(personId),
-        recurringBillings: [
-          billing({
-            id: `b-${personId}`,
-            productId: PRODUCT_DESK,
-            centerId: BERLIN.centerId,
-            startDate: '2020-01-01',
-          }),
-        ],
-      });
-      assert.equal((await stack.sendEvent(memberCreated(member))).status, 202);
+      assert.equal(
+        (await stack.sendEvent(memberCreated(berlinDeskMember(personId, 'Dri', 'Ft')))).status,
+        202,
+      );
     }
     const user = await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), GROUPS.deskBerlin);
     await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(inStep), GROUPS.deskBerlin);
