@@ -749,7 +749,7 @@ async function space(
         value: reconciliation.result.peopleTold,
         unit: '',
         goal: '0 at rest',
-        note: `${reconciliation.result.usersSeen} SALTO KS users read on ${reconciliation.result.sites} sites; only people whose groups there differ from what they last wrote, or out of sync`,
+        note: `${reconciliation.result.usersSeen} SALTO KS users read on ${reconciliation.result.sites} sites; only people whose groups there differ from what they last wrote, out of sync, or not listed yet`,
       },
       {
         section,
