@@ -45,6 +45,8 @@ export interface CoordinationDeps {
 }
 
 const SIGNAL_BATCH = 50;
+/** Workflows listed between two heartbeats (the SDK throttles what it sends to the server). */
+const LIST_HEARTBEAT_EVERY = 200;
 
 const quoted = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
@@ -78,7 +80,7 @@ export function setupFanOutQueries(fanOut: SetupFanOut): { people: string; reser
 export function createCoordinationActivities(deps: CoordinationDeps): CoordinationActivities {
   const { client } = deps;
   /** Matching workflows, with the groups each says SALTO KS holds for it (null: not known). */
-  const listWorkflows = deps.listWorkflowIds
+  const listWorkflowsUnwatched = deps.listWorkflowIds
     ? async function* (query: string): AsyncIterable<ListedWorkflow> {
         for await (const workflowId of deps.listWorkflowIds!(query))
           yield { workflowId, heldGroups: null, inSync: null };
@@ -93,6 +95,18 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
           };
         }
       };
+  // Listing 100,000 people from visibility outlasts the heartbeat timeout unless the activity
+  // heartbeats meanwhile. It keeps the previous attempt's details: where inBatches resumes.
+  const listWorkflows = async function* (query: string): AsyncIterable<ListedWorkflow> {
+    let listed = 0;
+    for await (const wf of listWorkflowsUnwatched(query)) {
+      if (++listed % LIST_HEARTBEAT_EVERY === 0) {
+        const ctx = Context.current();
+        ctx.heartbeat(ctx.info.heartbeatDetails);
+      }
+      yield wf;
+    }
+  };
   const listWorkflowIds = async function* (query: string): AsyncIterable<string> {
     for await (const wf of listWorkflows(query)) yield wf.workflowId;
   };

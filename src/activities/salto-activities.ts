@@ -262,12 +262,14 @@ export function createSaltoActivities(
 
     readSaltoSiteState: (input: { siteId: SiteId }) =>
       run(async (): Promise<SiteState> => {
-        const users = await client.listSiteUsers(input.siteId);
+        // A heartbeat per page: at 50,000 users a site is about 2,000 pages, far longer than the
+        // reconciliation's heartbeat timeout (1 minute), which then failed every attempt.
+        const users = await client.listSiteUsers(input.siteId, heartbeat);
         const groups = await client.listAccessGroups(input.siteId);
         const groupsByUser = new Map<string, AccessGroupId[]>();
         await mapWithConcurrency(groups, concurrency, async (group) => {
           heartbeat();
-          for (const member of await client.listAccessGroupMembers(input.siteId, group.id)) {
+          for (const member of await client.listAccessGroupMembers(input.siteId, group.id, heartbeat)) {
             const list = groupsByUser.get(member.platformUserId) ?? [];
             list.push(group.id);
             groupsByUser.set(member.platformUserId, list);

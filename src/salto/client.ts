@@ -126,8 +126,9 @@ export class SaltoClient {
 
   // ── site users ─────────────────────────────────────────────────────────
 
-  async listSiteUsers(siteId: string): Promise<SiteUser[]> {
-    return this.list(`/v1.2/sites/${seg(siteId)}/users`, siteUserSchema, {});
+  /** `onPage` is told after each page: a long listing (50,000 users is 500 pages) can heartbeat. */
+  async listSiteUsers(siteId: string, onPage?: () => void): Promise<SiteUser[]> {
+    return this.list(`/v1.2/sites/${seg(siteId)}/users`, siteUserSchema, {}, onPage);
   }
 
   /** Site users whose platform user has this e-mail (SALTO compares case-insensitively; so do we). */
@@ -165,11 +166,16 @@ export class SaltoClient {
 
   // ── access-group membership (keyed by the platform user id) ───────────
 
-  async listAccessGroupMembers(siteId: string, accessGroupId: string): Promise<GroupMember[]> {
+  async listAccessGroupMembers(
+    siteId: string,
+    accessGroupId: string,
+    onPage?: () => void,
+  ): Promise<GroupMember[]> {
     return this.list(
       `/v1.2/sites/${seg(siteId)}/access_groups/${seg(accessGroupId)}/users`,
       groupMemberSchema,
       {},
+      onPage,
     );
   }
 
@@ -255,6 +261,7 @@ export class SaltoClient {
     path: string,
     schema: S,
     params: { filter?: string } | null,
+    onPage?: () => void,
   ): Promise<z.output<S>[]> {
     const items: z.output<S>[] = [];
     let url: string | null = this.url(path, params === null ? undefined : listQuery(params));
@@ -267,6 +274,7 @@ export class SaltoClient {
       const { pageItems, next } = readListPage(answer.json);
       if (pageItems === null) throw unexpectedResponseError('GET', path, answer.status, 'not a list');
       for (const item of pageItems) items.push(this.parse(schema, { ...answer, json: item }, 'GET', path));
+      onPage?.();
       url = next === null ? null : this.sameOriginUrl(next, path);
     }
     return items;

@@ -70,3 +70,38 @@ describe('signals to running people', () => {
     assert.deepEqual(delivered, [personWorkflowId('ben')]);
   });
 });
+
+describe('a reconciliation of a large site', () => {
+  it('heartbeats while it lists the people, keeping the point where a retry resumes', async () => {
+    const people = Array.from({ length: 1000 }, (_, i) => personWorkflowId(`p${i}`));
+    const activities = createCoordinationActivities({
+      client: clientMissing({}, []),
+      taskQueue: 'q',
+      defaultLeadMinutes: 15,
+      defaultLagMinutes: 15,
+      readSiteState: (siteId) => Promise.resolve({ siteId, accessGroups: [], users: [] }),
+      listWorkflowIds: async function* () {
+        for (const id of people) {
+          await Promise.resolve();
+          yield id;
+        }
+      },
+    });
+    // A retry: the previous attempt had told the first 50 before it failed.
+    const env = new MockActivityEnvironment({ heartbeatDetails: 50 });
+    const details: unknown[] = [];
+    env.on('heartbeat', (d: unknown) => details.push(d));
+    const reconcile = (): ReturnType<typeof activities.reconcileSite> =>
+      activities.reconcileSite({ siteId: 's1' });
+    type Answer = Awaited<ReturnType<typeof reconcile>>;
+    const { peopleTold, usersMissing } = await env.run<[], Answer, typeof reconcile>(reconcile);
+    assert.equal(usersMissing, 1000, 'none of them has a user on the site');
+    assert.equal(peopleTold, 950, 'the retry resumes after the 50 told');
+    const whileListing = details.slice(0, details.indexOf(100));
+    assert.ok(whileListing.length >= 4, `${whileListing.length} heartbeats while 1,000 people were listed`);
+    assert.ok(
+      whileListing.every((d) => d === 50),
+      'heartbeats while listing keep the resume point',
+    );
+  });
+});

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import type { EnsureUserInput } from '../../src/activities/types';
 import { activityRunner, type ActivityRunner } from './helpers/activities';
 import { makeClient, rejection } from './helpers/client';
@@ -506,6 +507,29 @@ describe('SALTO KS activities', () => {
           { id: 'ag-a-office', name: 'Office' },
         ],
       });
+    });
+
+    it('heartbeats on every page while it reads a large site, so a long read is not timed out', async () => {
+      const seed = baseSeed();
+      seed.sites![0]!.users = Array.from({ length: 250 }, (_, i) => ({
+        email: `member-${i}@example.com`,
+        groups: ['ag-a-floor'],
+      }));
+      await freshStart(seed);
+      const env = new MockActivityEnvironment();
+      let heartbeats = 0;
+      env.on('heartbeat', () => heartbeats++);
+      const read = (): ReturnType<typeof runner.activities.readSaltoSiteState> =>
+        runner.activities.readSaltoSiteState({ siteId: SITE_A });
+      type Answer = Awaited<ReturnType<typeof read>>;
+      const state = await env.run<[], Answer, typeof read>(read);
+      assert.equal(state.users.length, 250);
+      assert.equal(state.users.filter((u) => u.groupIds.includes('ag-a-floor')).length, 250);
+      const pages = (await sim.apiRequests()).filter(
+        (r) => r.startsWith('GET ') && r.endsWith('/users'),
+      ).length;
+      assert.ok(pages >= 6, `the 250 users and the floor's 250 members take several pages (${pages})`);
+      assert.ok(heartbeats >= pages, `${heartbeats} heartbeats for ${pages} pages of users and members`);
     });
 
     it('lists sites and access groups for the set-up page', async () => {
