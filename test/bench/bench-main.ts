@@ -644,6 +644,15 @@ async function space(
     const minimalCalls = minimalImportCalls([...firstMembers, ...secondMembers]);
     const idleFull = await idleCost(idleSeconds, cluster);
     const dbFull = await databaseBytes();
+    const wall = first.seconds + second.seconds;
+    // Said before the reconciliation, so that a run it stops still leaves the figures at full size.
+    progress(
+      `at ${n} people: ${describeIdle(wall, n, idleFull, dbFull, dbBefore)}; SALTO KS calls ${importCalls} for a minimal ${minimalCalls}`,
+    );
+    const listTimes = await peopleListTimes(stack, o.smoke ? 1 : 10);
+    progress(
+      `GET /api/people at ${n} people: p50 ${percentile(listTimes, 50)?.toFixed(1) ?? '–'} ms, p99 ${percentile(listTimes, 99)?.toFixed(1) ?? '–'} ms`,
+    );
     const reconciliation = await reconcileCost(
       stack,
       () => cpuOfAllParts(cluster),
@@ -651,7 +660,6 @@ async function space(
     );
     const mib = (bytes: number | null): number | null =>
       bytes === null ? null : Math.round(bytes / 1024 / 1024);
-    const wall = first.seconds + second.seconds;
     figures.push(
       {
         section,
@@ -759,7 +767,6 @@ async function space(
         note: 'this process, the Temporal server and PostgreSQL, from its start until quiet',
       },
     );
-    const listTimes = await peopleListTimes(stack, o.smoke ? 1 : 10);
     figures.push(
       {
         section,

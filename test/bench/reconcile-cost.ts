@@ -32,10 +32,20 @@ export async function reconcileCost(
 ): Promise<ReconcileCost> {
   const cpuAtStart = cpuNow();
   const started = performance.now();
-  const result = await stack.client.workflow.execute<() => Promise<ReconcileResult>>(
-    'reconcileAllSitesWorkflow',
-    { taskQueue: stack.taskQueue, workflowId: uniqueId('bench-reconcile'), args: [] },
-  );
+  // Bounded: a reconciliation that cannot finish (its activities retry for ever) ends the run
+  // with an error that says so, instead of holding it until someone stops it.
+  const result = await stack.client.workflow
+    .execute<() => Promise<ReconcileResult>>('reconcileAllSitesWorkflow', {
+      taskQueue: stack.taskQueue,
+      workflowId: uniqueId('bench-reconcile'),
+      args: [],
+      workflowExecutionTimeout: GIVE_UP_MS,
+    })
+    .catch((err: unknown) => {
+      throw new Error(`the reconciliation did not complete (it is given ${GIVE_UP_MS / 60_000} minutes)`, {
+        cause: err,
+      });
+    });
   const workflowSeconds = (performance.now() - started) / 1000;
   let windowStart = performance.now();
   let cpuAtWindow = cpuNow();
