@@ -558,17 +558,28 @@ function describeIdle(
   ].join(', ');
 }
 
+interface ListTimes {
+  times: number[];
+  /** The slowest request: which one it was says why (a cold cache, a query replaying workflows…). */
+  slowest: { path: string; round: number; ms: number };
+}
+
 /** GET /api/people: first pages, deeper pages and filters, each timed. */
-async function peopleListTimes(stack: Stack, rounds: number): Promise<number[]> {
+async function peopleListTimes(stack: Stack, rounds: number): Promise<ListTimes> {
   const times: number[] = [];
+  let slowest = { path: '', round: 0, ms: -1 };
+  let r = 0;
   const timed = async (path: string): Promise<{ nextPageToken?: string | null }> => {
     const started = performance.now();
     const answer = await stack.api('GET', path);
-    times.push(performance.now() - started);
+    const ms = performance.now() - started;
+    times.push(ms);
+    // A page token is different on every run: the path says which page it was instead.
+    if (ms > slowest.ms) slowest = { path: path.replace(/pageToken=[^&]*/, 'pageToken=…'), round: r + 1, ms };
     if (answer.status !== 200) throw new Error(`GET ${path}: ${answer.status}`);
     return answer.body as { nextPageToken?: string | null };
   };
-  for (let r = 0; r < rounds; r++) {
+  for (; r < rounds; r++) {
     let page = await timed('/api/people?pageSize=50');
     for (let p = 0; p < 3 && page.nextPageToken; p++) {
       page = await timed(`/api/people?pageSize=50&pageToken=${encodeURIComponent(page.nextPageToken)}`);
@@ -577,8 +588,11 @@ async function peopleListTimes(stack: Stack, rounds: number): Promise<number[]> 
     await timed('/api/people?pageSize=50&kind=member&outOfSync=false');
     await timed('/api/people?pageSize=25&include=access');
   }
-  return times;
+  return { times, slowest };
 }
+
+const describeSlowest = ({ slowest }: ListTimes): string =>
+  `the slowest ${slowest.ms.toFixed(1)} ms: ${slowest.path}, round ${slowest.round}`;
 
 /** Bytes of a dev server's SQLite file with its write-ahead log and shared-memory file. */
 function sqliteBytes(file: string): number {
@@ -649,9 +663,10 @@ async function space(
     progress(
       `at ${n} people: ${describeIdle(wall, n, idleFull, dbFull, dbBefore)}; SALTO KS calls ${importCalls} for a minimal ${minimalCalls}`,
     );
-    const listTimes = await peopleListTimes(stack, o.smoke ? 1 : 10);
+    const list = await peopleListTimes(stack, o.smoke ? 1 : 10);
+    const listTimes = list.times;
     progress(
-      `GET /api/people at ${n} people: p50 ${percentile(listTimes, 50)?.toFixed(1) ?? '–'} ms, p99 ${percentile(listTimes, 99)?.toFixed(1) ?? '–'} ms`,
+      `GET /api/people at ${n} people: p50 ${percentile(listTimes, 50)?.toFixed(1) ?? '–'} ms, p99 ${percentile(listTimes, 99)?.toFixed(1) ?? '–'} ms; ${describeSlowest(list)}`,
     );
     const reconciliation = await reconcileCost(
       stack,
@@ -775,7 +790,13 @@ async function space(
         unit: 'ms',
         note: `${listTimes.length} requests: first and later pages, by center, by kind and sync, with access`,
       },
-      { section, name: 'GET /api/people: p99', value: percentile(listTimes, 99), unit: 'ms' },
+      {
+        section,
+        name: 'GET /api/people: p99',
+        value: percentile(listTimes, 99),
+        unit: 'ms',
+        note: describeSlowest(list),
+      },
     );
     if (fanout === 0) return;
     // Rule 7: one product's groups change at Berlin; every Berlin member with it must get the new group.
