@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import {
   billingChanged,
@@ -562,12 +563,22 @@ interface ListTimes {
   times: number[];
   /** The slowest request: which one it was says why (a cold cache, a query replaying workflows…). */
   slowest: { path: string; round: number; ms: number };
+  /**
+   * The longest garbage-collection pause of this process (API, worker and simulator) while the
+   * requests ran: a pause of the API's process is a slow request whatever it asked.
+   */
+  longestGcMs: number;
 }
 
-/** GET /api/people: first pages, deeper pages and filters, each timed. */
+/** GET /api/people: `rounds` rounds of first pages, deeper pages and filters, each timed. */
 async function peopleListTimes(stack: Stack, rounds: number): Promise<ListTimes> {
   const times: number[] = [];
   let slowest = { path: '', round: 0, ms: -1 };
+  let longestGcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longestGcMs = Math.max(longestGcMs, entry.duration);
+  });
+  gc.observe({ entryTypes: ['gc'] });
   let r = 0;
   const timed = async (path: string): Promise<{ nextPageToken?: string | null }> => {
     const started = performance.now();
@@ -579,20 +590,29 @@ async function peopleListTimes(stack: Stack, rounds: number): Promise<ListTimes>
     if (answer.status !== 200) throw new Error(`GET ${path}: ${answer.status}`);
     return answer.body as { nextPageToken?: string | null };
   };
-  for (; r < rounds; r++) {
-    let page = await timed('/api/people?pageSize=50');
-    for (let p = 0; p < 3 && page.nextPageToken; p++) {
-      page = await timed(`/api/people?pageSize=50&pageToken=${encodeURIComponent(page.nextPageToken)}`);
-    }
-    await timed(`/api/people?pageSize=50&center=${BROOKLYN.centerId}`);
-    await timed('/api/people?pageSize=50&kind=member&outOfSync=false');
-    await timed('/api/people?pageSize=25&include=access');
+  try {
+    for (; r < rounds; r++) await peopleListRound(timed);
+  } finally {
+    gc.disconnect();
   }
-  return { times, slowest };
+  return { times, slowest, longestGcMs };
 }
 
-const describeSlowest = ({ slowest }: ListTimes): string =>
-  `the slowest ${slowest.ms.toFixed(1)} ms: ${slowest.path}, round ${slowest.round}`;
+/** One round: the first four pages, a center, a kind and sync state, and a page with access. */
+async function peopleListRound(
+  timed: (path: string) => Promise<{ nextPageToken?: string | null }>,
+): Promise<void> {
+  let page = await timed('/api/people?pageSize=50');
+  for (let p = 0; p < 3 && page.nextPageToken; p++) {
+    page = await timed(`/api/people?pageSize=50&pageToken=${encodeURIComponent(page.nextPageToken)}`);
+  }
+  await timed(`/api/people?pageSize=50&center=${BROOKLYN.centerId}`);
+  await timed('/api/people?pageSize=50&kind=member&outOfSync=false');
+  await timed('/api/people?pageSize=25&include=access');
+}
+
+const describeSlowest = ({ slowest, longestGcMs }: ListTimes): string =>
+  `the slowest ${slowest.ms.toFixed(1)} ms: ${slowest.path}, round ${slowest.round}; longest GC pause meanwhile ${longestGcMs.toFixed(0)} ms`;
 
 /** Bytes of a dev server's SQLite file with its write-ahead log and shared-memory file. */
 function sqliteBytes(file: string): number {

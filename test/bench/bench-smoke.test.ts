@@ -32,6 +32,7 @@ describe('npm run bench -- --smoke', { timeout: 300_000 }, () => {
       'drain: drain / bare signalWithStart',
       'drain: SALTO KS calls per new member / minimal',
       'latency: p50 at 5/s',
+      'latency: p95 at 5/s',
       'latency: p99 at 5/s',
       'calls: a new member',
       'calls: a plan added',
@@ -42,6 +43,9 @@ describe('npm run bench -- --smoke', { timeout: 300_000 }, () => {
       'calls: a co-member following its master',
       'space of 40: import: wall time',
       'space of 40: import: SALTO KS calls / minimal',
+      'space of 40: import: peak RSS (API + worker + simulator)',
+      'space of 40: idle: RSS (API + worker + simulator) at 20 → 40 people',
+      'space of 40: idle: CPU per minute, API + worker + simulator',
       'space of 40: database at 20 → 40 people',
       'space of 40: database per person imported',
       'space of 40: GET /api/people: p99',
@@ -49,6 +53,10 @@ describe('npm run bench -- --smoke', { timeout: 300_000 }, () => {
       'space of 40: reconciliation: people told',
       'space of 40: reconciliation: CPU above idle, every part',
       'space of 40: set-up change reaching 20 members: time',
+      'space of 40: set-up change: SALTO KS calls per member reached',
+      'recovery: worker killed (kill -9) → its in-flight members hold their doors, p50',
+      'recovery: worker killed → its activities done by the other worker, p50',
+      "recovery: SALTO KS back after a 3 s outage (all 503) → a new member's doors",
     ]) {
       assert.ok(names.includes(expected), `${expected} missing from ${names.join(', ')}`);
     }
