@@ -24,6 +24,7 @@ import {
 } from '../workflows/messages';
 import type { SignalDefinition } from '@temporalio/common';
 import type { CoordinationActivities, SetupFanOut } from './coordination-types';
+import { itemsLeft, progressOf, type BatchProgress } from './resumable-batches';
 import type { SiteState } from './types';
 import type { PersonEvent } from '../core/person-events';
 
@@ -47,6 +48,8 @@ export interface CoordinationDeps {
 const SIGNAL_BATCH = 50;
 /** Workflows listed between two heartbeats (the SDK throttles what it sends to the server). */
 const LIST_HEARTBEAT_EVERY = 200;
+
+const sameId = (workflowId: string): string => workflowId;
 
 const quoted = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
@@ -132,15 +135,25 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
   const signalRunning = (personId: string, event: PersonEvent): Promise<boolean> =>
     signalWorkflow(personWorkflowId(personId), personEventSignal, event);
 
-  /** Runs fn over items in parallel batches, heartbeating progress so a retry resumes where it stopped. */
-  async function inBatches<T>(items: T[], fn: (item: T) => Promise<boolean>): Promise<number> {
+  /**
+   * Runs fn over the items of one phase in parallel batches, in key order, heartbeating the last
+   * key done so that a retry resumes after it (and skips the phases already finished).
+   */
+  async function inBatches<T>(
+    phase: number,
+    items: T[],
+    keyOf: (item: T) => string,
+    fn: (item: T) => Promise<boolean>,
+  ): Promise<number> {
     const ctx = Context.current();
-    const start = typeof ctx.info.heartbeatDetails === 'number' ? ctx.info.heartbeatDetails : 0;
+    const left = itemsLeft(phase, items, keyOf, progressOf(ctx.info.heartbeatDetails));
     let done = 0;
-    for (let i = start; i < items.length; i += SIGNAL_BATCH) {
-      const results = await Promise.all(items.slice(i, i + SIGNAL_BATCH).map(fn));
+    for (let i = 0; i < left.length; i += SIGNAL_BATCH) {
+      const batch = left.slice(i, i + SIGNAL_BATCH);
+      const results = await Promise.all(batch.map(fn));
       done += results.filter(Boolean).length;
-      ctx.heartbeat(Math.min(items.length, i + SIGNAL_BATCH));
+      const progress: BatchProgress = { phase, after: keyOf(batch[batch.length - 1]!) };
+      ctx.heartbeat(progress);
     }
     return done;
   }
@@ -183,8 +196,7 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
       const queries = setupFanOutQueries(fanOut);
       const ids: string[] = [];
       for await (const id of listWorkflowIds(queries.people)) ids.push(id);
-      ids.sort();
-      let told = await inBatches(ids, (workflowId) =>
+      let told = await inBatches(0, ids, sameId, (workflowId) =>
         signalRunning(personIdOfWorkflowId(workflowId) ?? workflowId, {
           type: 'setup-changed',
           eventId: `setup-changed:${fanOut.version}`,
@@ -195,7 +207,7 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
         // The lead/lag policy may have changed: scheduled reservations move their windows.
         const reservations: string[] = [];
         for await (const id of listWorkflowIds(queries.reservations)) reservations.push(id);
-        told += await inBatches(reservations.sort(), (workflowId) =>
+        told += await inBatches(1, reservations, sameId, (workflowId) =>
           signalWorkflow(workflowId, reservationEventSignal, {
             type: 'setup-changed',
             eventId: `setup-changed:${fanOut.version}`,
@@ -251,7 +263,12 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
           event: { type: 'observed-missing', eventId: `missing:${runId}:${siteId}:${personId}`, siteId },
         });
       }
-      const peopleTold = await inBatches(news, ({ personId, event }) => signalRunning(personId, event));
+      const peopleTold = await inBatches(
+        0,
+        news,
+        ({ personId, event }) => `${personId} ${event.eventId}`,
+        ({ personId, event }) => signalRunning(personId, event),
+      );
       return { usersSeen: site.users.length, peopleTold, usersMissing: onSite.length };
     },
   };

@@ -268,7 +268,6 @@ export function createSaltoActivities(
         const groups = await client.listAccessGroups(input.siteId);
         const groupsByUser = new Map<string, AccessGroupId[]>();
         await mapWithConcurrency(groups, concurrency, async (group) => {
-          heartbeat();
           for (const member of await client.listAccessGroupMembers(input.siteId, group.id, heartbeat)) {
             const list = groupsByUser.get(member.platformUserId) ?? [];
             list.push(group.id);
@@ -429,8 +428,13 @@ function activityContext(): Context | null {
   }
 }
 
+/**
+ * Keeps the previous attempt's details: a reconciliation reads its site through here, and its
+ * retry resumes telling people from those details.
+ */
 function heartbeat(): void {
-  activityContext()?.heartbeat();
+  const context = activityContext();
+  context?.heartbeat(context.info.heartbeatDetails);
 }
 
 /** ApplicationFailure type per kind, e.g. "SaltoRateLimited", "SaltoReconnectRequired", "SaltoNotFound". */

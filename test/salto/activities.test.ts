@@ -509,16 +509,19 @@ describe('SALTO KS activities', () => {
       });
     });
 
-    it('heartbeats on every page while it reads a large site, so a long read is not timed out', async () => {
+    it('heartbeats on every page while it reads a large site, so a long read is not timed out, keeping the resume point', async () => {
       const seed = baseSeed();
       seed.sites![0]!.users = Array.from({ length: 250 }, (_, i) => ({
         email: `member-${i}@example.com`,
         groups: ['ag-a-floor'],
       }));
       await freshStart(seed);
-      const env = new MockActivityEnvironment();
-      let heartbeats = 0;
-      env.on('heartbeat', () => heartbeats++);
+      // A reconciliation reads its site inside its own attempt: the heartbeats of the read keep
+      // the point where that attempt's retry resumes telling people.
+      const resumePoint = { phase: 0, after: 'person-0042' };
+      const env = new MockActivityEnvironment({ heartbeatDetails: resumePoint });
+      const details: unknown[] = [];
+      env.on('heartbeat', (d: unknown) => details.push(d));
       const read = (): ReturnType<typeof runner.activities.readSaltoSiteState> =>
         runner.activities.readSaltoSiteState({ siteId: SITE_A });
       type Answer = Awaited<ReturnType<typeof read>>;
@@ -529,7 +532,14 @@ describe('SALTO KS activities', () => {
         (r) => r.startsWith('GET ') && r.endsWith('/users'),
       ).length;
       assert.ok(pages >= 6, `the 250 users and the floor's 250 members take several pages (${pages})`);
-      assert.ok(heartbeats >= pages, `${heartbeats} heartbeats for ${pages} pages of users and members`);
+      assert.ok(
+        details.length >= pages,
+        `${details.length} heartbeats for ${pages} pages of users and members`,
+      );
+      assert.ok(
+        details.every((d) => JSON.stringify(d) === JSON.stringify(resumePoint)),
+        'every heartbeat keeps the resume point',
+      );
     });
 
     it('lists sites and access groups for the set-up page', async () => {
