@@ -46,8 +46,9 @@ function withoutStackFrames(lines) {
 /**
  * Files that run on their own: the model-based test (a stuck time-skipping server under a shared
  * CPU costs it minutes), the benchmark and fuzzer smoke runs (they load both cores), the
- * continue-as-new stream (it waits for a new run under a burst of signals) and the kill -9
- * recovery tests (they time how soon another worker takes over).
+ * continue-as-new stream (it waits for a new run under a burst of signals), the kill -9
+ * recovery tests (they time how soon another worker takes over), and the edge cases, whose long
+ * skips of server time once stalled on a loaded CI machine (test/helpers/stalled-skip.ts).
  */
 const ALONE = [
   'model/engine-model.test.js',
@@ -55,6 +56,7 @@ const ALONE = [
   'fuzz/',
   'workflows/continue-as-new.test.js',
   'e2e/worker-killed.test.js',
+  'workflows/edge-cases.test.js',
 ];
 const alone = (f) => ALONE.some((part) => f.replaceAll('\\', '/').includes(part));
 

@@ -2,7 +2,6 @@
 // SALTO KS simulator over real HTTP, so tests assert what reached SALTO KS while durable timers
 // (billing midnights, reservation windows) pass in seconds.
 import { Client } from '@temporalio/client';
-import { temporal as proto } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
@@ -42,7 +41,9 @@ import {
   type ReservationEvent,
   type ReservationView,
 } from '../../src/workflows/messages';
+import { workflowTaskOpen } from './history-events';
 import { timeSkippingWorkflowBundle, workflowBundle } from './stack';
+import { reportWhileStalled } from './stalled-skip';
 import { createDevServerEnv, createTimeSkippingEnv } from './temporal-env';
 import { testDataConverter } from './test-data-converter';
 import { workerTuning } from '../../src/runtime/worker-tuning';
@@ -88,7 +89,7 @@ export interface Engine {
   saltoUsers(siteId: string): Promise<SimUser[]>;
   /** Polls (in real time; the server clock does not skip meanwhile) until check passes. */
   eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs?: number): Promise<T>;
-  /** Lets server time pass (skipping), then waits until the person's workflow is idle. */
+  /** Lets server time pass (skipping); says what is in flight when that takes long in real time. */
   advance(ms: number): Promise<void>;
   /**
    * Lets server time pass the set-up's catch-up fan-out: 30 s after each change it tells every
@@ -297,7 +298,12 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     },
     eventually,
     async advance(ms) {
-      await env.sleep(ms);
+      const workflowIds = () => [
+        SETUP_WORKFLOW_ID,
+        ...[...knownPeople].map(personWorkflowId),
+        ...[...knownReservations].map(reservationWorkflowId),
+      ];
+      await reportWhileStalled(env.sleep(ms), `a skip of ${ms / 1000} s`, client, workflowIds);
     },
     async passSetupCatchUp() {
       await env.sleep(CATCH_UP_DELAY_MS + CATCH_UP_LOOKBACK_MS + 60_000);
@@ -309,27 +315,4 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       await env.teardown();
     },
   };
-}
-
-/**
- * Whether the history's last workflow task is scheduled or running, not yet done. Read from the
- * history itself: on a loaded machine, describe alone once let a reservation pass for settled
- * with a signal it had not yet folded.
- */
-function workflowTaskOpen(events: readonly proto.api.history.v1.IHistoryEvent[]): boolean {
-  const { EventType } = proto.api.enums.v1;
-  for (let i = events.length - 1; i >= 0; i--) {
-    switch (events[i]!.eventType) {
-      case EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
-      case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
-        return true;
-      case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
-      case EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
-      case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
-        return false;
-      default:
-        break;
-    }
-  }
-  return false;
 }

@@ -1,5 +1,5 @@
 // What a workflow's history says it did, for tests that count tasks and commands.
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -43,4 +43,27 @@ export function marksPatch(events: temporal.api.history.v1.IHistoryEvent[], patc
       ),
     );
   });
+}
+
+/**
+ * Whether the history's last workflow task is scheduled or running, not yet done. Read from the
+ * history itself: on a loaded machine, describe alone once let a reservation pass for settled
+ * with a signal it had not yet folded.
+ */
+export function workflowTaskOpen(events: readonly temporal.api.history.v1.IHistoryEvent[]): boolean {
+  const { EventType } = temporal.api.enums.v1;
+  for (let i = events.length - 1; i >= 0; i--) {
+    switch (events[i]!.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+        return true;
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
+        return false;
+      default:
+        break;
+    }
+  }
+  return false;
 }
