@@ -1,8 +1,9 @@
 // POST /api/import takes an import file (NDJSON or a JSON array of rows, docs/import.md) as a
 // stream: rows are cut out one at a time and staged in chunks, never held whole, and the import
-// workflow is started on the staged chunks. GET /api/imports/:importId answers its progress,
-// GET /api/imports the recent imports.
+// workflow is started on the staged chunks; one import runs at a time (a second is a 409).
+// GET /api/imports/:importId answers its progress, GET /api/imports the recent imports.
 import { randomBytes } from 'node:crypto';
+import { finished } from 'node:stream/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import express, { type Request, type Router } from 'express';
 import type { ImportStaging } from '../import/import-staging';
@@ -56,6 +57,21 @@ export function importRouter(options: ImportRoutesOptions): Router {
       res.status(415).json({
         error: 'unsupported_media_type',
         message: `send NDJSON (${NDJSON_TYPES[0]}) or a JSON array (application/json), or name the file with .ndjson or .json`,
+      });
+      return;
+    }
+    const running = await runningImportId(options.client);
+    if (running) {
+      // Read to its end and dropped: an answer sent while the upload still streams in would cut
+      // the connection under the client, which would then never read it.
+      await finished(req.resume()).catch(() => undefined);
+      res.status(409).json({
+        error: 'import_running',
+        message:
+          `import ${running} is still running. One import runs at a time, so that its pace ` +
+          '(IMPORT_ROWS_PER_SECOND) is the pace SALTO KS and Temporal see: send this file when it is done.',
+        importId: running,
+        progress: `/api/imports/${running}`,
       });
       return;
     }
@@ -133,6 +149,17 @@ export function importRouter(options: ImportRoutesOptions): Router {
   });
 
   return router;
+}
+
+/**
+ * The id of an import still running, if any. Read from visibility, which lags a start by moments:
+ * two files posted within that instant may both start (each at the pace, as before this check).
+ * Not its progress: that is a query, which waits for a worker, and an upload must not.
+ */
+async function runningImportId(client: Client): Promise<string | null> {
+  const query = `WorkflowType = '${IMPORT_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
+  for await (const execution of client.workflow.list({ query, pageSize: 1 })) return execution.workflowId;
+  return null;
 }
 
 /** A finished import answers its result; a running one its progress query. */

@@ -77,8 +77,11 @@ async function upload(options: Options, file: string): Promise<string> {
     error?: string;
   };
   if (res.status !== 202 || !body.importId) {
+    // 409: another import runs; its id is the one to follow.
+    const follow =
+      res.status === 409 && body.importId ? ` (npm run import -- --follow ${body.importId})` : '';
     throw new UsageError(
-      `the API refused the file (${res.status}): ${body.message ?? body.error ?? 'no reason given'}`,
+      `the API refused the file (${res.status}): ${body.message ?? body.error ?? 'no reason given'}${follow}`,
     );
   }
   process.stdout.write(`import ${body.importId}: ${body.rows} rows\n`);

@@ -21,6 +21,7 @@ import {
   PRODUCT_DESK,
   PRODUCT_OFFICE,
   saltoRequests,
+  saltoUsersByEmail,
   UNIT_SPREE,
   uniqueId,
   waitForSaltoGroups,
@@ -68,6 +69,22 @@ async function finished(stack: Stack, importId: string): Promise<ImportProgress>
 }
 
 const row = (kind: string, data: unknown): string => JSON.stringify({ kind, data });
+
+/** `npm run import -- FILE --api …` against the stack, as an operator runs it. */
+function runImportCli(
+  stack: Stack,
+  file: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = join(__dirname, '..', '..', 'src', 'import', 'import-cli.js');
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [cli, file, '--api', stack.apiUrl],
+      { env: { PATH: process.env.PATH, ADMIN_TOKEN }, timeout: 120_000 },
+      (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+    );
+  });
+}
 
 describe('importing the people a space already has', { timeout: 300_000 }, () => {
   let stack: Stack;
@@ -235,20 +252,94 @@ describe('importing the people a space already has', { timeout: 300_000 }, () =>
     });
     const file = join(mkdtempSync(join(tmpdir(), 'import-cli-')), 'members.ndjson');
     writeFileSync(file, `${row('member', viaCli)}\n${row('member', { ...viaCli, id: '' })}\n`);
-    const cli = join(__dirname, '..', '..', 'src', 'import', 'import-cli.js');
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(
-        process.execPath,
-        [cli, file, '--api', stack.apiUrl],
-        { env: { PATH: process.env.PATH, ADMIN_TOKEN }, timeout: 120_000 },
-        (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
-      );
-    });
+    const result = await runImportCli(stack, file);
     assert.equal(result.code, 1, `one row refused: exit 1\n${result.stdout}${result.stderr}`);
     assert.match(result.stdout, /^import imp-\S+: 2 rows$/m);
     assert.match(result.stdout, /^\[#{30}\] 100% 2\/2 rows, 1 imported, 1 refused$/m);
     assert.match(result.stdout, /^done: 1 rows imported \(1 member\), 1 refused$/m);
     assert.match(result.stdout, /^ {2}row 2, data\.id: /m);
     await waitForSaltoGroups(stack, BERLIN.siteId, viaCli.email, GROUPS.deskBerlin, 60_000);
+  });
+});
+
+describe('one import at a time', { timeout: 300_000 }, () => {
+  let stack: Stack;
+  const tag = uniqueId('imp-one');
+  before(async () => {
+    // 10 rows per second: the first file's 40 rows take about 4 s, time to send a second.
+    stack = await startStack({ importRowsPerSecond: 10 });
+    await mapTestSetup(stack);
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it('refuses a second file while an import runs (409 naming it, also from the command line), and takes it once that one is done', async () => {
+    const noPlan = (i: number) =>
+      memberSnapshot({
+        id: `${tag}-m${i}`,
+        centerId: BERLIN.centerId,
+        firstName: `First${i}`,
+        lastName: 'File',
+        email: emailOf(`${tag}-m${i}`),
+      });
+    const firstFile = Array.from({ length: 40 }, (_, i) => row('member', noPlan(i))).join('\n') + '\n';
+    const second = memberSnapshot({
+      id: `${tag}-second`,
+      centerId: BERLIN.centerId,
+      firstName: 'Second',
+      lastName: 'File',
+      email: emailOf(`${tag}-second`),
+      recurringBillings: [
+        billing({
+          id: `b-${tag}-second`,
+          productId: PRODUCT_DESK,
+          centerId: BERLIN.centerId,
+          startDate: localDay(BERLIN.timeZone, -1),
+        }),
+      ],
+    });
+    const secondFile = `${row('member', second)}\n`;
+
+    const first = await upload(stack, firstFile, 'application/x-ndjson', 'first.ndjson');
+    assert.equal(first.status, 202, JSON.stringify(first.body));
+    const firstId = first.body.importId!;
+    // The gate reads visibility, which shows a start within moments.
+    await stack.eventually(
+      async () => {
+        const list = (await stack.api('GET', '/api/imports')).body as { imports: ImportProgress[] };
+        return list.imports.some((i) => i.importId === firstId && i.status === 'running') ? true : undefined;
+      },
+      10_000,
+      'the first import listed as running',
+    );
+
+    const refused = await upload(stack, secondFile, 'application/x-ndjson', 'second.ndjson');
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.equal(refused.body.error, 'import_running');
+    assert.equal(refused.body.importId, firstId);
+    assert.match(refused.body.message ?? '', new RegExp(`import ${firstId} is still running`));
+
+    const file = join(mkdtempSync(join(tmpdir(), 'import-one-')), 'second.ndjson');
+    writeFileSync(file, secondFile);
+    const cli = await runImportCli(stack, file);
+    assert.equal(cli.code, 2, `refused: exit 2\n${cli.stdout}${cli.stderr}`);
+    assert.match(cli.stderr, new RegExp(`\\(409\\): import ${firstId} is still running`));
+    assert.match(cli.stderr, new RegExp(`npm run import -- --follow ${firstId}`));
+
+    // Neither refused file was started, nor did its member reach SALTO KS.
+    const listed = (await stack.api('GET', '/api/imports')).body as { imports: ImportProgress[] };
+    assert.deepEqual(
+      listed.imports.map((i) => i.importId),
+      [firstId],
+    );
+    const done = await finished(stack, firstId);
+    assert.equal(done.delivered, 40);
+    assert.deepEqual(await saltoUsersByEmail(stack, BERLIN.siteId, second.email), []);
+
+    const accepted = await upload(stack, secondFile, 'application/x-ndjson', 'second.ndjson');
+    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+    assert.equal((await finished(stack, accepted.body.importId!)).delivered, 1);
+    await waitForSaltoGroups(stack, BERLIN.siteId, second.email, GROUPS.deskBerlin, 60_000);
   });
 });
