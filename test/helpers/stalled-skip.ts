@@ -1,8 +1,9 @@
 // A skip of server time on the time-skipping test server ends in seconds, unless something holds
 // its clock: then server time only passes as fast as real time, and a skipped day never ends.
-// sdk-java's test server leaks such a hold in known cases (a timer cancelled in the workflow task
-// it fired in: sdk-java issues 3088 and 2606). When a skip runs long, this says what was in flight,
-// so that a stalled run in CI leaves evidence instead of only a test timeout.
+// sdk-java's test server leaks such a hold in known cases (sdk-java issues 3088, 2606, 1138); the
+// time-skipping interceptor avoids the ones our workflows met, yet a skipped day once did not end
+// on a loaded CI machine. When a skip runs long, this says what was in flight, so that a stalled
+// run leaves evidence instead of only a test timeout.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { workflowTaskOpen } from './history-events';
 
