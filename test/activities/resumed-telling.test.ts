@@ -40,10 +40,17 @@ const reservations = (n: number): string[] =>
 
 const FAN_OUT: SetupFanOut = { version: 7, everyone: true, centerIds: [] };
 
-async function fanOutAttempt(
-  listed: { people: string[]; reservations: string[] },
+type Activities = ReturnType<typeof createCoordinationActivities>;
+
+/**
+ * One attempt of an activity: its signal number `failAt` fails; it resumes from the details of
+ * `previousDetails` as a retry of the same activity would (same activity id, so same event ids).
+ */
+async function runAttempt(
+  lists: Pick<Parameters<typeof createCoordinationActivities>[0], 'listWorkflowIds' | 'readSiteState'>,
   failAt: number | null,
   previousDetails: unknown,
+  run: (activities: Activities) => Promise<unknown>,
 ): Promise<Attempt> {
   const told: string[] = [];
   const activities = createCoordinationActivities({
@@ -51,8 +58,31 @@ async function fanOutAttempt(
     taskQueue: 'q',
     defaultLeadMinutes: 15,
     defaultLagMinutes: 15,
+    ...lists,
+  });
+  const env = new MockActivityEnvironment({
+    activityId: '3',
+    ...(previousDetails === undefined ? {} : { heartbeatDetails: previousDetails }),
+  });
+  let lastDetails: unknown = previousDetails;
+  env.on('heartbeat', (d: unknown) => (lastDetails = d));
+  let failed = false;
+  try {
+    await env.run(() => run(activities));
+  } catch {
+    failed = true;
+  }
+  return { told, lastDetails, failed };
+}
+
+function fanOutAttempt(
+  listed: { people: string[]; reservations: string[] },
+  failAt: number | null,
+  previousDetails: unknown,
+): Promise<Attempt> {
+  const lists = {
     readSiteState: () => Promise.reject(new Error('a fan-out reads no site')),
-    listWorkflowIds: async function* (query) {
+    listWorkflowIds: async function* (query: string) {
       // Visibility answers in no particular order.
       const ids = query.includes(RESERVATION_WORKFLOW_TYPE) ? listed.reservations : listed.people;
       for (const id of [...ids].reverse()) {
@@ -60,20 +90,8 @@ async function fanOutAttempt(
         yield id;
       }
     },
-  });
-  const env = new MockActivityEnvironment(
-    previousDetails === undefined ? {} : { heartbeatDetails: previousDetails },
-  );
-  let lastDetails: unknown = previousDetails;
-  env.on('heartbeat', (d: unknown) => (lastDetails = d));
-  const fanOut = (): Promise<number> => activities.notifyPeopleOfSetupChange(FAN_OUT);
-  let failed = false;
-  try {
-    await env.run<[], number, typeof fanOut>(fanOut);
-  } catch {
-    failed = true;
-  }
-  return { told, lastDetails, failed };
+  };
+  return runAttempt(lists, failAt, previousDetails, (a) => a.notifyPeopleOfSetupChange(FAN_OUT));
 }
 
 const union = (...lists: string[][]): Set<string> => new Set(lists.flat());
@@ -131,39 +149,18 @@ describe('a set-up fan-out retried after a failure', () => {
 describe('a reconciliation retried after a failure', () => {
   it('goes on after the people it had told, and every person is told once the retry ends', async () => {
     const listed = people(400);
-    const attempt = async (failAt: number | null, previousDetails: unknown): Promise<Attempt> => {
-      const told: string[] = [];
-      const activities = createCoordinationActivities({
-        client: countingClient(told, failAt),
-        taskQueue: 'q',
-        defaultLeadMinutes: 15,
-        defaultLagMinutes: 15,
+    const attempt = (failAt: number | null, previousDetails: unknown): Promise<Attempt> => {
+      const lists = {
         // No users on the site: every listed person is told that theirs is missing.
-        readSiteState: (siteId) => Promise.resolve({ siteId, accessGroups: [], users: [] }),
+        readSiteState: (siteId: string) => Promise.resolve({ siteId, accessGroups: [], users: [] }),
         listWorkflowIds: async function* () {
           for (const id of listed) {
             await Promise.resolve();
             yield id;
           }
         },
-      });
-      // The same activity on the same run: its event ids are the same in both attempts.
-      const info = {
-        activityId: '3',
-        ...(previousDetails === undefined ? {} : { heartbeatDetails: previousDetails }),
       };
-      const env = new MockActivityEnvironment(info);
-      let lastDetails: unknown = previousDetails;
-      env.on('heartbeat', (d: unknown) => (lastDetails = d));
-      const reconcile = (): ReturnType<typeof activities.reconcileSite> =>
-        activities.reconcileSite({ siteId: 's1' });
-      let failed = false;
-      try {
-        await env.run<[], Awaited<ReturnType<typeof reconcile>>, typeof reconcile>(reconcile);
-      } catch {
-        failed = true;
-      }
-      return { told, lastDetails, failed };
+      return runAttempt(lists, failAt, previousDetails, (a) => a.reconcileSite({ siteId: 's1' }));
     };
     const first = await attempt(220, undefined);
     assert.ok(first.failed);
