@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_QUICK_RETRIES } from '../../src/salto/quick-retry';
 import { runChaos, type ChaosOptions, type ChaosReport } from './chaos-run';
+import { lateProfileLine } from './late-profile';
 import { taskTallyLine } from './task-tally';
 
 const USAGE = `npm run chaos -- [--events N] [--rate R] [--seed S] [--workers W] [--kill-every S]
@@ -117,6 +118,9 @@ function print(r: ChaosReport): void {
         .join(', ')})`,
     ),
     ...r.personalData.hits.map((h) => `    ${h.what} in ${h.where}`),
+    ...(r.lateRevocations > 0
+      ? [`  late revocations, minute due        ${lateProfileLine(r.lateProfile, r.lateRevocations)}`]
+      : []),
     `  late while Temporal was stopped     ${r.lateDuringTemporalOutage} (up to ${ms(r.lateDuringTemporalOutageMaxMs)}; not counted: nothing acts then)`,
     `  out of sync per person p50/p99/max  ${ms(r.outOfSyncPerPersonMs.p50)} / ${ms(r.outOfSyncPerPersonMs.p99)} / ${ms(r.outOfSyncPerPersonMs.max)} (${r.outOfSyncPerPersonMs.people} people)`,
     `  grant delay p50/p99/max             ${ms(r.grantDelayMs.p50)} / ${ms(r.grantDelayMs.p99)} / ${ms(r.grantDelayMs.max)} (${r.grantDelayMs.count})`,

@@ -178,6 +178,11 @@ export class ChaosObserver {
     this.open.clear();
   }
 
+  /** When the Temporal server was stopped (`to` is infinite while it still is). */
+  outageWindows(): readonly { from: number; to: number }[] {
+    return this.outages;
+  }
+
   private inOutage(at: number): boolean {
     return this.outages.some((o) => at >= o.from - this.lateAfterMs && at <= o.to + this.lateAfterMs);
   }

@@ -28,6 +28,7 @@ import { AccessModel } from '../model/model';
 import { ChaosObserver, saltoHoldings, type FinalComparison, type LateRevocation } from './chaos-observer';
 import { DevServer, freePort, ProductProcess } from './chaos-processes';
 import { ChaosStream, STREAM_FIRST_NAME, STREAM_LAST_NAME, type ChaosCenter } from './chaos-stream';
+import { eventsAbout, lateProfile, personIdOfEmail, type LateProfile, type SentEvent } from './late-profile';
 import { PersonalDataScan, type PersonalDataHit } from './personal-data-scan';
 
 export interface ChaosOptions {
@@ -67,6 +68,8 @@ export interface ChaosReport {
   lateRevocations: number;
   lateRevocationsMaxMs: number;
   /** Due while Temporal was stopped: nothing can act then; reported, not counted as a failure. */
+  /** When in the run the late revocations were due, and how many followed an event about their person. */
+  lateProfile: LateProfile;
   lateDuringTemporalOutage: number;
   lateDuringTemporalOutageMaxMs: number;
   duplicateUsers: number;
@@ -391,7 +394,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     })();
 
     // The stream, at its rate, retried the way Deskworks retries.
-    const sentEvents: { at: number; event: DeskworksEvent; kind: string }[] = [];
+    const sentEvents: SentEvent[] = [];
     const tally = {
       sent: 0,
       accepted: 0,
@@ -495,6 +498,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       missedRevocations: final.missedRevocations.length,
       lateRevocations: late.length,
       lateRevocationsMaxMs: Math.max(0, ...late.map((l) => l.lateByMs)),
+      lateProfile: lateProfile(late, t0, sentEvents, observer.outageWindows()),
       lateDuringTemporalOutage: excused.length,
       lateDuringTemporalOutageMaxMs: Math.max(0, ...excused.map((l) => l.lateByMs)),
       duplicateUsers: final.duplicateUsers.length,
@@ -600,7 +604,7 @@ async function handEdit(
 function concernedPeople(
   final: FinalComparison,
   late: LateRevocation[],
-  sent: { at: number; event: DeskworksEvent; kind: string }[],
+  sent: SentEvent[],
 ): ChaosReport['concerned'] {
   const problems = new Map<string, string[]>();
   const note = (email: string, line: string) => problems.set(email, [...(problems.get(email) ?? []), line]);
@@ -612,22 +616,11 @@ function concernedPeople(
       l.email,
       `late revocation: ${l.group} on ${l.site}, due ${new Date(l.dueAt).toISOString()}, ${l.lateByMs} ms late`,
     );
-  // Reservations name their customer; a cancellation names only the reservation.
-  const customerOf = new Map<string, string>();
-  for (const { event } of sent)
-    if (event.type === 'reservation.created' || event.type === 'reservation.updated')
-      customerOf.set(event.data.id, event.data.customer.id);
+  const about = eventsAbout(sent);
   return [...problems].slice(0, 20).map(([email, lines]) => {
-    const personId = email.split('@')[0]!;
-    const events = sent
-      .filter(({ event }) => {
-        const text = JSON.stringify(event);
-        if (text.includes(`"${personId}"`)) return true;
-        return (
-          event.type === 'reservation.cancelled' && customerOf.get(event.data.reservationId) === personId
-        );
-      })
-      .map(({ at, event, kind }) => `${new Date(at).toISOString()} ${kind}: ${JSON.stringify(event)}`);
+    const events = about(personIdOfEmail(email)).map(
+      ({ at, event, kind }) => `${new Date(at).toISOString()} ${kind}: ${JSON.stringify(event)}`,
+    );
     return { email, problems: lines, events };
   });
 }
