@@ -253,12 +253,17 @@ dynamicConfigClient:
 }
 
 // As docker-compose.yml's: the worker uses the search attributes it has just registered at once;
-// eager activity dispatch (src/shared/temporal-server-settings.ts).
+// eager activity dispatch (src/shared/temporal-server-settings.ts); 100 visibility calls per second
+// for the namespace, not the server's 10, past which a call is refused and the client retries it
+// 1 to 2 s later (docs/production.md, "Server dynamic config").
 const DYNAMIC_CONFIG = `system.forceSearchAttributesCacheRefreshOnRead:
   - value: true
     constraints: {}
 system.enableActivityEagerExecution:
   - value: true
+    constraints: {}
+frontend.namespaceRPS.visibility:
+  - value: 100
     constraints: {}
 `;
 
