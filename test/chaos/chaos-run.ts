@@ -67,9 +67,9 @@ export interface ChaosReport {
   /** Revocations more than 10 s after their instant, not counting those due during the Temporal outage. */
   lateRevocations: number;
   lateRevocationsMaxMs: number;
-  /** Due while Temporal was stopped: nothing can act then; reported, not counted as a failure. */
   /** When in the run the late revocations were due, and how many followed an event about their person. */
   lateProfile: LateProfile;
+  /** Due while Temporal was stopped: nothing can act then; reported, not counted as a failure. */
   lateDuringTemporalOutage: number;
   lateDuringTemporalOutageMaxMs: number;
   duplicateUsers: number;
