@@ -25,7 +25,7 @@ export interface LateProfile {
 }
 
 /**
- * The events about one person: those that name them, and the cancellations of their reservations
+ * The events about one person (each person's found once): those that name them, and the cancellations of their reservations
  * (a cancellation names only the reservation). A co-member's doors also follow its master's
  * events, which name the master only: those count as not set off by an event.
  */
@@ -35,12 +35,20 @@ export function eventsAbout(sent: readonly SentEvent[]): (personId: string) => S
     if (event.type === 'reservation.created' || event.type === 'reservation.updated')
       customerOf.set(event.data.id, event.data.customer.id);
   const texts = sent.map(({ event }) => JSON.stringify(event));
-  return (personId) =>
-    sent.filter(
-      ({ event }, i) =>
-        texts[i]!.includes(`"${personId}"`) ||
-        (event.type === 'reservation.cancelled' && customerOf.get(event.data.reservationId) === personId),
-    );
+  const found = new Map<string, SentEvent[]>();
+  return (personId) => {
+    let mine = found.get(personId);
+    if (!mine)
+      found.set(
+        personId,
+        (mine = sent.filter(
+          ({ event }, i) =>
+            texts[i]!.includes(`"${personId}"`) ||
+            (event.type === 'reservation.cancelled' && customerOf.get(event.data.reservationId) === personId),
+        )),
+      );
+    return mine;
+  };
 }
 
 /** The person id behind a stream e-mail (its local part). */
@@ -57,16 +65,15 @@ export function lateProfile(
   const minuteOf = (at: number): number => Math.max(0, Math.floor((at - startedAt) / 60_000));
   const byMinute: number[] = [];
   const about = eventsAbout(sent);
-  const acceptedAt = new Map<string, number[]>();
   let afterEvent = 0;
   for (const l of late) {
     const m = minuteOf(l.dueAt);
     while (byMinute.length <= m) byMinute.push(0);
     byMinute[m]!++;
-    const personId = personIdOfEmail(l.email);
-    let times = acceptedAt.get(personId);
-    if (!times) acceptedAt.set(personId, (times = about(personId).map((e) => e.at)));
-    if (times.some((at) => at <= l.dueAt && l.dueAt - at <= SET_OFF_BY_EVENT_MS)) afterEvent++;
+    const setOff = about(personIdOfEmail(l.email)).some(
+      ({ at }) => at <= l.dueAt && l.dueAt - at <= SET_OFF_BY_EVENT_MS,
+    );
+    if (setOff) afterEvent++;
   }
   const outageMinutes = new Set<number>();
   for (const o of outages)

@@ -1,7 +1,7 @@
 // The people list, the health panel, the set-up fan-out, the reconciliation and the import all
 // read Temporal's visibility. A Temporal server allows 10 visibility calls per second to a
 // namespace by default and refuses the next with RESOURCE_EXHAUSTED, which the SDK's client
-// retries 1 to 2 s later: on the cluster, one people-list request in ten or so waited that long.
+// retries 1 to 2 s later: on the cluster, every tenth call of a burst waited that long.
 // Our cluster and docker-compose.yml raise the allowance (frontend.namespaceRPS.visibility). This
 // asks without the client's retries, so a refusal shows as one; on the dev server there is no
 // such limit, and the test checks the same.
