@@ -524,7 +524,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     };
     for (const c of report.concerned) c.timeline = await personTimeline(client, c.email, late);
     o.log('reading every workflow history for the task tally');
-    report.tasks = await tallyWorkflowTasks(client, TASK_QUEUE);
+    report.tasks = await tallyWorkflowTasks(client, TASK_QUEUE, t0);
     for (const w of started) scan.scanText("the workers' logs", w.output.join(''));
     scan.scanFiles("the Temporal dev server's database", dir, 'temporal.sqlite');
     report.personalData = { hits: scan.hits, searchedBytes: Object.fromEntries(scan.searched) };

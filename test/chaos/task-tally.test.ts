@@ -1,8 +1,9 @@
 // The chaos report's tally of what the engine asked of Temporal, from workflow histories.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { msToTs } from '@temporalio/common/lib/time';
 import { temporal as proto } from '@temporalio/proto';
-import { addHistory, emptyTally, taskTallyLine } from './task-tally';
+import { addHistory, emptyTally, taskTallyLine, taskWaitLine } from './task-tally';
 
 const { EventType, TimeoutType } = proto.api.enums.v1;
 type HistoryEvent = proto.api.history.v1.IHistoryEvent;
@@ -83,6 +84,7 @@ describe('the chaos run’s task tally', () => {
         localActivitiesByType: { loadSetup: 2, signalPerson: 1 },
         signals: 2,
         timersFired: 1,
+        byMinute: [],
       },
     );
   });
@@ -107,5 +109,33 @@ describe('the chaos run’s task tally', () => {
       localActivitiesByType: { signalPerson: 1, loadSetup: 3 },
     });
     assert.match(byType, /4 local activities \(loadSetup 3, signalPerson 1\)/);
+  });
+
+  it('times each workflow task from its first scheduling to its start, by the minute it was scheduled in', () => {
+    const run0 = Date.parse('2026-12-05T10:00:00Z');
+    const at = (ms: number) => msToTs(run0 + ms);
+    const tally = emptyTally();
+    addHistory(
+      tally,
+      [
+        { eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, eventTime: at(0) },
+        { ...scheduled, eventTime: at(1_000) },
+        { eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, eventTime: at(1_250) },
+        // Scheduled in minute 1 on a sticky queue nobody took: 3 s later on the shared queue,
+        // started 12 s after its first scheduling, which is what the signal behind it waited.
+        { ...scheduled, eventTime: at(61_000) },
+        { ...timedOut(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START), eventTime: at(64_000) },
+        { ...scheduled, eventTime: at(64_000) },
+        { eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, eventTime: at(73_000) },
+        // Scheduled in minute 2, still waiting when the history was read: nothing to time.
+        { ...scheduled, eventTime: at(125_000) },
+      ],
+      run0,
+    );
+    assert.deepEqual(tally.byMinute, [
+      { waitsMs: [250], stickyTimeouts: 0 },
+      { waitsMs: [12_000], stickyTimeouts: 1 },
+    ]);
+    assert.equal(taskWaitLine(tally, new Set([1])), 'm0 1: 0.3/0.3 s, 0 sticky; m1* 1: 12/12 s, 1 sticky');
   });
 });

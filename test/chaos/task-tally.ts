@@ -28,6 +28,19 @@ export interface TaskTally {
   localActivitiesByType: Record<string, number>;
   signals: number;
   timersFired: number;
+  /**
+   * Per minute of the run (by when a task was first scheduled): how long workflow tasks waited
+   * from being scheduled until a worker started them (a task that waited out a sticky queue and
+   * was scheduled again counts from its first scheduling), and the sticky timeouts. Where the
+   * queue was long, and when.
+   */
+  byMinute: MinuteOfTasks[];
+}
+
+export interface MinuteOfTasks {
+  /** Workflow tasks started, with their waits in ms. */
+  waitsMs: number[];
+  stickyTimeouts: number;
 }
 
 export function emptyTally(): TaskTally {
@@ -43,25 +56,53 @@ export function emptyTally(): TaskTally {
     localActivitiesByType: {},
     signals: 0,
     timersFired: 0,
+    byMinute: [],
   };
 }
 
-/** Adds one workflow run's history to the tally. */
-export function addHistory(tally: TaskTally, events: readonly HistoryEvent[]): void {
+function atMs(e: HistoryEvent): number | null {
+  const t = e.eventTime;
+  if (!t) return null;
+  return Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
+}
+
+function minuteOf(tally: TaskTally, at: number, runStartMs: number): MinuteOfTasks {
+  const m = Math.max(0, Math.floor((at - runStartMs) / 60_000));
+  for (let i = tally.byMinute.length; i <= m; i++) tally.byMinute.push({ waitsMs: [], stickyTimeouts: 0 });
+  return tally.byMinute[m]!;
+}
+
+/** Adds one workflow run's history to the tally; `runStartMs` is minute 0 of `byMinute`. */
+export function addHistory(tally: TaskTally, events: readonly HistoryEvent[], runStartMs = 0): void {
   const { EventType, TimeoutType } = proto.api.enums.v1;
   tally.workflows++;
   tally.historyEvents += events.length;
+  /** When the task now waiting was first scheduled (null: none waits). */
+  let waitingSince: number | null = null;
   events.forEach((e, index) => {
     switch (e.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
         tally.workflowTasks++;
+        waitingSince ??= atMs(e);
         break;
-      case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
-        if (e.workflowTaskTimedOutEventAttributes?.timeoutType === TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START)
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
+        const at = atMs(e);
+        if (waitingSince !== null && at !== null)
+          minuteOf(tally, waitingSince, runStartMs).waitsMs.push(Math.max(0, at - waitingSince));
+        waitingSince = null;
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT: {
+        const sticky =
+          e.workflowTaskTimedOutEventAttributes?.timeoutType === TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START;
+        if (sticky) {
           tally.stickyTimeouts++;
-        else tally.runningTimeouts++;
+          const at = atMs(e);
+          if (at !== null) minuteOf(tally, at, runStartMs).stickyTimeouts++;
+        } else tally.runningTimeouts++;
         tally.eventsReplayed += index;
         break;
+      }
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
         tally.activityTasks++;
         break;
@@ -100,6 +141,7 @@ function localActivityType(marker: proto.api.history.v1.IMarkerRecordedEventAttr
 export async function tallyWorkflowTasks(
   client: Client,
   taskQueue: string,
+  runStartMs: number,
   concurrency = 8,
 ): Promise<TaskTally> {
   const runs: { workflowId: string; runId: string }[] = [];
@@ -111,7 +153,7 @@ export async function tallyWorkflowTasks(
     while (next < runs.length) {
       const run = runs[next++]!;
       const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-      addHistory(tally, history.events ?? []);
+      addHistory(tally, history.events ?? [], runStartMs);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, reader));
@@ -135,4 +177,20 @@ export function taskTallyLine(t: TaskTally): string {
     `${t.activityTasks} activity tasks, ${t.localActivities} local activities (${byType(t.localActivitiesByType)}), ` +
     `${t.signals} signals, ${t.timersFired} timers fired`
   );
+}
+
+/**
+ * The report's line of workflow-task waits by minute: tasks started, p50 and p99 of their wait
+ * from scheduled to started, and sticky timeouts, each minute marked as the late profile marks it.
+ */
+export function taskWaitLine(t: TaskTally, marked: ReadonlySet<number> = new Set()): string {
+  const seconds = (ms: number | undefined) =>
+    ms === undefined ? '–' : (ms / 1000).toFixed(ms < 10_000 ? 1 : 0);
+  return t.byMinute
+    .map((m, i) => {
+      const sorted = [...m.waitsMs].sort((a, b) => a - b);
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+      return `m${i}${marked.has(i) ? '*' : ''} ${sorted.length}: ${seconds(at(0.5))}/${seconds(at(0.99))} s, ${m.stickyTimeouts} sticky`;
+    })
+    .join('; ');
 }
