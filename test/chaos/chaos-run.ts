@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DeskworksEvent } from '../../src/api/deskworks-events';
 import { personWorkflowId, reconcileWorkflowId } from '../../src/shared/ids';
 import { temporal as proto } from '@temporalio/proto';
+import { quantiles } from './quantiles';
 import { tallyWorkflowTasks, type TaskTally } from './task-tally';
 import {
   DEMO_CLIENT_ID,
@@ -149,13 +150,6 @@ const SALTO_FAULTS: FaultSettings = {
 const SALTO_REQUEST_TIMEOUT_MS = 5_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function quantiles(values: number[]): { p50: number; p99: number; max: number } {
-  if (values.length === 0) return { p50: 0, p99: 0, max: 0 };
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1)! };
-}
 
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const t0 = Date.now();

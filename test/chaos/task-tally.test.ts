@@ -137,5 +137,19 @@ describe('the chaos run’s task tally', () => {
       { waitsMs: [12_000], stickyTimeouts: 1 },
     ]);
     assert.equal(taskWaitLine(tally, new Set([1])), 'm0 1: 0.3/0.3 s, 0 sticky; m1* 1: 12/12 s, 1 sticky');
+
+    // A minute with a sticky timeout and no task started yet has no wait to give; without the run's
+    // start, nothing is tallied by minute.
+    const stuck = emptyTally();
+    const history = [
+      { ...scheduled, eventTime: at(1_000) },
+      { ...timedOut(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START), eventTime: at(4_000) },
+    ];
+    addHistory(stuck, history, run0);
+    assert.equal(taskWaitLine(stuck), 'm0 0: –, 1 sticky');
+    const unplaced = emptyTally();
+    addHistory(unplaced, history);
+    assert.deepEqual(unplaced.byMinute, []);
+    assert.equal(unplaced.stickyTimeouts, 1);
   });
 });

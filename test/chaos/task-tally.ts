@@ -5,6 +5,7 @@
 // killed or overloaded worker. Under load both cost CPU and time, so the report counts them.
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
+import { quantiles } from './quantiles';
 
 type HistoryEvent = proto.api.history.v1.IHistoryEvent;
 
@@ -72,8 +73,11 @@ function minuteOf(tally: TaskTally, at: number, runStartMs: number): MinuteOfTas
   return tally.byMinute[m]!;
 }
 
-/** Adds one workflow run's history to the tally; `runStartMs` is minute 0 of `byMinute`. */
-export function addHistory(tally: TaskTally, events: readonly HistoryEvent[], runStartMs = 0): void {
+/**
+ * Adds one workflow run's history to the tally; `runStartMs` is minute 0 of `byMinute` (absent:
+ * no tally by minute).
+ */
+export function addHistory(tally: TaskTally, events: readonly HistoryEvent[], runStartMs?: number): void {
   const { EventType, TimeoutType } = proto.api.enums.v1;
   tally.workflows++;
   tally.historyEvents += events.length;
@@ -87,7 +91,7 @@ export function addHistory(tally: TaskTally, events: readonly HistoryEvent[], ru
         break;
       case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
         const at = atMs(e);
-        if (waitingSince !== null && at !== null)
+        if (waitingSince !== null && at !== null && runStartMs !== undefined)
           minuteOf(tally, waitingSince, runStartMs).waitsMs.push(Math.max(0, at - waitingSince));
         waitingSince = null;
         break;
@@ -98,7 +102,7 @@ export function addHistory(tally: TaskTally, events: readonly HistoryEvent[], ru
         if (sticky) {
           tally.stickyTimeouts++;
           const at = atMs(e);
-          if (at !== null) minuteOf(tally, at, runStartMs).stickyTimeouts++;
+          if (at !== null && runStartMs !== undefined) minuteOf(tally, at, runStartMs).stickyTimeouts++;
         } else tally.runningTimeouts++;
         tally.eventsReplayed += index;
         break;
@@ -184,13 +188,12 @@ export function taskTallyLine(t: TaskTally): string {
  * from scheduled to started, and sticky timeouts, each minute marked as the late profile marks it.
  */
 export function taskWaitLine(t: TaskTally, marked: ReadonlySet<number> = new Set()): string {
-  const seconds = (ms: number | undefined) =>
-    ms === undefined ? '–' : (ms / 1000).toFixed(ms < 10_000 ? 1 : 0);
+  const seconds = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 1 : 0);
   return t.byMinute
     .map((m, i) => {
-      const sorted = [...m.waitsMs].sort((a, b) => a - b);
-      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-      return `m${i}${marked.has(i) ? '*' : ''} ${sorted.length}: ${seconds(at(0.5))}/${seconds(at(0.99))} s, ${m.stickyTimeouts} sticky`;
+      const { p50, p99 } = quantiles(m.waitsMs);
+      const waits = m.waitsMs.length === 0 ? '–' : `${seconds(p50)}/${seconds(p99)} s`;
+      return `m${i}${marked.has(i) ? '*' : ''} ${m.waitsMs.length}: ${waits}, ${m.stickyTimeouts} sticky`;
     })
     .join('; ');
 }
