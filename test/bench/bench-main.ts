@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import {
   billingChanged,
@@ -567,8 +567,13 @@ function describeIdle(
 
 interface ListTimes {
   times: number[];
-  /** The slowest request: which one it was says why (a cold cache, a query replaying workflows…). */
-  slowest: { path: string; round: number; ms: number };
+  /**
+   * The slowest request: which one it was says why (a cold cache, a query replaying workflows…),
+   * and how long this process's event loop stalled at most while it ran: a stall as long as the
+   * request means this process held it up (API, worker and simulator share it), a short one that
+   * it waited on Temporal.
+   */
+  slowest: { path: string; round: number; ms: number; stallMs: number };
   /**
    * The longest garbage-collection pause of this process (API, worker and simulator) while the
    * requests ran: a pause of the API's process is a slow request whatever it asked.
@@ -579,20 +584,26 @@ interface ListTimes {
 /** GET /api/people: `rounds` rounds of first pages, deeper pages and filters, each timed. */
 async function peopleListTimes(stack: Stack, rounds: number): Promise<ListTimes> {
   const times: number[] = [];
-  let slowest = { path: '', round: 0, ms: -1 };
+  let slowest = { path: '', round: 0, ms: -1, stallMs: 0 };
   let longestGcMs = 0;
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const gc = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) longestGcMs = Math.max(longestGcMs, entry.duration);
   });
   gc.observe({ entryTypes: ['gc'] });
   let r = 0;
   const timed = async (path: string): Promise<{ nextPageToken?: string | null }> => {
+    loop.reset();
     const started = performance.now();
     const answer = await stack.api('GET', path);
     const ms = performance.now() - started;
     times.push(ms);
+    // The histogram's max is in ns, and counts the 10 ms sampling interval itself.
+    const stallMs = Math.max(0, loop.max / 1e6 - 10);
     // A page token is different on every run: the path says which page it was instead.
-    if (ms > slowest.ms) slowest = { path: path.replace(/pageToken=[^&]*/, 'pageToken=…'), round: r + 1, ms };
+    if (ms > slowest.ms)
+      slowest = { path: path.replace(/pageToken=[^&]*/, 'pageToken=…'), round: r + 1, ms, stallMs };
     if (answer.status !== 200) throw new Error(`GET ${path}: ${answer.status}`);
     return answer.body as { nextPageToken?: string | null };
   };
@@ -600,6 +611,7 @@ async function peopleListTimes(stack: Stack, rounds: number): Promise<ListTimes>
     for (; r < rounds; r++) await peopleListRound(timed);
   } finally {
     gc.disconnect();
+    loop.disable();
   }
   return { times, slowest, longestGcMs };
 }
@@ -618,7 +630,7 @@ async function peopleListRound(
 }
 
 const describeSlowest = ({ slowest, longestGcMs }: ListTimes): string =>
-  `the slowest ${slowest.ms.toFixed(1)} ms: ${slowest.path}, round ${slowest.round}; longest GC pause meanwhile ${longestGcMs.toFixed(0)} ms`;
+  `the slowest ${slowest.ms.toFixed(1)} ms: ${slowest.path}, round ${slowest.round}, this process's event loop stalled up to ${slowest.stallMs.toFixed(0)} ms during it; longest GC pause meanwhile ${longestGcMs.toFixed(0)} ms`;
 
 /** Bytes of a dev server's SQLite file with its write-ahead log and shared-memory file. */
 function sqliteBytes(file: string): number {
