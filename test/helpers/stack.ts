@@ -2,7 +2,7 @@
 // server (the CLI), the SALTO KS simulator over real HTTP, a real worker with the real
 // activities, and the real API on an ephemeral port. Nothing is mocked.
 import { createMetricsRegistry } from '../../src/metrics/registry';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -299,6 +299,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       for (const connection of extraConnections) await connection.close();
       await sim.close();
       await env.teardown();
+      // Each stack stages its imports in a directory of its own: 47 were left behind per CI run.
+      rmSync(importStagingDir, { recursive: true, force: true });
     },
   };
 }
