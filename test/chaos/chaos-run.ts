@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
 import type { DeskworksEvent } from '../../src/api/deskworks-events';
 import { personWorkflowId, reconcileWorkflowId } from '../../src/shared/ids';
 import { temporal as proto } from '@temporalio/proto';
@@ -633,7 +634,7 @@ async function personTimeline(client: Client, email: string, late: LateRevocatio
     const history = await client.workflow.getHandle(personWorkflowId(email.split('@')[0]!)).fetchHistory();
     return (history.events ?? [])
       .map((e) => {
-        const at = Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+        const at = optionalTsToMs(e.eventTime) ?? 0;
         const type = (EventType[e.eventType ?? 0] ?? '?').replace('EVENT_TYPE_', '');
         const detail =
           e.activityTaskScheduledEventAttributes?.activityType?.name ??

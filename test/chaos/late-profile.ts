@@ -56,13 +56,18 @@ export function personIdOfEmail(email: string): string {
   return email.split('@')[0]!;
 }
 
+/** The minute of a run an instant falls in, counted from 0 at the run's start. */
+export function minuteOfRun(at: number, runStartMs: number): number {
+  return Math.max(0, Math.floor((at - runStartMs) / 60_000));
+}
+
 export function lateProfile(
   late: readonly LateRevocation[],
   startedAt: number,
   sent: readonly SentEvent[],
   outages: readonly { from: number; to: number }[],
 ): LateProfile {
-  const minuteOf = (at: number): number => Math.max(0, Math.floor((at - startedAt) / 60_000));
+  const minuteOf = (at: number): number => minuteOfRun(at, startedAt);
   const byMinute: number[] = [];
   const about = eventsAbout(sent);
   let afterEvent = 0;

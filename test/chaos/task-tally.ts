@@ -4,7 +4,9 @@
 // one that times out running (start-to-close) waited Temporal's workflow-task timeout (10 s) on a
 // killed or overloaded worker. Under load both cost CPU and time, so the report counts them.
 import type { Client } from '@temporalio/client';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { temporal as proto } from '@temporalio/proto';
+import { minuteOfRun } from './late-profile';
 import { quantiles } from './quantiles';
 
 type HistoryEvent = proto.api.history.v1.IHistoryEvent;
@@ -61,14 +63,8 @@ export function emptyTally(): TaskTally {
   };
 }
 
-function atMs(e: HistoryEvent): number | null {
-  const t = e.eventTime;
-  if (!t) return null;
-  return Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
-}
-
 function minuteOf(tally: TaskTally, at: number, runStartMs: number): MinuteOfTasks {
-  const m = Math.max(0, Math.floor((at - runStartMs) / 60_000));
+  const m = minuteOfRun(at, runStartMs);
   for (let i = tally.byMinute.length; i <= m; i++) tally.byMinute.push({ waitsMs: [], stickyTimeouts: 0 });
   return tally.byMinute[m]!;
 }
@@ -87,11 +83,11 @@ export function addHistory(tally: TaskTally, events: readonly HistoryEvent[], ru
     switch (e.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
         tally.workflowTasks++;
-        waitingSince ??= atMs(e);
+        waitingSince ??= optionalTsToMs(e.eventTime) ?? null;
         break;
       case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
-        const at = atMs(e);
-        if (waitingSince !== null && at !== null && runStartMs !== undefined)
+        const at = optionalTsToMs(e.eventTime);
+        if (waitingSince !== null && at !== undefined && runStartMs !== undefined)
           minuteOf(tally, waitingSince, runStartMs).waitsMs.push(Math.max(0, at - waitingSince));
         waitingSince = null;
         break;
@@ -101,8 +97,8 @@ export function addHistory(tally: TaskTally, events: readonly HistoryEvent[], ru
           e.workflowTaskTimedOutEventAttributes?.timeoutType === TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START;
         if (sticky) {
           tally.stickyTimeouts++;
-          const at = atMs(e);
-          if (at !== null && runStartMs !== undefined) minuteOf(tally, at, runStartMs).stickyTimeouts++;
+          const at = optionalTsToMs(e.eventTime);
+          if (at !== undefined && runStartMs !== undefined) minuteOf(tally, at, runStartMs).stickyTimeouts++;
         } else tally.runningTimeouts++;
         tally.eventsReplayed += index;
         break;

@@ -299,7 +299,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       for (const connection of extraConnections) await connection.close();
       await sim.close();
       await env.teardown();
-      // Each stack stages its imports in a directory of its own: 47 were left behind per CI run.
+      // Each stack stages its imports in a directory of its own, which CI runs left behind by dozens.
       rmSync(importStagingDir, { recursive: true, force: true });
     },
   };
