@@ -21,7 +21,7 @@ const run = (command, args, env = {}) => {
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
 rmSync(target, { recursive: true, force: true });
 // The tests that record: co-members, a stream of events with continue-as-new (on the dev server),
-// the set-up, adoption.
+// the set-up, adoption, reservations through their windows.
 run(
   process.execPath,
   [
@@ -30,6 +30,7 @@ run(
     'dist/test/workflows/comember-and-robustness.test.js',
     'dist/test/workflows/continue-as-new.test.js',
     'dist/test/workflows/member-access.test.js',
+    'dist/test/workflows/reservations.test.js',
   ],
   { RECORD_HISTORIES: '1' },
 );

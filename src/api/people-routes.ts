@@ -18,6 +18,7 @@ import {
   sealPageToken,
   type PersonRow,
 } from './people-query';
+import { personViewNow } from './reservation-states-now';
 import { parseOr400 } from './validation';
 
 const ACCESS_QUERY_DEADLINE_MS = 5_000;
@@ -36,7 +37,7 @@ export async function withAccess(client: Client, rows: PersonRow[]): Promise<Row
         const access = await client.withDeadline(Date.now() + ACCESS_QUERY_DEADLINE_MS, () =>
           client.workflow.getHandle(personWorkflowId(row.personId)).query(personAccessQuery),
         );
-        answers[index] = { ...row, access, accessError: null };
+        answers[index] = { ...row, access: personViewNow(access, Date.now()), accessError: null };
       } catch (err) {
         // One busy or just-finished workflow must not fail the whole page.
         answers[index] = {

@@ -14,6 +14,7 @@ import {
   reservationStateQuery,
 } from '../workflows/messages';
 import { readSetup, type SetupRoutesOptions } from './setup-routes';
+import { personViewNow, reservationViewNow } from './reservation-states-now';
 import { isNotFound } from './temporal-errors';
 import { idParamOr400, undecodableIdParamAs400 } from './validation';
 
@@ -75,7 +76,7 @@ export function statusRouter(options: Pick<SetupRoutesOptions, 'client' | 'setup
         return;
       }
       const view = await client.workflow.getHandle(personWorkflowId(personId)).query(personAccessQuery);
-      res.json(view);
+      res.json(personViewNow(view, Date.now()));
     } catch (err) {
       if (!isNotFound(err)) throw err;
       res.status(404).json({ error: 'not_found', message: `no person ${personId} is known` });
@@ -116,7 +117,7 @@ export function statusRouter(options: Pick<SetupRoutesOptions, 'client' | 'setup
       const view = await client.workflow
         .getHandle(reservationWorkflowId(reservationId))
         .query(reservationStateQuery);
-      res.json(view);
+      res.json(reservationViewNow(view, Date.now()));
     } catch (err) {
       if (!isNotFound(err)) throw err;
       res.status(404).json({ error: 'not_found', message: `no reservation ${reservationId} is known` });

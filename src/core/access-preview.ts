@@ -3,8 +3,8 @@
 // told them, and for a co-member the master's own billings at T; nothing that Deskworks has not
 // said yet (a renewal, a deactivation, a new booking) is guessed.
 import { computeDesiredAccess } from './entitlements';
-import { entitlementInput, reservationGrants, type PersonFacts } from './person-state';
-import type { DesiredAccess, EntitlementInput, ReservationGrant, Setup } from './types';
+import { entitlementInput, type PersonFacts } from './person-state';
+import type { DesiredAccess, EntitlementInput, Setup } from './types';
 
 export interface AccessPreview {
   /** The groups per site at T, with every reason for each (rule 4: the union). */
@@ -14,18 +14,12 @@ export interface AccessPreview {
 }
 
 /**
- * A reservation counts at T if Deskworks has not cancelled it and its workflow has not revoked it
+ * The person's own facts as known now, with no master: what the rules take at any instant. A
+ * reservation counts at T if Deskworks has not cancelled it and its workflow has not revoked it
  * yet: one still `scheduled` now is granted in its window. The window decides the rest.
  */
-function reservationsKnownNow(facts: PersonFacts): ReservationGrant[] {
-  return reservationGrants(facts, ['scheduled', 'granted']);
-}
-
-/** The person's own facts as known now, with no master: what the rules take at any instant. */
 function ownInput(facts: PersonFacts): EntitlementInput {
-  const now = entitlementInput(facts);
-  if (facts.deletedAt !== null) return now;
-  return { ...now, master: null, reservations: reservationsKnownNow(facts) };
+  return { ...entitlementInput(facts, true), master: null };
 }
 
 const earliest = (a: string | null, b: string | null): string | null =>

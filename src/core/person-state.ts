@@ -239,7 +239,6 @@ function setBilling(f: PersonFacts, billing: Billing, at: IsoInstant): void {
   delete f.removedBillingsAt[billing.id];
 }
 
-/** The facts the entitlement rules read. A deleted person is entitled to nothing. */
 /** The person's reservations in these states, as the rules take them. */
 export function reservationGrants(f: PersonFacts, states: readonly ReservationState[]): ReservationGrant[] {
   return Object.values(f.reservations)
@@ -253,9 +252,14 @@ export function reservationGrants(f: PersonFacts, states: readonly ReservationSt
     }));
 }
 
-export function entitlementInput(f: PersonFacts): EntitlementInput {
+/**
+ * The facts the entitlement rules read. A deleted person is entitled to nothing. A reservation
+ * grants within its window once told "granted"; with `scheduledGrants` (the person keeps the
+ * window's time itself, patch `person-keeps-reservation-windows`) also while "scheduled".
+ */
+export function entitlementInput(f: PersonFacts, scheduledGrants: boolean): EntitlementInput {
   if (f.deletedAt !== null) return { status: 'inactive', billings: [], master: null, reservations: [] };
-  const reservations = reservationGrants(f, ['granted']);
+  const reservations = reservationGrants(f, scheduledGrants ? ['scheduled', 'granted'] : ['granted']);
   const masterGroups = (f.masterGroupsFrom ?? f.masterId) === f.masterId ? f.masterGroups : {};
   return {
     status: f.isMember ? f.status : 'active',

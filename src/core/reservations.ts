@@ -1,4 +1,5 @@
 // A reservation's access window (rule 3): from start − lead to end + lag, as instants.
+import type { ReservationState } from './person-events';
 import type { IsoInstant } from './types';
 
 const MINUTE_MS = 60_000;
@@ -57,4 +58,22 @@ export function windowPhase(window: ReservationWindow, nowMs: number): WindowPha
  */
 export function snapshotMayGrant(end: IsoInstant, arrivedAtMs: number, openAtArrival: boolean): boolean {
   return openAtArrival || arrivedAtMs < parseInstant(end, 'end');
+}
+
+/**
+ * A reservation's state as the admin API shows it at `nowMs`. Since the patch
+ * `person-keeps-reservation-windows` the reservation tells its person "scheduled" once, with the
+ * window, and the person opens and closes the door at the window's edges by its own timers: the
+ * told state stays "scheduled" while the door is open and after it closed. What the door does at
+ * `nowMs` follows from the window; a cancellation or a revocation told stays as told.
+ */
+export function reservationStateAt(
+  told: ReservationState,
+  window: { windowStart: IsoInstant | null; windowEnd: IsoInstant | null },
+  nowMs: number,
+): ReservationState {
+  if ((told !== 'scheduled' && told !== 'granted') || !window.windowStart || !window.windowEnd) return told;
+  const phase = windowPhase({ windowStart: window.windowStart, windowEnd: window.windowEnd }, nowMs);
+  if (phase === 'closed') return 'revoked';
+  return phase === 'open' ? 'granted' : told;
 }

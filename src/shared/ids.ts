@@ -65,5 +65,5 @@ export function personWorkflowSummary(personId: string): string {
 
 /** The Temporal Web UI's one-line summary of a reservation's workflow. */
 export function reservationWorkflowSummary(reservationId: string): string {
-  return `Reservation ${reservationId}: keeps time for its door access`;
+  return `Reservation ${reservationId}: tells its person the door access window`;
 }

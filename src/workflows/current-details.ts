@@ -78,7 +78,8 @@ export function reservationDetails(input: {
     input.windowStart && input.windowEnd ? `door access from ${input.windowStart} to ${input.windowEnd}` : '';
   switch (input.state) {
     case 'scheduled':
-      return `**Scheduled** for ${who}${window ? `: ${window}` : ''}.\n\nWaits for the window to open, or an event.`;
+      // The person opens and closes the door at the window's edges (reservation-windows.ts).
+      return `**Scheduled** for ${who}${window ? `: ${window}` : ''}.\n\nThe person's workflow opens and closes the door then; this one waits for a change.`;
     case 'granted':
       return `**Granted** to ${who}${window ? `: ${window}` : ''}.\n\nWaits for the window to close, or an event.`;
     case 'revoked':

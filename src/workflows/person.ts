@@ -53,6 +53,7 @@ import {
   type PersonMemo,
 } from './messages';
 import { runPreemptiblePass, type PassOutcome, type PreemptionWatch } from './pass-preemption';
+import { PERSON_KEEPS_RESERVATION_WINDOWS_PATCH } from './reservation-windows';
 import { personWaitSummary, siteLabels } from './summaries';
 import {
   describeFailure,
@@ -225,13 +226,14 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     facts = pruneFacts(facts, Date.now());
 
     // 2. Bring SALTO KS in line; a failure is recorded and retried later, never lost.
+    const scheduledGrants = patched(PERSON_KEEPS_RESERVATION_WINDOWS_PATCH);
     if (resumedAfterPass && (folded.length === 0 || !patched(AFTER_PASS_NEWS_PATCH))) {
       // The run that carried this state ended right after a whole pass, nothing new came since,
       // and no change of access fell due since (run-handover.ts): nothing is due before the wake
       // it would have slept to. Passing again at once would
       // retry, in every new run, a refusal that waits an hour between tries.
       setup = await readSetup(facts.profile, identity);
-      desired = computeDesiredAccess(entitlementInput(facts), setup, Date.now());
+      desired = computeDesiredAccess(entitlementInput(facts, scheduledGrants), setup, Date.now());
     } else {
       const cause = passCause(folded, desired?.nextChangeAt ?? null, Date.now(), sync.failedAttempts);
       try {
@@ -244,7 +246,11 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
         setup = passSetup;
         if (rereadSalto) await rereadAppliedGroups(sync);
         else if (sync.rereadSites?.length) await rereadAppliedGroups(sync, sync.rereadSites);
-        const computed = computeDesiredAccess(entitlementInput(facts), passSetup, Date.now());
+        const computed = computeDesiredAccess(
+          entitlementInput(facts, scheduledGrants),
+          passSetup,
+          Date.now(),
+        );
         desired = computed;
         const preemptible = patched(PREEMPTIBLE_PASS_PATCH);
         const pass = (): Promise<string[]> =>
@@ -258,7 +264,10 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
             siteLabels: siteLabels(passSetup),
           });
         const outcome: PassOutcome = preemptible
-          ? await runPreemptiblePass(pass, revocationWatch(facts, pending, passSetup, computed.groups))
+          ? await runPreemptiblePass(
+              pass,
+              revocationWatch(facts, pending, passSetup, computed.groups, scheduledGrants),
+            )
           : { problems: await pass(), preempted: false };
         sync.lastSyncAt = new Date(Date.now()).toISOString();
         passAgain = outcome.preempted;
@@ -385,6 +394,7 @@ function revocationWatch(
   pending: readonly PersonEvent[],
   setup: Setup,
   passGroups: SiteGroups,
+  scheduledGrants: boolean,
 ): PreemptionWatch {
   let cached: { key: string; access: DesiredAccess } | null = null;
   const accessNow = (): DesiredAccess => {
@@ -393,7 +403,10 @@ function revocationWatch(
       let next = facts;
       for (const event of pending)
         if (!isDuplicate(next, event.eventId)) next = applyPersonEvent(next, event);
-      cached = { key, access: computeDesiredAccess(entitlementInput(next), setup, Date.now()) };
+      cached = {
+        key,
+        access: computeDesiredAccess(entitlementInput(next, scheduledGrants), setup, Date.now()),
+      };
     }
     return cached.access;
   };

@@ -1,6 +1,8 @@
-// The reservation workflow keeps time for one reservation: it sleeps until start − lead, has
-// the person grant the unit's groups, sleeps until end + lag, and has the person revoke them.
-// The person holds the state (single writer); this workflow only tells it when.
+// The reservation workflow follows one reservation's facts: it tells the customer's person the
+// window (start − lead to end + lag) of the unit, again whenever an update or the set-up moves it,
+// and "cancelled" or "revoked" when it goes. The person holds the state (single writer) and opens
+// and closes the door at the window's edges by its own timers (reservation-windows.ts); before
+// that patch, this workflow also woke at both edges to tell the person "granted" and "revoked".
 import {
   CancellationScope,
   condition,
@@ -11,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import { reservationDetails } from './current-details';
 import { centerTimeZone } from '../core/mapping';
-import { reservationWaitSummary } from './summaries';
+import { reservationDoneSummary, reservationWaitSummary } from './summaries';
 import type { ReservationState, ReservationStatusEvent } from '../core/person-events';
 import {
   reservationWindow,
@@ -20,6 +22,7 @@ import {
   type ReservationWindow,
 } from '../core/reservations';
 import { reservationWorkflowId } from '../shared/ids';
+import { PERSON_KEEPS_RESERVATION_WINDOWS_PATCH } from './reservation-windows';
 import { coordinationCalls } from './activity-proxies';
 import {
   reservationEventSignal,
@@ -124,13 +127,20 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     state,
   }));
 
-  /** Folds events: a newer snapshot replaces the older one; a cancellation newer than the snapshot wins. */
-  const takeEvents = (): void => {
+  /**
+   * Folds events: a newer snapshot replaces the older one; a cancellation newer than the snapshot
+   * wins. True when a set-up change was among them (the loop re-reads the policy: the lead and lag).
+   */
+  const takeEvents = (): boolean => {
+    let setupChanged = false;
     while (pending.length > 0) {
       const event = pending.shift()!;
       if (seenEventIds.has(event.eventId)) continue;
       seenEventIds.add(event.eventId);
-      if (event.type === 'setup-changed') continue; // waking up is enough: the loop re-reads the policy
+      if (event.type === 'setup-changed') {
+        setupChanged = true;
+        continue;
+      }
       if (event.type === 'snapshot') {
         const r = event.reservation;
         if (snapshot && Date.parse(r.updatedAt) <= Date.parse(snapshot.updatedAt)) continue;
@@ -147,6 +157,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         }
       }
     }
+    return setupChanged;
   };
 
   /** The current snapshot grants at this instant (its window as last computed). */
@@ -271,8 +282,10 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     throw err;
   }
 
+  /** Whether the person may hold the room from this reservation: told "granted", or "scheduled" once it opens the window itself. */
   function wasGranted(): boolean {
     const last = told;
+    if (last?.state === 'scheduled') return patched(PERSON_KEEPS_RESERVATION_WINDOWS_PATCH);
     return last?.state === 'granted';
   }
 
@@ -308,12 +321,21 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
         const endedBeforeArrival = patched(ENDED_ON_ARRIVAL_PATCH)
           ? !mayGrant
           : !told && now >= Date.parse(r.end);
-        if (!cancelledAt && r.status === 'confirmed' && !endedBeforeArrival && now < opens) {
+        const grants = !cancelledAt && r.status === 'confirmed' && !endedBeforeArrival;
+        if (grants && now < closes && patched(PERSON_KEEPS_RESERVATION_WINDOWS_PATCH)) {
+          // The person opens and closes the door at the window's edges: nothing to wake for here
+          // but a change, until the window has closed and the lingering is over.
+          await tell('scheduled');
+          const timeZone = centerTimeZone(policy, r.centerId);
+          if (!(await lingerUntilChanged({ timeZone }))) return;
+          continue;
+        }
+        if (grants && now < opens) {
           await tell('scheduled');
           await untilEdge('opens', opens);
           continue;
         }
-        if (!cancelledAt && r.status === 'confirmed' && !endedBeforeArrival && now < closes) {
+        if (grants && now < closes) {
           await tell('granted');
           await untilEdge('closes', closes);
           continue;
@@ -333,18 +355,26 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     }
   }
 
-  /** Absorbs late duplicates for a while; true when a newer event changed the reservation. */
-  async function lingerUntilChanged(): Promise<boolean> {
+  /**
+   * Absorbs late duplicates for a while; true when a newer event changed the reservation. With
+   * `scheduled` (the person keeps the window), also when a set-up change came before the window
+   * closed (its lead or lag may move it), and the Web UI says until when it waits.
+   */
+  async function lingerUntilChanged(scheduled?: { timeZone: string }): Promise<boolean> {
     const windowEnd = window ? Date.parse(window.windowEnd) : 0;
     const until =
       Math.max(Date.now(), windowEnd) + (snapshot ? LINGER_AFTER_FINISH_MS : LINGER_WITHOUT_SNAPSHOT_MS);
     for (;;) {
       const remaining = until - Date.now();
       if (remaining <= 0) return false;
-      if (!(await condition(() => pending.length > 0, remaining))) return false;
+      const changed = (): boolean => pending.length > 0;
+      const summary = scheduled && reservationDoneSummary(input.reservationId, until, scheduled.timeZone);
+      if (!(await (summary ? condition(changed, remaining, { summary }) : condition(changed, remaining))))
+        return false;
       const before = { snapshot, cancelledAt };
-      takeEvents();
+      const setupChanged = takeEvents();
       if (snapshot !== before.snapshot || cancelledAt !== before.cancelledAt) return true;
+      if (scheduled && setupChanged && Date.now() < windowEnd) return true;
     }
   }
 }

@@ -86,3 +86,10 @@ export function reservationWaitSummary(
 ): string {
   return oneLine(`until the window of reservation ${reservationId} ${edge} at ${localTime(atMs, timeZone)}`);
 }
+
+/** Why a reservation workflow whose person keeps the window sleeps: until it is done, or a change. */
+export function reservationDoneSummary(reservationId: string, atMs: number, timeZone: string): string {
+  return oneLine(
+    `until reservation ${reservationId} is done at ${localTime(atMs, timeZone)}, a day after its window closes`,
+  );
+}

@@ -49,7 +49,7 @@ describe('co-member facts in any order (item 5)', () => {
     };
     const facts = fold(newPersonFacts('co'), [removed, snapshot('2026-11-01T00:00:00Z', 'boss')]);
     assert.equal(facts.masterId, null);
-    assert.equal(entitlementInput(facts).master, null);
+    assert.equal(entitlementInput(facts, true).master, null);
   });
 
   it('the same two in their own order end the same way', () => {
@@ -76,7 +76,7 @@ describe('co-member facts in any order (item 5)', () => {
       { type: 'comember-removed', eventId: id(), updatedAt: '2026-11-02T00:00:00Z', masterId: 'boss' },
       snapshot('2026-11-03T00:00:00Z', 'boss'),
     ]);
-    assert.deepEqual(entitlementInput(facts).master, { masterId: 'boss', groups: { site: ['g'] } });
+    assert.deepEqual(entitlementInput(facts, true).master, { masterId: 'boss', groups: { site: ['g'] } });
   });
 
   it('a master hears link and unlink by their time, not their arrival', () => {
@@ -163,6 +163,28 @@ describe('reservation news keyed by updatedAt and set-up version (item 12)', () 
     );
     facts = applyPersonEvent(facts, moved);
     assert.equal(facts.reservations.r?.state, 'scheduled');
+  });
+
+  it('a "scheduled" reservation grants within its window only where the person keeps the window itself', () => {
+    const scheduled = status(
+      'r',
+      { updatedAt: '2026-11-01T00:00:00Z', setupVersion: 2, step: 0 },
+      'scheduled',
+      ...w,
+    );
+    const facts = fold(newPersonFacts('p'), [scheduled]);
+    const grant = { reservationId: 'r', unitId: scheduled.unitId, centerId: scheduled.centerId };
+    assert.deepEqual(entitlementInput(facts, false).reservations, []);
+    assert.deepEqual(entitlementInput(facts, true).reservations, [
+      { ...grant, windowStart: w[0], windowEnd: w[1] },
+    ]);
+    const cancelled = status(
+      'r',
+      { updatedAt: '2026-11-02T00:00:00Z', setupVersion: 2, step: 3 },
+      'cancelled',
+      ...w,
+    );
+    assert.deepEqual(entitlementInput(fold(facts, [cancelled]), true).reservations, []);
   });
 
   it('a pruned reservation cannot be revived by older news', () => {

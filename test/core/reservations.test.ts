@@ -1,7 +1,12 @@
 // A reservation's access window: start − lead to end + lag, and where an instant lies in it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { reservationWindow, snapshotMayGrant, windowPhase } from '../../src/core/reservations';
+import {
+  reservationStateAt,
+  reservationWindow,
+  snapshotMayGrant,
+  windowPhase,
+} from '../../src/core/reservations';
 import { ms } from './fixtures';
 
 describe('reservationWindow', () => {
@@ -115,5 +120,30 @@ describe('snapshotMayGrant (rule 3: ended before it arrived)', () => {
   });
   it('rejects an end that is not an instant, naming it', () => {
     assert.throws(() => snapshotMayGrant('soon', 0, false), /end/);
+  });
+});
+
+describe('reservationStateAt (what the admin API shows at the moment of the request)', () => {
+  const window = { windowStart: '2026-11-28T09:45:00.000Z', windowEnd: '2026-11-28T11:15:00.000Z' };
+  const before = ms('2026-11-28T09:44:59.999Z');
+  const open = ms('2026-11-28T09:45:00Z');
+  const closed = ms('2026-11-28T11:15:00Z');
+  it('a reservation told "scheduled" is granted while its window is open, and revoked once it closed', () => {
+    assert.equal(reservationStateAt('scheduled', window, before), 'scheduled');
+    assert.equal(reservationStateAt('scheduled', window, open), 'granted');
+    assert.equal(reservationStateAt('scheduled', window, closed), 'revoked');
+  });
+  it('a reservation told "granted" (before the person kept its windows) is revoked once its window closed', () => {
+    assert.equal(reservationStateAt('granted', window, open), 'granted');
+    assert.equal(reservationStateAt('granted', window, closed), 'revoked');
+  });
+  it('a cancellation or a revocation stays as told, whatever the window', () => {
+    for (const at of [before, open, closed]) {
+      assert.equal(reservationStateAt('cancelled', window, at), 'cancelled');
+      assert.equal(reservationStateAt('revoked', window, at), 'revoked');
+    }
+  });
+  it('without a window (no snapshot came) the state stays as told', () => {
+    assert.equal(reservationStateAt('scheduled', { windowStart: null, windowEnd: null }, open), 'scheduled');
   });
 });

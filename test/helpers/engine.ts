@@ -47,6 +47,7 @@ import { reportWhileStalled } from './stalled-skip';
 import { createDevServerEnv, createTimeSkippingEnv } from './temporal-env';
 import { testDataConverter } from './test-data-converter';
 import { workerTuning } from '../../src/runtime/worker-tuning';
+import { personViewNow, reservationViewNow } from '../../src/api/reservation-states-now';
 
 export {
   DEMO_SITE_BERLIN_ID as BERLIN_SITE,
@@ -290,8 +291,17 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         return quiet;
       }, `${workflowId} to settle`);
     },
-    access: (personId) => client.workflow.getHandle(personWorkflowId(personId)).query(personAccessQuery),
-    reservation: (id) => client.workflow.getHandle(reservationWorkflowId(id)).query(reservationStateQuery),
+    // As the admin API shows them: the states at the server's current time.
+    access: async (personId) =>
+      personViewNow(
+        await client.workflow.getHandle(personWorkflowId(personId)).query(personAccessQuery),
+        await env.currentTimeMs(),
+      ),
+    reservation: async (id) =>
+      reservationViewNow(
+        await client.workflow.getHandle(reservationWorkflowId(id)).query(reservationStateQuery),
+        await env.currentTimeMs(),
+      ),
     saltoUsers,
     async saltoUser(siteId, email) {
       return (await saltoUsers(siteId)).find((u) => u.email.toLowerCase() === email.toLowerCase()) ?? null;

@@ -94,7 +94,7 @@ describe('reservationDetails', () => {
   it('says the state, the customer id and the window', () => {
     assert.equal(
       reservationDetails({ state: 'scheduled', personId: 'nm-frida', ...window }),
-      '**Scheduled** for customer `nm-frida`: door access from 2026-12-03T09:45:00.000Z to 2026-12-03T11:15:00.000Z.\n\nWaits for the window to open, or an event.',
+      "**Scheduled** for customer `nm-frida`: door access from 2026-12-03T09:45:00.000Z to 2026-12-03T11:15:00.000Z.\n\nThe person's workflow opens and closes the door then; this one waits for a change.",
     );
     assert.match(
       reservationDetails({ state: 'granted', personId: 'nm-frida', ...window }),

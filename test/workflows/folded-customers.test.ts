@@ -26,10 +26,11 @@ const HAVEL = 'ag-berlin-coworking-floor';
 interface Told {
   personId: string;
   unitId: string;
-  state?: 'granted' | 'cancelled';
+  /** What the lost task told: "scheduled" with its window open lets the customer in. */
+  state?: 'scheduled' | 'cancelled';
 }
 
-/** Runs once, right after what it names was told (a grant by default); that task is then lost. */
+/** Runs once, right after what it names was told (the open window by default); that task is then lost. */
 let onTold: (Told & { then: () => Promise<void> }) | null = null;
 
 const loseTaskAfterTelling: ActivityInboundCallsInterceptor = {
@@ -41,7 +42,7 @@ const loseTaskAfterTelling: ActivityInboundCallsInterceptor = {
     if (
       hook &&
       event?.type === 'reservation-status' &&
-      event.state === (hook.state ?? 'granted') &&
+      event.state === (hook.state ?? 'scheduled') &&
       event.unitId === hook.unitId &&
       arg?.personId === hook.personId
     ) {

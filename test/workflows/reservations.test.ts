@@ -17,6 +17,7 @@ import {
   nextEventId,
   reservationSnapshot,
 } from '../helpers/events';
+import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
 
 describe('reservation access (rule 3, 4)', { timeout: 120_000 }, () => {
   let e: Engine;
@@ -29,7 +30,21 @@ describe('reservation access (rule 3, 4)', { timeout: 120_000 }, () => {
     await e.mapProduct('berlin', 'room-plan', [SPREE]);
   });
   after(async () => {
-    await e?.stop();
+    try {
+      // Reservations through their windows, moved, and moved by the policy.
+      if (e)
+        await recordHistoriesIfAsked(e.client, [
+          'reservation-r1',
+          'reservation-r6',
+          'reservation-r13b',
+          'person-guest-r1',
+          'person-guest-r6',
+          'person-guest-r13b',
+          'setup',
+        ]);
+    } finally {
+      await e?.stop();
+    }
   });
 
   const email = (personId: string): string => `${personId}@example.com`;

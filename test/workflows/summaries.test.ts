@@ -7,6 +7,7 @@ import {
   groupDiffSummary,
   localTime,
   personWaitSummary,
+  reservationDoneSummary,
   reservationWaitSummary,
   siteLabels,
   SUMMARY_MAX_LENGTH,
@@ -26,6 +27,10 @@ describe('Web UI summaries', () => {
     assert.equal(
       reservationWaitSummary('r-5', 'opens', Date.parse('2026-03-29T08:45:00Z'), 'Europe/Berlin'),
       'until the window of reservation r-5 opens at 2026-03-29 10:45 Europe/Berlin',
+    );
+    assert.equal(
+      reservationDoneSummary('r-5', Date.parse('2026-03-30T09:15:00Z'), 'Europe/Berlin'),
+      'until reservation r-5 is done at 2026-03-30 11:15 Europe/Berlin, a day after its window closes',
     );
   });
 

@@ -51,6 +51,46 @@ describe('tasks and commands per change', { timeout: 120_000 }, () => {
     assert.deepEqual(localActivityTypes(h), ['loadSetup', 'signalPerson']);
   });
 
+  it('the person opens and closes the door at the window edges by itself: the reservation takes no task there', async () => {
+    // The set-up tells reservations again 30 s after a change: let that pass first.
+    await e.passSetupCatchUp();
+    const now = await e.now();
+    const [start, end] = [now + 60 * MINUTE, now + 120 * MINUTE];
+    await e.tellReservation(
+      'eco-r2',
+      reservationSnapshot(
+        { id: 'eco-r2', start: iso(start), end: iso(end), updatedAt: iso(now) },
+        { id: 'eco-guest2', email: 'eco-guest2@example.com' },
+      ),
+    );
+    await e.settled('reservation-eco-r2');
+    await e.settled('person-eco-guest2');
+    const tasks = (h: Awaited<ReturnType<typeof history>>): number =>
+      (h.events ?? []).filter((ev) => ev.workflowTaskCompletedEventAttributes).length;
+    const reservationTasks = tasks(await history('reservation-eco-r2'));
+    const guestGroups = async (): Promise<string[]> =>
+      (await e.saltoUser(BERLIN_SITE, 'eco-guest2@example.com'))?.groups ?? [];
+
+    await e.advance(start - 14 * MINUTE - (await e.now()));
+    await e.eventually(async () => ((await guestGroups()).includes(SPREE) ? true : undefined), 'the room');
+    await e.advance(end + 16 * MINUTE - (await e.now()));
+    await e.eventually(async () => ((await guestGroups()).includes(SPREE) ? undefined : true), 'no room');
+    await e.settled('reservation-eco-r2');
+    await e.settled('person-eco-guest2');
+
+    const reservation = await history('reservation-eco-r2');
+    assert.equal(tasks(reservation), reservationTasks, 'no workflow task of the reservation at either edge');
+    assert.ok(
+      !(reservation.events ?? []).some((ev) => ev.timerFiredEventAttributes),
+      'no timer of its fired',
+    );
+    assert.deepEqual(localActivityTypes(reservation), ['loadSetup', 'signalPerson'], 'told once');
+    const person = await history('person-eco-guest2');
+    const signals = (person.events ?? []).filter((ev) => ev.workflowExecutionSignaledEventAttributes);
+    assert.equal(signals.length, 1, 'the person was told once, and kept the window by its own timers');
+    assert.ok((person.events ?? []).filter((ev) => ev.timerFiredEventAttributes).length >= 2);
+  });
+
   it('a master tells a new co-member its groups, and the co-member its master, with an activity task', async () => {
     const now = await e.now();
     await e.tellPerson(
