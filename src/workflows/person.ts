@@ -53,7 +53,7 @@ import {
   type PersonMemo,
 } from './messages';
 import { runPreemptiblePass, type PassOutcome, type PreemptionWatch } from './pass-preemption';
-import { PERSON_KEEPS_RESERVATION_WINDOWS_PATCH } from './reservation-windows';
+import { personKeepsWindows } from './reservation-windows';
 import { personWaitSummary, siteLabels } from './summaries';
 import {
   describeFailure,
@@ -226,7 +226,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     facts = pruneFacts(facts, Date.now());
 
     // 2. Bring SALTO KS in line; a failure is recorded and retried later, never lost.
-    const scheduledGrants = patched(PERSON_KEEPS_RESERVATION_WINDOWS_PATCH);
+    const scheduledGrants = personKeepsWindows();
     if (resumedAfterPass && (folded.length === 0 || !patched(AFTER_PASS_NEWS_PATCH))) {
       // The run that carried this state ended right after a whole pass, nothing new came since,
       // and no change of access fell due since (run-handover.ts): nothing is due before the wake

@@ -1,3 +1,5 @@
+import { patched } from '@temporalio/workflow';
+
 /**
  * Since 0.6.0 a reservation tells its person once, "scheduled" with its window, and the person
  * opens and closes the door at the window's edges by its own timers; the reservation workflow
@@ -11,3 +13,8 @@
  * `reservation.ts` it makes the reservation skip the two wakes.
  */
 export const PERSON_KEEPS_RESERVATION_WINDOWS_PATCH = 'person-keeps-reservation-windows';
+
+/** Whether this workflow task takes the patch's path (one function, so a test can build the code before it). */
+export function personKeepsWindows(): boolean {
+  return patched(PERSON_KEEPS_RESERVATION_WINDOWS_PATCH);
+}

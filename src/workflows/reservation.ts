@@ -22,7 +22,7 @@ import {
   type ReservationWindow,
 } from '../core/reservations';
 import { reservationWorkflowId } from '../shared/ids';
-import { PERSON_KEEPS_RESERVATION_WINDOWS_PATCH } from './reservation-windows';
+import { personKeepsWindows } from './reservation-windows';
 import { coordinationCalls } from './activity-proxies';
 import {
   reservationEventSignal,
@@ -115,6 +115,8 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
   const foldedSinceTell: ReservationSnapshot[] = [];
   /** Snapshots and cancellations taken since the last tell (TELL_FOLDED_CUSTOMERS_PATCH). */
   let factsSinceTell = 0;
+  /** Whether this run leaves the window's edges to the person (PERSON_KEEPS_RESERVATION_WINDOWS_PATCH). */
+  let personKeepsWindow: boolean | null = null;
 
   setHandler(reservationEventSignal, (event) => {
     pending.push(event);
@@ -285,7 +287,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
   /** Whether the person may hold the room from this reservation: told "granted", or "scheduled" once it opens the window itself. */
   function wasGranted(): boolean {
     const last = told;
-    if (last?.state === 'scheduled') return patched(PERSON_KEEPS_RESERVATION_WINDOWS_PATCH);
+    if (last?.state === 'scheduled') return personKeepsWindows();
     return last?.state === 'granted';
   }
 
@@ -322,7 +324,10 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
           ? !mayGrant
           : !told && now >= Date.parse(r.end);
         const grants = !cancelledAt && r.status === 'confirmed' && !endedBeforeArrival;
-        if (grants && now < closes && patched(PERSON_KEEPS_RESERVATION_WINDOWS_PATCH)) {
+        // Decided once per run: a run that told its person on the code before the patch keeps that
+        // code's path. Its person counted only "granted" reservations then and set no timer for
+        // this window; told "scheduled" again, it would take that as a duplicate and never open.
+        if (grants && now < closes && (personKeepsWindow ??= personKeepsWindows())) {
           // The person opens and closes the door at the window's edges: nothing to wake for here
           // but a change, until the window has closed and the lingering is over.
           await tell('scheduled');

@@ -42,7 +42,7 @@ import {
   type ReservationView,
 } from '../../src/workflows/messages';
 import { workflowTaskOpen } from './history-events';
-import { timeSkippingWorkflowBundle, workflowBundle } from './stack';
+import { timeSkippingWorkflowBundle, workflowBundle, type WorkflowCode } from './stack';
 import { reportWhileStalled } from './stalled-skip';
 import { createDevServerEnv, createTimeSkippingEnv } from './temporal-env';
 import { testDataConverter } from './test-data-converter';
@@ -88,6 +88,8 @@ export interface Engine {
   /** The SALTO KS user with this e-mail on a site, as the simulator holds it (null if none). */
   saltoUser(siteId: string, email: string): Promise<SimUser | null>;
   saltoUsers(siteId: string): Promise<SimUser[]>;
+  /** Stops the worker and starts one on the product's code, which replays and continues every workflow. */
+  continueOnProductCode(): Promise<void>;
   /** Polls (in real time; the server clock does not skip meanwhile) until check passes. */
   eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs?: number): Promise<T>;
   /** Lets server time pass (skipping); says what is in flight when that takes long in real time. */
@@ -117,6 +119,11 @@ export interface EngineOptions {
   workerInterceptors?: WorkerOptions['interceptors'];
   /** Workflow interceptor modules bundled with the workflows (time-skipping server only). */
   workflowInterceptorModules?: string[];
+  /**
+   * Starts the worker on the workflows as they were before the patch `person-keeps-reservation-windows`
+   * `continueOnProductCode` then puts the product's code in its place.
+   */
+  beforeWindowsPatch?: boolean;
 }
 
 /** An engine with Berlin mapped to its site and the flex plan to its two groups: most tests' start. */
@@ -170,31 +177,34 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ]);
     return sites.has(site![1]!);
   };
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: onDevServer
-      ? await workflowBundle()
-      : await timeSkippingWorkflowBundle(options.workflowInterceptorModules),
-    dataConverter: testDataConverter,
-    ...workerTuning(options.maxCachedWorkflows),
-    ...(options.workerInterceptors ? { interceptors: options.workerInterceptors } : {}),
-    activities: createActivities({
-      client: client,
-      saltoClient: salto.client,
+  const startWorker = async (code: WorkflowCode): Promise<Worker> =>
+    Worker.create({
+      connection: env.nativeConnection,
       taskQueue,
-      defaultLeadMinutes: 15,
-      defaultLagMinutes: 15,
-      listWorkflowIds: async function* (query: string) {
-        if (query.includes(RESERVATION_WORKFLOW_TYPE)) {
-          for (const id of [...knownReservations].sort()) yield reservationWorkflowId(id);
-        } else {
-          for (const id of [...knownPeople].sort()) if (await listedAs(id, query)) yield personWorkflowId(id);
-        }
-      },
-    }),
-  });
-  const running = worker.run();
+      workflowBundle: onDevServer
+        ? await workflowBundle(code)
+        : await timeSkippingWorkflowBundle(options.workflowInterceptorModules, code),
+      dataConverter: testDataConverter,
+      ...workerTuning(options.maxCachedWorkflows),
+      ...(options.workerInterceptors ? { interceptors: options.workerInterceptors } : {}),
+      activities: createActivities({
+        client: client,
+        saltoClient: salto.client,
+        taskQueue,
+        defaultLeadMinutes: 15,
+        defaultLagMinutes: 15,
+        listWorkflowIds: async function* (query: string) {
+          if (query.includes(RESERVATION_WORKFLOW_TYPE)) {
+            for (const id of [...knownReservations].sort()) yield reservationWorkflowId(id);
+          } else {
+            for (const id of [...knownPeople].sort())
+              if (await listedAs(id, query)) yield personWorkflowId(id);
+          }
+        },
+      }),
+    });
+  let worker = await startWorker(options.beforeWindowsPatch ? 'before windows patch' : 'product');
+  let running = worker.run();
   await client.workflow.start(SETUP_WORKFLOW_TYPE, {
     workflowId: SETUP_WORKFLOW_ID,
     taskQueue,
@@ -249,7 +259,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     client: client,
     sim,
     taskQueue,
-    worker,
+    get worker() {
+      return worker;
+    },
     now: () => env.currentTimeMs(),
     mapCenter: (centerId, saltoSiteId, timeZone) =>
       setupHandle.executeUpdate(setCenterSiteUpdate, {
@@ -317,6 +329,12 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     },
     async passSetupCatchUp() {
       await env.sleep(CATCH_UP_DELAY_MS + CATCH_UP_LOOKBACK_MS + 60_000);
+    },
+    async continueOnProductCode() {
+      worker.shutdown();
+      await running;
+      worker = await startWorker('product');
+      running = worker.run();
     },
     async stop() {
       worker.shutdown();

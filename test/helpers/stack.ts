@@ -39,12 +39,19 @@ export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 /** Only for the set-up page's links: the test dev server runs no Web UI. */
 export const TEMPORAL_UI_URL = 'http://localhost:8233';
 
-let bundle: Promise<WorkflowBundle> | null = null;
+const bundles = new Map<WorkflowCode, Promise<WorkflowBundle>>();
 const timeSkippingBundles = new Map<string, Promise<WorkflowBundle>>();
 
+/**
+ * Which workflows a bundle holds: the product's, or the same before the patch
+ * `person-keeps-reservation-windows` (test/helpers/before-windows-patch.ts), for a deploy's test.
+ */
+export type WorkflowCode = 'product' | 'before windows patch';
+
 /** The product's workflows, bundled once per test process: webpack takes seconds. */
-export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflows([]);
+export function workflowBundle(code: WorkflowCode = 'product'): Promise<WorkflowBundle> {
+  let bundle = bundles.get(code);
+  if (!bundle) bundles.set(code, (bundle = bundleWorkflows([], code)));
   return bundle;
 }
 
@@ -53,19 +60,37 @@ export function workflowBundle(): Promise<WorkflowBundle> {
  * than cancelled, which that server mishandles (see time-skipping-interceptor.ts). Histories
  * recorded for the replay test (RECORD_HISTORIES=1) come from the product's own bundle.
  */
-export function timeSkippingWorkflowBundle(extraInterceptorModules: string[] = []): Promise<WorkflowBundle> {
-  if (process.env.RECORD_HISTORIES === '1' && extraInterceptorModules.length === 0) return workflowBundle();
+export function timeSkippingWorkflowBundle(
+  extraInterceptorModules: string[] = [],
+  code: WorkflowCode = 'product',
+): Promise<WorkflowBundle> {
+  if (process.env.RECORD_HISTORIES === '1' && extraInterceptorModules.length === 0 && code === 'product')
+    return workflowBundle();
   const modules = [require.resolve('./time-skipping-interceptor'), ...extraInterceptorModules];
-  const key = modules.join('\n');
+  const key = [code, ...modules].join('\n');
   let bundle = timeSkippingBundles.get(key);
-  if (!bundle) timeSkippingBundles.set(key, (bundle = bundleWorkflows(modules)));
+  if (!bundle) timeSkippingBundles.set(key, (bundle = bundleWorkflows(modules, code)));
   return bundle;
 }
 
-function bundleWorkflows(workflowInterceptorModules: string[]): Promise<WorkflowBundle> {
+/** The module a bundle of the code before the patch `person-keeps-reservation-windows` replaces. */
+const RESERVATION_WINDOWS_MODULE = require.resolve('../../src/workflows/reservation-windows');
+
+function bundleWorkflows(workflowInterceptorModules: string[], code: WorkflowCode): Promise<WorkflowBundle> {
   return bundleWorkflowCode({
     ...WORKFLOW_BUNDLE_OPTIONS,
     workflowInterceptorModules,
+    ...(code === 'before windows patch'
+      ? {
+          webpackConfigHook: (config) => {
+            const alias = {
+              [RESERVATION_WINDOWS_MODULE.replace(/\.js$/, '')]: require.resolve('./before-windows-patch'),
+            };
+            config.resolve = { ...config.resolve, alias: { ...(config.resolve?.alias as object), ...alias } };
+            return config;
+          },
+        }
+      : {}),
     logger: {
       log: () => undefined,
       trace: () => undefined,
