@@ -121,7 +121,7 @@ export interface EngineOptions {
   workflowInterceptorModules?: string[];
   /**
    * Starts the worker on the workflows as they were before the patch `person-keeps-reservation-windows`
-   * `continueOnProductCode` then puts the product's code in its place.
+   * (dev server only); `continueOnProductCode` then puts the product's code in its place.
    */
   beforeWindowsPatch?: boolean;
 }
@@ -140,6 +140,10 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     throw new Error(
       'workflowInterceptorModules: only the time-skipping engine bundles extra workflow interceptors',
     );
+  }
+  if (!onDevServer && options.beforeWindowsPatch) {
+    // That server never moves a stopped worker's sticky tasks on to the next worker.
+    throw new Error('beforeWindowsPatch: only the dev-server engine can change its workflow code');
   }
   const env = onDevServer ? await createDevServerEnv() : await createTimeSkippingEnv();
   const sim = await startSimulator({ port: 0, seed: DEMO_SEED });
@@ -183,7 +187,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       taskQueue,
       workflowBundle: onDevServer
         ? await workflowBundle(code)
-        : await timeSkippingWorkflowBundle(options.workflowInterceptorModules, code),
+        : await timeSkippingWorkflowBundle(options.workflowInterceptorModules),
       dataConverter: testDataConverter,
       ...workerTuning(options.maxCachedWorkflows),
       ...(options.workerInterceptors ? { interceptors: options.workerInterceptors } : {}),

@@ -60,16 +60,12 @@ export function workflowBundle(code: WorkflowCode = 'product'): Promise<Workflow
  * than cancelled, which that server mishandles (see time-skipping-interceptor.ts). Histories
  * recorded for the replay test (RECORD_HISTORIES=1) come from the product's own bundle.
  */
-export function timeSkippingWorkflowBundle(
-  extraInterceptorModules: string[] = [],
-  code: WorkflowCode = 'product',
-): Promise<WorkflowBundle> {
-  if (process.env.RECORD_HISTORIES === '1' && extraInterceptorModules.length === 0 && code === 'product')
-    return workflowBundle();
+export function timeSkippingWorkflowBundle(extraInterceptorModules: string[] = []): Promise<WorkflowBundle> {
+  if (process.env.RECORD_HISTORIES === '1' && extraInterceptorModules.length === 0) return workflowBundle();
   const modules = [require.resolve('./time-skipping-interceptor'), ...extraInterceptorModules];
-  const key = [code, ...modules].join('\n');
+  const key = modules.join('\n');
   let bundle = timeSkippingBundles.get(key);
-  if (!bundle) timeSkippingBundles.set(key, (bundle = bundleWorkflows(modules, code)));
+  if (!bundle) timeSkippingBundles.set(key, (bundle = bundleWorkflows(modules, 'product')));
   return bundle;
 }
 
