@@ -72,6 +72,12 @@ const envSchema = z.object({
     .min(2)
     .max(100_000)
     .default(DEFAULT_MAX_CACHED_WORKFLOWS),
+  /**
+   * `watchdog`: the workflow sandbox is entered without the SDK's per-call timeout, and one
+   * watchdog per worker catches a stuck workflow (src/runtime/sandbox-watchdog.ts); `sdk`: the
+   * SDK's own 5 s timeout on every entry, which costs a thread each.
+   */
+  WORKER_DEADLOCK_DETECTION: z.enum(['watchdog', 'sdk']).default('watchdog'),
   SALTO_SIMULATOR_STATE_FILE: nonEmpty.optional(),
   /**
    * The keys of the e-mail search attribute (src/shared/email-lookup.ts), comma-separated: the

@@ -24,6 +24,7 @@ import { workflowCodeFromEnv } from './runtime/workflow-code';
 import { workerTuning } from './runtime/worker-tuning';
 import { dataConverterFor } from './shared/data-converter';
 import { EncryptionCodec } from './shared/payload-encryption';
+import { installSandboxWatchdog } from './runtime/sandbox-watchdog';
 import { ImportStaging } from './import/import-staging';
 import { resolve } from 'node:path';
 import { workMetrics } from './metrics/work-metrics';
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     emailLookupSecret: emailLookupSecrets(config)[0]!,
   });
 
+  if (config.WORKER_DEADLOCK_DETECTION === 'watchdog') installSandboxWatchdog({ logger });
   const worker = await Worker.create({
     connection: await connectWorker(temporal),
     namespace,

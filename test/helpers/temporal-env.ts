@@ -7,6 +7,8 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../src/shared/search-attributes';
 import { devServerDynamicConfigArgs } from '../../src/shared/temporal-server-settings';
 import { registerSearchAttributes } from '../../src/runtime/search-attributes-registration';
+import { createLogger } from '../../src/runtime/log';
+import { installSandboxWatchdog } from '../../src/runtime/sandbox-watchdog';
 import { testDataConverter } from './test-data-converter';
 
 interface Manifest {
@@ -16,6 +18,11 @@ interface Manifest {
 
 // Keep test output readable: the worker's INFO lines drown the test reporter.
 Runtime.install({ logger: new DefaultLogger('WARN') });
+// The in-process workers of the tests and benchmarks enter the sandbox as the product's do.
+if (process.env.WORKER_DEADLOCK_DETECTION !== 'sdk')
+  installSandboxWatchdog({
+    logger: createLogger('test-worker', 'json', (line) => void process.stderr.write(`${line}\n`)),
+  });
 
 const projectRoot = join(__dirname, '..', '..', '..');
 
