@@ -24,7 +24,7 @@ import { workflowCodeFromEnv } from './runtime/workflow-code';
 import { workerTuning } from './runtime/worker-tuning';
 import { dataConverterFor } from './shared/data-converter';
 import { EncryptionCodec } from './shared/payload-encryption';
-import { installSandboxWatchdog } from './runtime/sandbox-watchdog';
+import { installSandboxWatchdog, watchedThreadsStarted } from './runtime/sandbox-watchdog';
 import { ImportStaging } from './import/import-staging';
 import { resolve } from 'node:path';
 import { workMetrics } from './metrics/work-metrics';
@@ -84,6 +84,10 @@ async function main(): Promise<void> {
     // their SALTO KS calls (nothing is lost: the person retries the pass).
     shutdownGraceTime: '10 seconds',
   });
+  if (config.WORKER_DEADLOCK_DETECTION === 'watchdog' && watchedThreadsStarted() === 0)
+    logger.warn(
+      'the workflow sandbox watchdog saw no workflow thread start (a Temporal SDK that starts them differently?): the SDK keeps its own deadlock timeout, and its cost',
+    );
 
   const defaults = {
     reservationLeadMinutes: config.RESERVATION_LEAD_MINUTES,

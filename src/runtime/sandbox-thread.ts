@@ -4,46 +4,60 @@
 // The SDK enters the sandbox (about 11 times for a new member) with a 5 s timeout, its deadlock
 // detection, and Node starts and joins a watchdog thread for every vm call given a timeout: more
 // than half the workflow thread's time on this machine (docs/benchmarks.md). Here those entries
-// run without the timeout, and record on a clock shared with the main thread when they began, so
-// that one watchdog there does the deadlock detection for every entry.
+// run without the timeout and record, in memory shared with the main thread, when they began and
+// for which workflow, so that one watchdog there does the deadlock detection for every entry.
 import vm from 'node:vm';
-import { workerData } from 'node:worker_threads';
-import { isSandboxEntryClock, markEntered, markLeft, type SandboxEntryClock } from './sandbox-entry-clock';
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  isSandboxThreadState,
+  markEntered,
+  markLeft,
+  recordWorkflow,
+  type SandboxThreadState,
+  type SandboxWorkflow,
+} from './sandbox-thread-state';
 
 export interface SandboxThreadData {
   sdkThreadFile: string;
-  clock: SandboxEntryClock;
+  state: SandboxThreadState;
 }
 
 function threadData(data: unknown): SandboxThreadData {
-  const { sdkThreadFile, clock } = (data ?? {}) as Partial<SandboxThreadData>;
-  if (typeof sdkThreadFile !== 'string' || !isSandboxEntryClock(clock))
+  const { sdkThreadFile, state } = (data ?? {}) as Partial<SandboxThreadData>;
+  if (typeof sdkThreadFile !== 'string' || !isSandboxThreadState(state))
     throw new TypeError(
-      `${__filename} must be started by sandbox-watchdog.ts, with the SDK's thread file and a clock`,
+      `${__filename} must be started by sandbox-watchdog.ts, with the SDK's thread file and a state`,
     );
-  return { sdkThreadFile, clock };
+  return { sdkThreadFile, state };
 }
 
-type RunOptions = vm.RunningScriptOptions | string | undefined;
+const { sdkThreadFile, state } = threadData(workerData);
 
-/** The options without their timeout, or null when they had none (not an entry of the SDK's). */
-function withoutTimeout(options: RunOptions): RunOptions | null {
-  if (typeof options !== 'object' || options.timeout === undefined) return null;
-  const { timeout: _deadlockTimeout, ...rest } = options;
-  return rest;
+// The SDK's requests to this thread name their workflow's run; the vm calls a request makes run
+// while it is handled, before the next request. This listener is added before the SDK's.
+interface SdkRequest {
+  input?: { type?: string; runId?: string; options?: { info?: Partial<SandboxWorkflow> } };
 }
-
-function timed<T>(clock: SandboxEntryClock, run: () => T): T {
-  markEntered(clock);
-  try {
-    return run();
-  } finally {
-    markLeft(clock);
+const workflowsByRun = new Map<string, SandboxWorkflow>();
+parentPort?.on('message', (message: SdkRequest) => {
+  const input = message?.input;
+  const info = input?.options?.info;
+  if (input?.type === 'create-workflow' && info?.runId) {
+    const workflow = {
+      workflowType: String(info.workflowType),
+      workflowId: String(info.workflowId),
+      runId: info.runId,
+    };
+    workflowsByRun.set(info.runId, workflow);
+    recordWorkflow(state, workflow);
+    return;
   }
-}
+  const workflow = input?.runId === undefined ? undefined : workflowsByRun.get(input.runId);
+  if (workflow) recordWorkflow(state, workflow);
+  if (input?.type === 'dispose-workflow' && input.runId) workflowsByRun.delete(input.runId);
+});
 
-const { sdkThreadFile, clock } = threadData(workerData);
-
+// Node's vm.runInContext goes through Script.prototype.runInContext too: one patch covers both.
 // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with its script as `this`
 const runScript = vm.Script.prototype.runInContext;
 vm.Script.prototype.runInContext = function runWatched(
@@ -51,16 +65,15 @@ vm.Script.prototype.runInContext = function runWatched(
   context: vm.Context,
   options?: vm.RunningScriptOptions,
 ): unknown {
-  const rest = withoutTimeout(options);
-  if (rest === null) return runScript.call(this, context, options) as unknown;
-  return timed(clock, () => runScript.call(this, context, rest as vm.RunningScriptOptions) as unknown);
-};
-
-const runCode = vm.runInContext;
-vm.runInContext = function runCodeWatched(code: string, context: vm.Context, options?: RunOptions): unknown {
-  const rest = withoutTimeout(options);
-  if (rest === null) return runCode(code, context, options) as unknown;
-  return timed(clock, () => runCode(code, context, rest) as unknown);
+  // Only the SDK's entries carry a timeout; anything else runs as it is.
+  if (options?.timeout === undefined) return runScript.call(this, context, options) as unknown;
+  const { timeout: _deadlockTimeout, ...rest } = options;
+  markEntered(state);
+  try {
+    return runScript.call(this, context, rest) as unknown;
+  } finally {
+    markLeft(state);
+  }
 };
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's thread file, found at run time

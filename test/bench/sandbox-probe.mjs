@@ -5,8 +5,9 @@
 //   every 5 s appends the counts of each thread to SANDBOX_PROBE_OUT (default
 //   sandbox-probe.log) as `<pid> t<thread> <JSON>`: the last line of a thread is its total;
 // - with SANDBOX_PROBE_NO_TIMEOUT=1 it enters without the SDK's 5 s deadlock timeout. Node starts
-//   and joins a watchdog thread for every vm call given a timeout; this shows what that costs. It
-//   also takes away the deadlock detection, which is why the product keeps the timeout.
+//   and joins a watchdog thread for every vm call given a timeout; this shows what that costs. The
+//   product drops the timeout itself now (src/runtime/sandbox-watchdog.ts, with a deadlock
+//   detection of its own); this option is for runs with WORKER_DEADLOCK_DETECTION=sdk.
 import { appendFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { threadId } from 'node:worker_threads';

@@ -18,7 +18,8 @@ interface Manifest {
 
 // Keep test output readable: the worker's INFO lines drown the test reporter.
 Runtime.install({ logger: new DefaultLogger('WARN') });
-// The in-process workers of the tests and benchmarks enter the sandbox as the product's do.
+// The in-process workers of the tests and benchmarks enter the sandbox as the product's do: a
+// workflow stuck in it for 5 s ends the test process (exit 70), with a line naming it on stderr.
 if (process.env.WORKER_DEADLOCK_DETECTION !== 'sdk')
   installSandboxWatchdog({
     logger: createLogger('test-worker', 'json', (line) => void process.stderr.write(`${line}\n`)),

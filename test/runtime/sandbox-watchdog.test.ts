@@ -34,7 +34,8 @@ async function workerUnderWatchdog(
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  // A worker the watchdog fails to end must not outlive the test.
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   void exited.then(() => clearTimeout(killer));
   while (!output.includes('polling')) {
     const ended = await Promise.race([exited.then(() => true), once(child.stdout, 'data').then(() => false)]);
@@ -78,28 +79,44 @@ describe('the workflow sandbox watchdog', { concurrency: true }, () => {
 
   async function startSetup(taskQueue: string): Promise<string> {
     const workflowId = `${taskQueue}-setup`;
-    await env.client.workflow.start('setupWorkflow', { taskQueue, workflowId, args: [] });
+    // Room for the slow fixture's 6 s activation on a loaded machine.
+    await env.client.workflow.start('setupWorkflow', {
+      taskQueue,
+      workflowId,
+      args: [],
+      workflowTaskTimeout: '30 seconds',
+    });
     return workflowId;
   }
 
-  it('ends the worker, saying why, when a workflow stays in the sandbox past the deadlock time', async () => {
+  it('ends the worker, naming the workflow, when it stays in the sandbox past the deadlock time', async () => {
     const worker = await workerUnderWatchdog(env, 'watchdog-stuck', 'stuck', 1000);
-    const workflowId = await startSetup('watchdog-stuck');
-    const code = await worker.exited;
-    assert.equal(code, STUCK_WORKFLOW_EXIT_CODE, worker.output());
-    const line = worker
-      .output()
-      .split('\n')
-      .find((l) => l.includes('a workflow is stuck'));
-    assert.ok(line, worker.output());
-    const logged = JSON.parse(line) as { level: string; insideMs: number; threadId: number };
-    assert.equal(logged.level, 'error');
-    assert.ok(logged.insideMs > 1000 && logged.insideMs < 5000, `found after ${logged.insideMs} ms`);
-    const completed = (await historyOf(env, workflowId)).filter(
-      (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
-    );
-    assert.equal(completed.length, 0, 'the stuck workflow task must not have completed');
-    await env.client.workflow.getHandle(workflowId).terminate('test done');
+    try {
+      const workflowId = await startSetup('watchdog-stuck');
+      const code = await Promise.race([
+        worker.exited,
+        new Promise((r) => setTimeout(() => r('still running'), 30_000)),
+      ]);
+      assert.equal(code, STUCK_WORKFLOW_EXIT_CODE, worker.output());
+      const line = worker
+        .output()
+        .split('\n')
+        .find((l) => l.includes('a workflow is stuck'));
+      assert.ok(line, worker.output());
+      const logged = JSON.parse(line) as Record<string, unknown>;
+      assert.equal(logged.level, 'error');
+      assert.equal(logged.workflowId, workflowId);
+      assert.equal(logged.workflowType, 'setupWorkflow');
+      const insideMs = Number(logged.insideMs);
+      assert.ok(insideMs > 1000 && insideMs < 5000, `found after ${insideMs} ms`);
+      const completed = (await historyOf(env, workflowId)).filter(
+        (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+      );
+      assert.equal(completed.length, 0, 'the stuck workflow task must not have completed');
+      await env.client.workflow.getHandle(workflowId).terminate('test done');
+    } finally {
+      worker.stop();
+    }
   });
 
   it('lets an activation longer than the SDK’s 5 s timeout complete: the SDK’s per-call timeout is gone', async () => {
