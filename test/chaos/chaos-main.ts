@@ -100,7 +100,7 @@ function print(r: ChaosReport): void {
         .map(([k, v]) => `${k}: ${v}`)
         .join(', ') || 'none'
     })`,
-    `  faults                              ${r.workerKills} worker kills (kill -9), ${r.apiRestarts} API kill, ${r.temporalOutages} Temporal stop of ${r.options.temporalOutageSeconds} s, ${r.handEdits} hand edits; SALTO KS 10 % 5xx, 5 % 429, 1 % hangs, 0–300 ms; ${r.options.quickRetries} quick retries; worker cache ${r.options.workerCache}; SQLite ${r.options.fsyncEveryCommit ? 'synchronous=FULL' : 'synchronous=NORMAL'}`,
+    `  faults                              ${r.workerKills} worker kills (kill -9), ${r.apiRestarts} API kill, ${r.temporalOutages} Temporal stop of ${r.options.temporalOutageSeconds} s, ${r.handEdits} hand edits; SALTO KS 10 % 5xx, 5 % 429, 1 % hangs, 0–300 ms; ${r.options.quickRetries} quick retries; worker cache ${r.options.workerCache}; deadlock detection ${process.env.WORKER_DEADLOCK_DETECTION ?? 'watchdog'}; SQLite ${r.options.fsyncEveryCommit ? 'synchronous=FULL' : 'synchronous=NORMAL'}`,
     bold('lost grants', r.lostGrants),
     bold('missed revocations', r.missedRevocations),
     bold(

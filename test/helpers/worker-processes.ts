@@ -81,6 +81,10 @@ export class WorkerProcesses {
       SALTO_KS_CONNECTION_KEY: 'bench-worker-connection-key-0123456789abcdef',
       IMPORT_STAGING_DIR: this.target.importStagingDir,
       WORKFLOW_BUNDLE_PATH: this.bundlePath,
+      // To compare with the SDK's own deadlock timeout: WORKER_DEADLOCK_DETECTION=sdk.
+      ...(process.env.WORKER_DEADLOCK_DETECTION
+        ? { WORKER_DEADLOCK_DETECTION: process.env.WORKER_DEADLOCK_DETECTION }
+        : {}),
       ...this.target.env,
     };
     // To profile the workers of a run: WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR'.
