@@ -31,7 +31,7 @@ const SDK_WORKFLOW_THREAD_FILE = require.resolve('@temporalio/worker/lib/workflo
 const SANDBOX_THREAD_FILE = join(__dirname, 'sandbox-thread.js');
 const CHECK_EVERY_MS = 500;
 
-export interface StuckWorkflowThread {
+interface StuckWorkflowThread {
   threadId: number;
   insideMs: number;
   /** The workflow of the thread's latest request from the SDK. */
