@@ -27,7 +27,7 @@ import {
   DEMO_SYSTEM_USER,
 } from '../../src/simulator/demo-seed';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
-import { callAdminApi, sendSignedEvent } from './http-calls';
+import { callAdminApi, sendSignedEvent, type HttpAnswer } from './http-calls';
 import { createDevServerEnv } from './temporal-env';
 import { ImportStaging } from '../../src/import/import-staging';
 import { workerTuning } from '../../src/runtime/worker-tuning';
@@ -134,10 +134,7 @@ export interface Stack {
   /** Where the API stages uploaded imports for the workers. */
   importStagingDir: string;
   /** Sends a Deskworks event, signed, and answers status and JSON body. */
-  sendEvent(
-    event: unknown,
-    options?: { secret?: string; tSeconds?: number },
-  ): Promise<{ status: number; body: unknown }>;
+  sendEvent(event: unknown, options?: { secret?: string; tSeconds?: number }): Promise<HttpAnswer>;
   /** Calls the admin API with the token. */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   /** Polls until check returns a value that is not undefined, or fails after timeoutMs. */
