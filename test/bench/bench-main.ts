@@ -38,6 +38,7 @@ import {
   waitForSaltoGroups,
   writesAmong,
 } from '../e2e/e2e-support';
+import { retryAfterSeconds } from '../helpers/http-calls';
 import { ADMIN_TOKEN, startStack, WEBHOOK_SECRET, type Stack, type StackOptions } from '../helpers/stack';
 import { IngestLoad } from './ingest-load';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster';
@@ -302,8 +303,7 @@ async function deliverAsDeskworks(stack: Stack, event: unknown): Promise<number>
     const answer = await stack.sendEvent(event);
     if (answer.status === 202) return refused;
     if (answer.status !== 503) throw new Error(`webhook answered ${answer.status}`);
-    const retryAfterSeconds = Number(answer.headers.get('retry-after')) || 1;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(retryAfterSeconds, 60) * 1000));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(retryAfterSeconds(answer), 60) * 1000));
   }
 }
 

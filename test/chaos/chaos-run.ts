@@ -20,7 +20,7 @@ import {
   DEMO_SYSTEM_USER,
 } from '../../src/simulator/demo-seed';
 import type { FaultSettings, SimStateView } from '../../src/simulator';
-import { callAdminApi, sendSignedEvent } from '../helpers/http-calls';
+import { callAdminApi, retryAfterSeconds, sendSignedEvent } from '../helpers/http-calls';
 import { changeSaltoByHand } from '../helpers/salto-by-hand';
 import { setSimulatorFaults } from '../helpers/simulator-faults';
 import { CpuLedger } from './cpu-ledger';
@@ -408,7 +408,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         try {
           const res = await sendSignedEvent(api.url, event, WEBHOOK_SECRET, undefined, SEND_TIMEOUT_MS);
           status = res.status;
-          retryAfter = Number(res.headers.get('retry-after') ?? 1) || 1;
+          retryAfter = retryAfterSeconds(res);
         } catch (err) {
           // The API is down (connection refused), or it did not answer in time.
           status = err instanceof Error && err.name === 'TimeoutError' ? -1 : 0;

@@ -19,6 +19,11 @@ export async function answerOf(res: Response): Promise<HttpAnswer> {
   return { status: res.status, body, headers: res.headers };
 }
 
+/** The Retry-After of an answer in seconds, as a webhook sender reads it: 1 when absent or unreadable. */
+export function retryAfterSeconds(answer: { headers: Headers }): number {
+  return Number(answer.headers.get('retry-after')) || 1;
+}
+
 export async function sendSignedEvent(
   apiUrl: string,
   event: unknown,
