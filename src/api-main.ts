@@ -12,7 +12,14 @@ import { saltoSetupCheck } from './api/setup-routes';
 import { FileSignedOutSessions } from './api/signed-out-sessions';
 import { ImportStaging } from './import/import-staging';
 import { resolve } from 'node:path';
-import { ConfigError, DEMO_EMAIL_KEY_WARNING, emailLookupSecrets, loadConfig, requireSet } from './config';
+import {
+  CONFIG_EXIT_CODE,
+  ConfigError,
+  DEMO_EMAIL_KEY_WARNING,
+  emailLookupSecrets,
+  loadConfig,
+  requireSet,
+} from './config';
 import { saltoFromConfig } from './runtime/salto-from-env';
 import { createMetricsRegistry } from './metrics/registry';
 import { createLogger, type LogLine } from './runtime/log';
@@ -104,5 +111,5 @@ try {
   process.stderr.write(
     err instanceof ConfigError ? `${err.message}\n` : `API failed: ${(err as Error).stack ?? String(err)}\n`,
   );
-  process.exit(err instanceof ConfigError ? 2 : 1);
+  process.exit(err instanceof ConfigError ? CONFIG_EXIT_CODE : 1);
 }

@@ -102,6 +102,9 @@ const envSchema = z.object({
 
 export type Config = z.infer<typeof envSchema>;
 
+/** The exit code of every process (and of `npm start`) that refuses its configuration. */
+export const CONFIG_EXIT_CODE = 2;
+
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
     super('Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'));
@@ -130,11 +133,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       message: 'SALTO_KS_IDENTITY_URL and SALTO_KS_API_URL are set together or not at all',
     });
   }
-  if (config.SALTO_KS_API_URL && (!config.SALTO_KS_CLIENT_ID || !config.SALTO_KS_CLIENT_SECRET)) {
-    problems.push({
-      variable: config.SALTO_KS_CLIENT_ID ? 'SALTO_KS_CLIENT_SECRET' : 'SALTO_KS_CLIENT_ID',
-      message: 'required when SALTO_KS_API_URL is set',
-    });
+  if (config.SALTO_KS_API_URL) {
+    for (const variable of ['SALTO_KS_CLIENT_ID', 'SALTO_KS_CLIENT_SECRET'] as const) {
+      if (!config[variable]) problems.push({ variable, message: 'required when SALTO_KS_API_URL is set' });
+    }
   }
   if (Boolean(config.SALTO_KS_USERNAME) !== Boolean(config.SALTO_KS_PASSWORD)) {
     problems.push({

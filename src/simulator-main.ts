@@ -1,6 +1,6 @@
 // `npm run simulator`: the SALTO KS simulator alone, on SALTO_SIMULATOR_PORT, keeping its
 // state in SALTO_SIMULATOR_STATE_FILE when set. A fresh state holds the demo account.
-import { ConfigError, loadConfig } from './config';
+import { CONFIG_EXIT_CODE, ConfigError, loadConfig } from './config';
 import { DEMO_CLIENT_ID, DEMO_SEED, DEMO_SYSTEM_USER } from './simulator/demo-seed';
 import { startSimulator } from './simulator/server';
 
@@ -37,5 +37,5 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
+  process.exit(error instanceof ConfigError ? CONFIG_EXIT_CODE : 1);
 });

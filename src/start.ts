@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, type Config } from './config';
+import { CONFIG_EXIT_CODE, ConfigError, loadConfig, type Config } from './config';
 import { startPart, stopParts, type Part } from './runtime/child-processes';
 import { isListening, waitForPort } from './runtime/wait-for-port';
 import { devServerSearchAttributeArgs, SEARCH_ATTRIBUTE_DEFINITIONS } from './shared/search-attributes';
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
-      process.exit(2);
+      process.exit(CONFIG_EXIT_CODE);
     }
     throw err;
   }

@@ -5,7 +5,13 @@
 import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { ConfigError, DEMO_EMAIL_KEY_WARNING, emailLookupSecrets, loadConfig } from './config';
+import {
+  CONFIG_EXIT_CODE,
+  ConfigError,
+  DEMO_EMAIL_KEY_WARNING,
+  emailLookupSecrets,
+  loadConfig,
+} from './config';
 import { startHealthServer } from './runtime/health-server';
 import { ensureReconcileSchedule, ensureSetupWorkflow } from './runtime/long-lived-workflows';
 import { payloadKeysFromEnv, runMode, UNENCRYPTED_WARNING } from './runtime/payload-keys-from-env';
@@ -142,5 +148,5 @@ main().catch((err: unknown) => {
       ? `${err.message}\n`
       : `worker failed: ${(err as Error).stack ?? String(err)}\n`,
   );
-  process.exit(err instanceof ConfigError ? 2 : 1);
+  process.exit(err instanceof ConfigError ? CONFIG_EXIT_CODE : 1);
 });

@@ -16,6 +16,6 @@ export function demoSecrets(): { webhookSecret?: string; adminToken?: string } {
 
 /** The API to call: the option, else DEMO_API_URL, else this machine's PORT. */
 export function apiUrlFrom(option: string | null): string {
-  const url = option ?? process.env.DEMO_API_URL ?? `http://localhost:${process.env.PORT || '3000'}`;
+  const url = option || process.env.DEMO_API_URL || `http://localhost:${process.env.PORT || '3000'}`;
   return url.replace(/\/+$/, '');
 }
