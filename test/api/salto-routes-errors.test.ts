@@ -6,6 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import { startStack, type Stack } from '../helpers/stack';
 import { BERLIN } from '../e2e/e2e-support';
 
+/** Access-group reads the simulator served, from its request log over HTTP. */
+async function accessGroupReads(stack: Stack): Promise<number> {
+  const answer = await fetch(`${stack.sim.url}/__sim/requests`);
+  const served = (await answer.json()) as { method: string; path: string }[];
+  return served.filter((r) => r.method === 'GET' && r.path.endsWith('/access_groups')).length;
+}
+
 void describe("the set-up's SALTO KS reads with a bad site id", () => {
   let stack: Stack;
 
@@ -20,7 +27,10 @@ void describe("the set-up's SALTO KS reads with a bad site id", () => {
   void it('lists the groups of a site that exists', async () => {
     const answer = await stack.api('GET', `/api/salto/sites/${BERLIN.siteId}/access-groups`);
     assert.equal(answer.status, 200);
-    assert.ok(Array.isArray(answer.body) && answer.body.length > 0);
+    const site = stack.sim.simulator.state().sites.find((s) => s.id === BERLIN.siteId);
+    const seeded = (site?.access_groups ?? []).map((g) => g.id).sort();
+    assert.ok(seeded.length > 0, 'the demo seed has Berlin groups');
+    assert.deepEqual((answer.body as { id: string }[]).map((g) => g.id).sort(), seeded);
   });
 
   void it('answers 404 naming the site SALTO KS does not know', async () => {
@@ -34,10 +44,15 @@ void describe("the set-up's SALTO KS reads with a bad site id", () => {
 
   void it('answers 400 for an id that cannot be a path segment, without asking SALTO KS', async () => {
     // ('.' and '..' never get here: URL parsing resolves them away before the request is sent.)
+    const before = await accessGroupReads(stack);
     for (const id of ['%2F', '%5C', 'a%2Fb']) {
       const answer = await stack.api('GET', `/api/salto/sites/${id}/access-groups`);
       assert.equal(answer.status, 400, id);
       assert.equal((answer.body as { error: string }).error, 'invalid_request');
     }
+    assert.equal(await accessGroupReads(stack), before, 'no access-group read reached SALTO KS');
+    // The control: a good id does reach it, so the count above could have moved.
+    assert.equal((await stack.api('GET', `/api/salto/sites/${BERLIN.siteId}/access-groups`)).status, 200);
+    assert.ok((await accessGroupReads(stack)) > before, 'a good id is read from SALTO KS');
   });
 });

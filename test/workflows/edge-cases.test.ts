@@ -21,6 +21,7 @@ import {
   statusEvent,
 } from '../helpers/events';
 import { CLAIM_CONFIRM_MS } from '../../src/workflows/person-sync';
+import { reservationWorkflowId } from '../../src/shared/ids';
 import {
   createUserInSalto,
   deleteGroupInSalto,
@@ -547,6 +548,8 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     await holds(BERLIN_SITE, email('returner'), [], 'first window over');
     // The workflow lingers a day, then completes; a new run starts for the late update.
     await e.advance(2 * DAY);
+    const finished = await e.client.workflow.getHandle(reservationWorkflowId('r-late')).describe();
+    assert.equal(finished.status.name, 'COMPLETED', 'the first run is over before the late update');
     const later = await e.now();
     await e.tellReservation(
       'r-late',
