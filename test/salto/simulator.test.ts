@@ -351,7 +351,7 @@ describe('SALTO KS simulator', () => {
       }
       assert.ok(Math.min(...took) >= 95, `never under 100 ms: ${took.map(Math.round).join(', ')}`);
       assert.ok(
-        Math.max(...took) < 1000,
+        Math.max(...took) < 2000,
         `within the range, give or take the machine: ${took.map(Math.round).join(', ')}`,
       );
       assert.ok(new Set(took.map((t) => Math.round(t / 20))).size > 1, 'not always the same');
