@@ -44,15 +44,15 @@ void describe("the set-up's SALTO KS reads with a bad site id", () => {
 
   void it('answers 400 for an id that cannot be a path segment, without asking SALTO KS', async () => {
     // ('.' and '..' never get here: URL parsing resolves them away before the request is sent.)
-    const before = await accessGroupReads(stack);
+    const readsBefore = await accessGroupReads(stack);
     for (const id of ['%2F', '%5C', 'a%2Fb']) {
       const answer = await stack.api('GET', `/api/salto/sites/${id}/access-groups`);
       assert.equal(answer.status, 400, id);
       assert.equal((answer.body as { error: string }).error, 'invalid_request');
     }
-    assert.equal(await accessGroupReads(stack), before, 'no access-group read reached SALTO KS');
+    assert.equal(await accessGroupReads(stack), readsBefore, 'no access-group read reached SALTO KS');
     // The control: a good id does reach it, so the count above could have moved.
     assert.equal((await stack.api('GET', `/api/salto/sites/${BERLIN.siteId}/access-groups`)).status, 200);
-    assert.ok((await accessGroupReads(stack)) > before, 'a good id is read from SALTO KS');
+    assert.ok((await accessGroupReads(stack)) > readsBefore, 'a good id is read from SALTO KS');
   });
 });

@@ -350,10 +350,13 @@ describe('SALTO KS simulator', () => {
         took.push(performance.now() - t0);
       }
       assert.ok(Math.min(...took) >= 95, `never under 100 ms: ${took.map(Math.round).join(', ')}`);
+      // Most answers within the range (a little over its 300 ms top for the round trip); one or two
+      // may wait for a core on a busy machine, never seconds.
       assert.ok(
-        Math.max(...took) < 2000,
+        took.filter((t) => t < 400).length >= 6,
         `within the range, give or take the machine: ${took.map(Math.round).join(', ')}`,
       );
+      assert.ok(Math.max(...took) < 2000, `no answer seconds late: ${took.map(Math.round).join(', ')}`);
       assert.ok(new Set(took.map((t) => Math.round(t / 20))).size > 1, 'not always the same');
       await sim.faults({});
     });
