@@ -13,8 +13,7 @@ import { FileSignedOutSessions } from './api/signed-out-sessions';
 import { ImportStaging } from './import/import-staging';
 import { resolve } from 'node:path';
 import {
-  CONFIG_EXIT_CODE,
-  ConfigError,
+  exitOnStartupFailure,
   DEMO_EMAIL_KEY_WARNING,
   emailLookupSecrets,
   loadConfig,
@@ -108,8 +107,5 @@ function main(): void {
 try {
   main();
 } catch (err) {
-  process.stderr.write(
-    err instanceof ConfigError ? `${err.message}\n` : `API failed: ${(err as Error).stack ?? String(err)}\n`,
-  );
-  process.exit(err instanceof ConfigError ? CONFIG_EXIT_CODE : 1);
+  exitOnStartupFailure('API', err);
 }

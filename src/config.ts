@@ -112,6 +112,19 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * How a process ends when it cannot start: a refused configuration prints only its message (each
+ * bad variable named) and exits CONFIG_EXIT_CODE; anything else prints its stack and exits 1.
+ */
+export function exitOnStartupFailure(processName: string, err: unknown): never {
+  process.stderr.write(
+    err instanceof ConfigError
+      ? `${err.message}\n`
+      : `${processName} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(err instanceof ConfigError ? CONFIG_EXIT_CODE : 1);
+}
+
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable counts as unset, as in most shells' `VAR= cmd` habit.

@@ -1,6 +1,6 @@
 // `npm run simulator`: the SALTO KS simulator alone, on SALTO_SIMULATOR_PORT, keeping its
 // state in SALTO_SIMULATOR_STATE_FILE when set. A fresh state holds the demo account.
-import { CONFIG_EXIT_CODE, ConfigError, loadConfig } from './config';
+import { exitOnStartupFailure, loadConfig } from './config';
 import { DEMO_CLIENT_ID, DEMO_SEED, DEMO_SYSTEM_USER } from './simulator/demo-seed';
 import { startSimulator } from './simulator/server';
 
@@ -35,7 +35,4 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(error instanceof ConfigError ? CONFIG_EXIT_CODE : 1);
-});
+main().catch((err: unknown) => exitOnStartupFailure('simulator', err));

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_EXIT_CODE, ConfigError, loadConfig, type Config } from './config';
+import { exitOnStartupFailure, loadConfig, type Config } from './config';
 import { startPart, stopParts, type Part } from './runtime/child-processes';
 import { isListening, waitForPort } from './runtime/wait-for-port';
 import { devServerSearchAttributeArgs, SEARCH_ATTRIBUTE_DEFINITIONS } from './shared/search-attributes';
@@ -131,11 +131,7 @@ async function main(): Promise<void> {
   try {
     config = loadConfig();
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(CONFIG_EXIT_CODE);
-    }
-    throw err;
+    exitOnStartupFailure('npm start', err);
   }
   const secrets = demoSecrets();
   const useSimulator = !config.SALTO_KS_API_URL;

@@ -5,13 +5,7 @@
 import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
-import {
-  CONFIG_EXIT_CODE,
-  ConfigError,
-  DEMO_EMAIL_KEY_WARNING,
-  emailLookupSecrets,
-  loadConfig,
-} from './config';
+import { exitOnStartupFailure, DEMO_EMAIL_KEY_WARNING, emailLookupSecrets, loadConfig } from './config';
 import { startHealthServer } from './runtime/health-server';
 import { ensureReconcileSchedule, ensureSetupWorkflow } from './runtime/long-lived-workflows';
 import { payloadKeysFromEnv, runMode, UNENCRYPTED_WARNING } from './runtime/payload-keys-from-env';
@@ -142,11 +136,4 @@ async function main(): Promise<void> {
   log('worker stopped');
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(
-    err instanceof ConfigError
-      ? `${err.message}\n`
-      : `worker failed: ${(err as Error).stack ?? String(err)}\n`,
-  );
-  process.exit(err instanceof ConfigError ? CONFIG_EXIT_CODE : 1);
-});
+main().catch((err: unknown) => exitOnStartupFailure('worker', err));
