@@ -1,35 +1,51 @@
 // The admin status routes take a person or reservation id from the path: under the event
 // contract's id rule (1–200 characters of valid Unicode), a bad one is a 400 naming the parameter
 // and never reaches Temporal, instead of a 5xx when Temporal refuses it as a workflow id.
-// Over HTTP through createApiApp, with a fake Temporal client that knows no workflow (404).
+// Over HTTP through createApiApp, against a real Temporal dev server with no worker (so every
+// id is unknown there: 404). A client interceptor records the workflow ids the API sent.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApiApp } from '../../src/api/app';
 import { serveOnFreePort, type LocalServer } from '../helpers/local-server';
 import { callAdminApi } from '../helpers/http-calls';
+import { createDevServerEnv } from '../helpers/temporal-env';
+import { testDataConverter } from '../helpers/test-data-converter';
 
 const ADMIN_TOKEN = 'status-id-params-admin-token-0123456789';
 const EMOJI = '\u{1F511}';
 
 void describe('ids in the admin API paths', () => {
   const handles: string[] = [];
+  let env: TestWorkflowEnvironment;
   let local: LocalServer;
   let url: string;
 
   before(async () => {
-    const notFound = (workflowId: string) => () =>
-      Promise.reject(new WorkflowNotFoundError('workflow not found', workflowId, undefined));
-    const client = {
-      options: { namespace: 'status-id-params-test' },
-      withDeadline: <R>(_deadline: number, fn: () => Promise<R>): Promise<R> => fn(),
-      workflow: {
-        getHandle: (workflowId: string) => {
-          handles.push(workflowId);
-          return { query: notFound(workflowId), signal: notFound(workflowId) };
-        },
-      },
-    } as unknown as Client;
+    env = await createDevServerEnv();
+    // Every call the API makes about a workflow, by its id, as it leaves for the server.
+    const recordId = <I extends { workflowExecution: { workflowId: string } }, O>(
+      input: I,
+      next: (input: I) => Promise<O>,
+    ): Promise<O> => {
+      handles.push(input.workflowExecution.workflowId);
+      return next(input);
+    };
+    const recorder: WorkflowClientInterceptor = {
+      query: recordId,
+      signal: recordId,
+      describe: recordId,
+      startUpdate: recordId,
+      terminate: recordId,
+      cancel: recordId,
+    };
+    const client = new Client({
+      connection: env.connection,
+      namespace: env.namespace ?? 'default',
+      dataConverter: testDataConverter,
+      interceptors: { workflow: [recorder] },
+    });
     const app = createApiApp({
       client,
       taskQueue: 'status-id-params-test',
@@ -43,7 +59,8 @@ void describe('ids in the admin API paths', () => {
   });
 
   after(async () => {
-    await local.close();
+    await local?.close();
+    await env?.teardown();
   });
 
   beforeEach(() => {
