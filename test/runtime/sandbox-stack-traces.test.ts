@@ -9,14 +9,19 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { buildWorkflowBundleCode, workflowCodeFromEnv } from '../../src/runtime/workflow-code';
+import {
+  buildWorkflowBundleCode,
+  WORKFLOWS_PATH,
+  workflowCodeFromEnv,
+  type WorkflowCode,
+} from '../../src/runtime/workflow-code';
 import type { setupWorkflow } from '../../src/workflows';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import { testDataConverter } from '../helpers/test-data-converter';
 
 async function stackOfARunningWorkflow(
   env: TestWorkflowEnvironment,
-  code: ReturnType<typeof workflowCodeFromEnv>,
+  code: { kind: string; option: WorkflowCode['option'] },
 ): Promise<string> {
   const taskQueue = `sandbox-${code.kind.replace(/\W/g, '-')}`;
   const worker = await Worker.create({
@@ -45,6 +50,16 @@ describe('the workflow sandbox captures no stack per promise', () => {
   });
   after(async () => {
     await env?.teardown();
+  });
+
+  it('control: the same workflows bundled without the preload answer with frames', async () => {
+    // Without this, an answer that never lists frames (say, a query the SDK renamed) would pass
+    // the two tests below without the preload doing anything.
+    const stack = await stackOfARunningWorkflow(env, {
+      kind: 'bundled without the preload',
+      option: { workflowsPath: WORKFLOWS_PATH },
+    });
+    assert.match(stack, /\bat setupWorkflow\b/, `no frame of the running workflow in:\n${stack}`);
   });
 
   it('when the worker bundles the workflows at start', async () => {
