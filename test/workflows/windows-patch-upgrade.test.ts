@@ -48,7 +48,7 @@ describe('deploying person-keeps-reservation-windows', { timeout: 240_000 }, () 
     );
 
   it('opens and closes the door of a reservation told before the deploy, and of one told after', async () => {
-    const start = Date.now() + 25_000;
+    const start = Date.now() + 30_000;
     const end = start + 10_000;
     await book('up-before', 'up-guest-a', start, end);
     await e.settled('reservation-up-before');
@@ -60,20 +60,35 @@ describe('deploying person-keeps-reservation-windows', { timeout: 240_000 }, () 
     await book('up-after', 'up-guest-b', start, end);
     await e.settled('reservation-up-after');
     assert.equal(await marks('reservation-up-after'), true, 'told on the patched code');
-    assert.ok(Date.now() < start, 'both told before their window opened');
+    // Both told, and the deploy done, before the window opens: otherwise the first reservation
+    // would have opened its door on the old code, and this test would show nothing. The deploy
+    // takes about a second here; 30 s leaves a busy machine room for it.
+    assert.ok(Date.now() < start, 'both told, and the deploy done, before their window opened');
+    for (const guest of ['up-guest-a', 'up-guest-b'])
+      assert.ok(!(await groups(guest)).includes(SPREE), `${guest}: no room before the window opens`);
 
+    // With no lead and no lag, the door opens at the window's start and closes at its end: not
+    // before (a second's leeway for the simulator's and this process's clocks), nor 10 s after.
     for (const guest of ['up-guest-a', 'up-guest-b']) {
-      await e.eventually(
-        async () => ((await groups(guest)).includes(SPREE) ? true : undefined),
+      const openedAt = await e.eventually(
+        async () => ((await groups(guest)).includes(SPREE) ? Date.now() : undefined),
         `${guest}: the room once the window opens`,
         start - Date.now() + 10_000,
       );
+      assert.ok(
+        openedAt >= start - 1_000,
+        `${guest}: the room ${start - openedAt} ms before the window opened`,
+      );
     }
     for (const guest of ['up-guest-a', 'up-guest-b']) {
-      await e.eventually(
-        async () => ((await groups(guest)).length === 0 ? true : undefined),
+      const closedAt = await e.eventually(
+        async () => ((await groups(guest)).length === 0 ? Date.now() : undefined),
         `${guest}: no room once it closes`,
         end - Date.now() + 10_000,
+      );
+      assert.ok(
+        closedAt >= end - 1_000,
+        `${guest}: the room gone ${end - closedAt} ms before the window closed`,
       );
     }
   });
