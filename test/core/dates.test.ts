@@ -10,6 +10,7 @@ import {
   offsetAt,
   startOfLocalDay,
 } from '../../src/core/dates';
+import { addDays as modelAddDays, startOfDay as modelStartOfDay } from '../model/tz';
 import { iso, ms } from './fixtures';
 
 const HOUR = 3_600_000;
@@ -234,4 +235,35 @@ describe('offsetAt', () => {
       assert.equal(offsetAt(ms(instant), zone), hours * HOUR);
     });
   }
+});
+
+// The answers are kept (dates.ts, Answers): kept or recomputed, they must stay the same, past the
+// bound of what is kept, and checked against the model's own calendar (test/model/tz.ts).
+describe('kept answers', () => {
+  it('startOfLocalDay agrees with the model for 5,000 dates in three zones, asked twice', () => {
+    const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe'];
+    const dates = Array.from({ length: 5_000 }, (_, i) => modelAddDays('2020-01-01', i));
+    for (let round = 0; round < 2; round++)
+      for (const [i, date] of dates.entries()) {
+        const zone = zones[i % zones.length]!;
+        assert.equal(
+          startOfLocalDay(date, zone),
+          modelStartOfDay(date, zone),
+          `${date} in ${zone}, round ${round}`,
+        );
+      }
+  });
+
+  it('canonicalTimeZone keeps its answers right past 256 unknown names', () => {
+    for (let i = 0; i < 600; i++) assert.equal(canonicalTimeZone(`Nowhere/Zone_${i}`), null);
+    assert.equal(canonicalTimeZone('europe/berlin'), 'Europe/Berlin');
+    assert.equal(canonicalTimeZone('Nowhere/Zone_1'), null);
+    assert.equal(isValidTimeZone('America/New_York'), true);
+  });
+
+  it('a date refused once is refused again, and is not kept', () => {
+    for (let round = 0; round < 2; round++)
+      assert.throws(() => startOfLocalDay('2026-02-30', 'Europe/Berlin'), /Not a calendar date/);
+    assert.throws(() => startOfLocalDay('2026-03-01', 'Nowhere/Zone'), /Not an IANA time zone/);
+  });
 });
