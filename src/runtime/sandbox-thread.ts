@@ -1,5 +1,6 @@
 // The entry file of a workflow thread started under the sandbox watchdog (sandbox-watchdog.ts):
-// it makes the SDK's entries into the workflow sandbox cheap, then runs the SDK's own thread file.
+// it makes the SDK's entries into the workflow sandbox cheap, keeps the SDK's promise hook out,
+// then runs the SDK's own thread file.
 //
 // The SDK enters the sandbox (about 11 times for a new member) with a 5 s timeout, its deadlock
 // detection, and Node starts and joins a watchdog thread for every vm call given a timeout: more
@@ -75,6 +76,25 @@ vm.Script.prototype.runInContext = function runWatched(
     markLeft(state);
   }
 };
+
+// The SDK's promise hook runs for every promise workflow code creates and settles: it finds the
+// promise's workflow by compiling a function each time, and keeps a stack per promise for the
+// stack-trace query. The sandbox takes no stacks (sandbox-stack-traces.ts), so it kept empty ones,
+// for 2 s of this thread's 15 s in a chaos run. Without it, the query says stack traces are not
+// enabled on this worker. Set before the SDK's thread file installs its hooks.
+interface SdkGlobalHandlers {
+  setPromiseHook: () => void;
+}
+/** Whether the hook is kept out; false under an SDK whose internals differ (a test says so). */
+function withoutPromiseHook(): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's own module, no public entry
+  const shared = require('@temporalio/worker/lib/workflow/vm-shared') as { globalHandlers?: unknown };
+  const handlers = shared.globalHandlers as Partial<SdkGlobalHandlers> | undefined;
+  if (typeof handlers?.setPromiseHook !== 'function') return false; // another SDK: its own way
+  handlers.setPromiseHook = () => undefined;
+  return true;
+}
+withoutPromiseHook();
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's thread file, found at run time
 require(sdkThreadFile);
