@@ -15,7 +15,32 @@ const LOCAL_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const EARLIEST_SUPPORTED_MS = -62_135_596_800_000 + DAY_MS;
 const LATEST_SUPPORTED_MS = Date.UTC(9999, 11, 30);
 
-/** Formatters are costly to build and carry no state: one per zone, kept for the process. */
+/**
+ * Answers of pure functions, kept because a person's every decision asks them again with the same
+ * few zones and dates (they were 8 % of the workflow thread's time in a chaos run's profile). Kept
+ * for the process, and inside the workflow sandbox for the workflow (the SDK gives each workflow
+ * its own copy of this module). Bounded: the names and dates asked come from operators and
+ * events, and a map that is full is emptied, which costs only the next answers' work again.
+ */
+class Answers<V> {
+  private readonly kept = new Map<string, V>();
+  constructor(private readonly limit: number) {}
+
+  of(key: string, compute: () => V): V {
+    const known = this.kept.get(key);
+    if (known !== undefined || this.kept.has(key)) return known as V;
+    const answer = compute(); // one that throws is not kept
+    if (this.kept.size >= this.limit) this.kept.clear();
+    this.kept.set(key, answer);
+    return answer;
+  }
+}
+
+/**
+ * Formatters are costly to build and carry no state: one per zone name as given, kept like the
+ * answers above. Only names Intl knows get one, and the product asks with its centers' canonical
+ * names, so the map stays as small as the set-up's zones.
+ */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
@@ -36,26 +61,6 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
     formatters.set(timeZone, formatter);
   }
   return formatter;
-}
-
-/**
- * Answers of pure functions below, kept because a person's every decision asks them again with
- * the same few zones and dates (they were 8 % of the workflow thread's time in a chaos run's
- * profile). Bounded: the names and dates asked come from operators and events, and a map that is
- * full is emptied, which costs only the next answers' work again.
- */
-class Answers<V> {
-  private readonly kept = new Map<string, V>();
-  constructor(private readonly limit: number) {}
-
-  of(key: string, compute: () => V): V {
-    const known = this.kept.get(key);
-    if (known !== undefined || this.kept.has(key)) return known as V;
-    const answer = compute();
-    if (this.kept.size >= this.limit) this.kept.clear();
-    this.kept.set(key, answer);
-    return answer;
-  }
 }
 
 const canonicalNames = new Answers<string | null>(256);

@@ -80,21 +80,25 @@ vm.Script.prototype.runInContext = function runWatched(
 // The SDK's promise hook runs for every promise workflow code creates and settles: it finds the
 // promise's workflow by compiling a function each time, and keeps a stack per promise for the
 // stack-trace query. The sandbox takes no stacks (sandbox-stack-traces.ts), so it kept empty ones,
-// for 2 s of this thread's 15 s in a chaos run. Without it, the query says stack traces are not
-// enabled on this worker. Set before the SDK's thread file installs its hooks.
+// for 2.4 s of this thread's 15 s in a chaos run. Without it, the query is refused ("stack traces
+// are not enabled"). Set before the SDK's thread file installs its hooks, on the module that file
+// loads: the watchdog starts this thread for the SDK's file of the same package. Under an SDK
+// whose insides differ, the hook stays, as the SDK has it: sandbox-stack-traces.test.ts fails.
 interface SdkGlobalHandlers {
   setPromiseHook: () => void;
 }
-/** Whether the hook is kept out; false under an SDK whose internals differ (a test says so). */
-function withoutPromiseHook(): boolean {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's own module, no public entry
-  const shared = require('@temporalio/worker/lib/workflow/vm-shared') as { globalHandlers?: unknown };
-  const handlers = shared.globalHandlers as Partial<SdkGlobalHandlers> | undefined;
-  if (typeof handlers?.setPromiseHook !== 'function') return false; // another SDK: its own way
-  handlers.setPromiseHook = () => undefined;
-  return true;
+function keepPromiseHookOut(): void {
+  let handlers: Partial<SdkGlobalHandlers> | undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's own module, no public entry
+    const shared = require('@temporalio/worker/lib/workflow/vm-shared') as { globalHandlers?: unknown };
+    handlers = shared.globalHandlers as Partial<SdkGlobalHandlers> | undefined;
+  } catch {
+    return;
+  }
+  if (typeof handlers?.setPromiseHook === 'function') handlers.setPromiseHook = () => undefined;
 }
-withoutPromiseHook();
+keepPromiseHookOut();
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's thread file, found at run time
 require(sdkThreadFile);

@@ -6,8 +6,10 @@
 // run's profile it was 46 % of the workflow thread's busy time (sdk-typescript #1587; no SDK
 // option turns it off). With the sandbox's limit at 0 the capture is empty and cheap.
 //
-// What it costs: that query, and the stack of an error thrown inside a workflow, come back
-// without frames. The error's type and message still reach the history and the logs.
+// What it costs: the stack of an error thrown inside a workflow comes back without frames; the
+// error's type and message still reach the history and the logs. On the product's workflow
+// threads the SDK's promise hook is out too (src/runtime/sandbox-thread.ts), so the query is
+// refused; with WORKER_DEADLOCK_DETECTION=sdk it answers without frames.
 Error.stackTraceLimit = 0;
 
 export {};

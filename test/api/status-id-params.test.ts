@@ -17,7 +17,7 @@ const ADMIN_TOKEN = 'status-id-params-admin-token-0123456789';
 const EMOJI = '\u{1F511}';
 
 void describe('ids in the admin API paths', () => {
-  const handles: string[] = [];
+  const sentIds: string[] = [];
   let env: TestWorkflowEnvironment;
   let local: LocalServer;
   let url: string;
@@ -29,7 +29,7 @@ void describe('ids in the admin API paths', () => {
       input: I,
       next: (input: I) => Promise<O>,
     ): Promise<O> => {
-      handles.push(input.workflowExecution.workflowId);
+      sentIds.push(input.workflowExecution.workflowId);
       return next(input);
     };
     const recorder: WorkflowClientInterceptor = {
@@ -64,7 +64,7 @@ void describe('ids in the admin API paths', () => {
   });
 
   beforeEach(() => {
-    handles.length = 0;
+    sentIds.length = 0;
   });
 
   const routes = [
@@ -94,7 +94,7 @@ void describe('ids in the admin API paths', () => {
       assert.equal(body.error, 'invalid_request');
       assert.equal(body.issues[0]?.path, route.param);
       assert.match(body.issues[0]?.message ?? '', /at most 200 characters/);
-      assert.deepEqual(handles, [], 'a bad id never reaches Temporal');
+      assert.deepEqual(sentIds, [], 'a bad id never reaches Temporal');
     });
 
     void it(`${route.method} ${route.path(`:${route.param}`)}: 201 emoji → 400, 200 emoji reach Temporal (404 unknown)`, async () => {
@@ -102,20 +102,20 @@ void describe('ids in the admin API paths', () => {
       assert.equal(refused.status, 400);
       const known = await call(EMOJI.repeat(200));
       assert.equal(known.status, 404, JSON.stringify(known.body));
-      assert.deepEqual(handles, [`${route.prefix}${EMOJI.repeat(200)}`]);
+      assert.deepEqual(sentIds, [`${route.prefix}${EMOJI.repeat(200)}`]);
     });
 
     void it(`${route.method} ${route.path(`:${route.param}`)}: an id of 200 characters is looked up (404 unknown)`, async () => {
       const answer = await call('p'.repeat(200));
       assert.equal(answer.status, 404);
-      assert.deepEqual(handles, [`${route.prefix}${'p'.repeat(200)}`]);
+      assert.deepEqual(sentIds, [`${route.prefix}${'p'.repeat(200)}`]);
     });
 
     void it(`${route.method} ${route.path(`:${route.param}`)}: an id that is not UTF-8 once decoded → 400, not 5xx`, async () => {
       // %ED%A0%80 would be the lone surrogate U+D800: no valid UTF-8, so no decodable path.
       const answer = await callAdminApi(url, ADMIN_TOKEN, route.method, route.path('mem_%ED%A0%80'));
       assert.equal(answer.status, 400, JSON.stringify(answer.body));
-      assert.deepEqual(handles, []);
+      assert.deepEqual(sentIds, []);
     });
   }
 });

@@ -1,6 +1,6 @@
 // Calendar dates and local midnights in IANA zones, DST changes and odd zones included.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import {
   addDays,
   canonicalTimeZone,
@@ -237,10 +237,46 @@ describe('offsetAt', () => {
   }
 });
 
-// The answers are kept (dates.ts, Answers): kept or recomputed, they must stay the same, past the
-// bound of what is kept, and checked against the model's own calendar (test/model/tz.ts).
+// The answers are kept (dates.ts, Answers): a second ask does no Intl work, and kept or recomputed
+// past the bound of what is kept, they stay right, checked against the model's own calendar
+// (test/model/tz.ts). Intl's work is counted on its real methods.
 describe('kept answers', () => {
-  it('startOfLocalDay agrees with the model for 5,000 dates in three zones, asked twice', () => {
+  const calls = { formatToParts: 0, resolvedOptions: 0 };
+  const proto = Intl.DateTimeFormat.prototype;
+  /* eslint-disable @typescript-eslint/unbound-method -- put back as they were, with their own `this` */
+  const formatToParts = proto.formatToParts;
+  const resolvedOptions = proto.resolvedOptions;
+  before(() => {
+    proto.formatToParts = function counted(this: Intl.DateTimeFormat, date?: Date | number) {
+      calls.formatToParts++;
+      return formatToParts.call(this, date);
+    };
+    proto.resolvedOptions = function counted(this: Intl.DateTimeFormat) {
+      calls.resolvedOptions++;
+      return resolvedOptions.call(this);
+    };
+  });
+  after(() => {
+    proto.formatToParts = formatToParts;
+    proto.resolvedOptions = resolvedOptions;
+  });
+  /* eslint-enable @typescript-eslint/unbound-method */
+  const intlWork = (): number => calls.formatToParts + calls.resolvedOptions;
+
+  it('startOfLocalDay: a second ask does no Intl work, and agrees with the model', () => {
+    const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe'];
+    for (let i = 0; i < 300; i++) {
+      const date = modelAddDays('2024-01-01', i * 3);
+      const zone = zones[i % zones.length]!;
+      const first = startOfLocalDay(date, zone);
+      const work = intlWork();
+      assert.equal(startOfLocalDay(date, zone), first, `${date} in ${zone}, asked again`);
+      assert.equal(intlWork(), work, `${date} in ${zone}: asked again, computed again`);
+      assert.equal(first, modelStartOfDay(date, zone), `${date} in ${zone}`);
+    }
+  });
+
+  it('startOfLocalDay stays right past what it keeps (5,000 dates, asked twice)', () => {
     const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe'];
     const dates = Array.from({ length: 5_000 }, (_, i) => modelAddDays('2020-01-01', i));
     for (let round = 0; round < 2; round++)
@@ -254,10 +290,21 @@ describe('kept answers', () => {
       }
   });
 
-  it('canonicalTimeZone keeps its answers right past 256 unknown names', () => {
-    for (let i = 0; i < 600; i++) assert.equal(canonicalTimeZone(`Nowhere/Zone_${i}`), null);
+  it('canonicalTimeZone: a second ask does no Intl work, and stays right past 256 unknown names', () => {
     assert.equal(canonicalTimeZone('europe/berlin'), 'Europe/Berlin');
-    assert.equal(canonicalTimeZone('Nowhere/Zone_1'), null);
+    let work = intlWork();
+    assert.equal(canonicalTimeZone('europe/berlin'), 'Europe/Berlin');
+    assert.equal(intlWork(), work, 'asked again, computed again');
+    for (let i = 0; i < 600; i++) assert.equal(canonicalTimeZone(`Nowhere/Zone_${i}`), null);
+    work = intlWork();
+    assert.equal(canonicalTimeZone('Nowhere/Zone_599'), null, 'an unknown name kept');
+    assert.equal(intlWork(), work);
+    assert.equal(
+      canonicalTimeZone('Nowhere/Zone_1'),
+      null,
+      'an unknown name asked again once the kept ones were let go',
+    );
+    assert.equal(canonicalTimeZone('europe/berlin'), 'Europe/Berlin');
     assert.equal(isValidTimeZone('America/New_York'), true);
   });
 
