@@ -70,6 +70,12 @@ void describe('ids in the admin API paths', () => {
   const routes = [
     { method: 'GET', path: (id: string) => `/api/people/${id}/access`, param: 'personId', prefix: 'person-' },
     {
+      method: 'GET',
+      path: (id: string) => `/api/people/${id}/history`,
+      param: 'personId',
+      prefix: 'person-',
+    },
+    {
       method: 'POST',
       path: (id: string) => `/api/people/${id}/resync`,
       param: 'personId',
