@@ -100,6 +100,13 @@ export interface SyncState {
    * 0.5.0.
    */
   maybeCreated?: Record<string, string[]>;
+  /**
+   * Per site: e-mails of users of this record that may still exist there and must not keep their
+   * groups: a creation that got no answer, or an earlier e-mail's user that made way for another
+   * (EARLIER_EMAIL_USERS_PATCH). One that is not the person's e-mail is looked up by it and
+   * retired like the user of any earlier e-mail. Absent before 0.6.0.
+   */
+  earlierEmails?: Record<string, string[]>;
   /** Since when `inSync` has been false (null while in sync); absent before 0.5.0. */
   outOfSyncSince?: string | null;
   /** What reached SALTO KS and what failed, newest last (core/access-history.ts); absent before 0.5.0. */
@@ -209,6 +216,7 @@ export async function syncPersonToSalto(state: SyncState, input: SyncInput): Pro
     ...Object.keys(state.claims),
     ...Object.keys(state.contributions),
     ...Object.keys(state.maybeCreated ?? {}),
+    ...Object.keys(state.earlierEmails ?? {}),
   ]);
   const onSite = async (siteId: string, step: () => Promise<void>): Promise<void> => {
     try {
@@ -381,25 +389,38 @@ async function revokeOnSite(
     delete state.applied[siteId];
   }
   const retiring = state.retiring[siteId];
-  if (retiring) {
-    const remove = retiring.groups.filter((g) => !keep.has(g));
-    const summary = groupDiffSummary(
-      input.siteLabels ?? {},
-      siteId,
-      [],
-      remove,
-      {},
-      ' from the user of an earlier e-mail',
-    );
-    const result = await applyDiff(siteId, retiring, [], remove, pass, summary);
-    if (result?.userMissing) delete state.retiring[siteId];
-    else retiring.groups = afterDiff(retiring.groups, result);
-  }
+  if (retiring) await revokeFromRetiring(state, input, siteId, retiring, keep, pass);
   const link = state.sharedWith[siteId];
   if (link && (want.length === 0 || !input.profile || !sameEmail(link.email, input.profile.email))) {
     await contribute(state, input, siteId, link, []);
     if (!input.profile || !sameEmail(link.email, input.profile.email)) delete state.sharedWith[siteId];
   }
+  const earlier = earlierEmailToFind(state, input, siteId);
+  const found = earlier === undefined ? undefined : await findEarlierUser(state, input, siteId, earlier);
+  if (found) await revokeFromRetiring(state, input, siteId, found, keep, pass);
+}
+
+/** Takes from the user of an earlier e-mail the groups the person no longer has. */
+async function revokeFromRetiring(
+  state: SyncState,
+  input: SyncInput,
+  siteId: string,
+  retiring: RetiringUser,
+  keep: ReadonlySet<string>,
+  pass: Pass,
+): Promise<void> {
+  const remove = retiring.groups.filter((g) => !keep.has(g));
+  const summary = groupDiffSummary(
+    input.siteLabels ?? {},
+    siteId,
+    [],
+    remove,
+    {},
+    ' from the user of an earlier e-mail',
+  );
+  const result = await applyDiff(siteId, retiring, [], remove, pass, summary);
+  if (result?.userMissing) delete state.retiring[siteId];
+  else retiring.groups = afterDiff(retiring.groups, result);
 }
 
 async function grantOnSite(
@@ -451,12 +472,32 @@ async function grantOnSite(
   );
 }
 
+/**
+ * SALTO KS cannot change a user's e-mail: the person moves to a user with the new address, and
+ * the user of the old one retires. A site holds one retiring user: when the e-mail changes again
+ * before it has gone, it is the person's user again (the e-mail changed back), or it is looked up
+ * by its e-mail to retire after the one that takes its place.
+ */
 function retireIfEmailChanged(state: SyncState, siteId: string, profile: Profile): void {
   const user = state.users[siteId];
   if (!user || sameEmail(user.email, profile.email)) return;
-  // SALTO KS cannot change a user's e-mail: the person moves to a user with the new address.
-  if (!state.retiring[siteId]) state.retiring[siteId] = { ...user, groups: state.applied[siteId] ?? [] };
+  const earlier = state.retiring[siteId];
+  if (!patched(EARLIER_EMAIL_USERS_PATCH)) {
+    if (!earlier) state.retiring[siteId] = { ...user, groups: state.applied[siteId] ?? [] };
+    forgetUser(state, siteId);
+    return;
+  }
+  // The groups a write may have given it without an answer go with it too.
+  const groups = sortedUnique([...(state.applied[siteId] ?? []), ...(state.maybeHeld?.[siteId] ?? [])]);
   forgetUser(state, siteId);
+  if (earlier && sameEmail(earlier.email, profile.email)) {
+    const { groups: held, ...again } = earlier;
+    state.users[siteId] = again;
+    state.applied[siteId] = held;
+  } else if (earlier) {
+    noteEarlierEmail(state, siteId, earlier.email);
+  }
+  state.retiring[siteId] = { ...user, groups };
 }
 
 /**
@@ -477,6 +518,7 @@ async function findMaybeCreated(
     [{ siteId, personId: input.personId, email }],
   );
   delete state.maybeCreated![siteId];
+  forgetEarlierEmail(state, siteId, email);
   if (!found) return undefined;
   const user: SaltoUserRecord = {
     siteUserId: found.siteUserId,
@@ -489,6 +531,79 @@ async function findMaybeCreated(
   state.applied[siteId] = [];
   (state.maybeHeld ??= {})[siteId] = sortedUnique(maybe);
   return user;
+}
+
+function noteEarlierEmail(state: SyncState, siteId: string, email: string): void {
+  const emails = (state.earlierEmails ??= {})[siteId] ?? [];
+  if (!emails.some((e) => sameEmail(e, email))) state.earlierEmails[siteId] = [...emails, email];
+}
+
+function forgetEarlierEmail(state: SyncState, siteId: string, email: string): void {
+  const left = (state.earlierEmails?.[siteId] ?? []).filter((e) => !sameEmail(e, email));
+  if (left.length > 0) state.earlierEmails![siteId] = left;
+  else if (state.earlierEmails) delete state.earlierEmails[siteId];
+}
+
+/** A creation with groups that got no answer: the user may exist, with them. */
+function noteMaybeCreated(state: SyncState, siteId: string, email: string, groups: string[]): void {
+  const maybeCreated = (state.maybeCreated ??= {});
+  maybeCreated[siteId] = sortedUnique([...(maybeCreated[siteId] ?? []), ...groups]);
+  noteEarlierEmail(state, siteId, email);
+}
+
+/**
+ * Since 0.6.0 no user of an earlier e-mail is forgotten with its groups (a door left open):
+ * - a creation that got no answer is remembered with its e-mail, and once the person's e-mail is
+ *   another, the user it may have made is looked up by that e-mail and retired (before, it was
+ *   looked up by the new e-mail only, and never found);
+ * - an e-mail change while the user of an earlier one is still retiring makes that user the
+ *   person's again (the e-mail changed back) or retires it at once (a third e-mail); before, the
+ *   user of the e-mail left was forgotten (the model test found it: a co-member whose e-mail went
+ *   to another and back while its passes were cut short).
+ */
+export const EARLIER_EMAIL_USERS_PATCH = 'earlier-email-users';
+
+/** The earlier e-mail whose user the pass looks up now, if any: one retiring user per site. */
+function earlierEmailToFind(state: SyncState, input: SyncInput, siteId: string): string | undefined {
+  const current = input.profile?.email;
+  if (current === undefined || state.retiring[siteId]) return undefined;
+  const email = state.earlierEmails?.[siteId]?.find((e) => !sameEmail(e, current));
+  return email !== undefined && patched(EARLIER_EMAIL_USERS_PATCH) ? email : undefined;
+}
+
+/**
+ * The user of an earlier e-mail with this record's alias, looked up by that e-mail and, if it is
+ * there, made the site's retiring user with the groups it holds: they go with the revocations, and
+ * the user is deleted or handed over once the new e-mail's user is ready.
+ */
+async function findEarlierUser(
+  state: SyncState,
+  input: SyncInput,
+  siteId: string,
+  email: string,
+): Promise<RetiringUser | undefined> {
+  const found = await salto.findOwnSaltoUser.executeWithOptions(
+    saltoCall(input, siteId, 'look for the SALTO KS user of an earlier e-mail'),
+    [{ siteId, personId: input.personId, email }],
+  );
+  const seen = found
+    ? await salto.readSaltoUserGroups.executeWithOptions(
+        saltoCall(input, siteId, 'read the groups of the SALTO KS user of an earlier e-mail'),
+        [{ siteId, siteUserId: found.siteUserId, platformUserId: found.platformUserId }],
+      )
+    : null;
+  forgetEarlierEmail(state, siteId, email);
+  if (!found || !seen?.exists) return undefined;
+  const retiring: RetiringUser = {
+    siteUserId: found.siteUserId,
+    platformUserId: found.platformUserId,
+    email,
+    blocked: found.blocked,
+    profileKey: '',
+    groups: seen.groupIds,
+  };
+  state.retiring[siteId] = retiring;
+  return retiring;
 }
 
 /** Since 0.5.0 a creation with groups that got no answer records them as maybe created. */
@@ -528,14 +643,13 @@ async function ensureUser(
     );
   } catch (err) {
     // The user may have been created, and given its groups, before the answer was lost.
-    if (grantOnCreate && input.uncertainWrites && patched(MAYBE_CREATED_PATCH)) {
-      const maybeCreated = (state.maybeCreated ??= {});
-      maybeCreated[siteId] = sortedUnique([...(maybeCreated[siteId] ?? []), ...groups]);
-    }
+    if (grantOnCreate && input.uncertainWrites && patched(MAYBE_CREATED_PATCH))
+      noteMaybeCreated(state, siteId, profile.email, groups);
     throw err;
   }
   const maybeBefore = state.maybeCreated?.[siteId] ?? [];
   if (state.maybeCreated) delete state.maybeCreated[siteId]; // answered: whatever exists is known now
+  forgetEarlierEmail(state, siteId, profile.email);
   if (ensured.ownedBy !== null && ensured.ownedBy !== input.personId) {
     state.sharedWith[siteId] = { ownerId: ensured.ownedBy, email: profile.email, sentKey: null };
     return null;
@@ -566,7 +680,7 @@ async function ensureUser(
     // A user found with this record's alias may hold groups (a creation whose answer was lost
     // gave them): it is known only once they are read, else a revocation would not see them.
     const maybe = sortedUnique([...maybeBefore, ...(grantOnCreate ? groups : [])]);
-    const seen = await readGroupsOrKeepMaybe(state, input, siteId, ensured, maybe);
+    const seen = await readGroupsOrKeepMaybe(state, input, siteId, user, maybe);
     state.users[siteId] = user;
     state.applied[siteId] = seen;
     return { user, granted: null };
@@ -594,7 +708,7 @@ async function readGroupsOrKeepMaybe(
   state: SyncState,
   input: SyncInput,
   siteId: string,
-  user: { siteUserId: string; platformUserId: string },
+  user: { siteUserId: string; platformUserId: string; email: string },
   maybe: string[],
 ): Promise<string[]> {
   try {
@@ -604,7 +718,7 @@ async function readGroupsOrKeepMaybe(
     );
     return seen.groupIds;
   } catch (err) {
-    if (maybe.length > 0) (state.maybeCreated ??= {})[siteId] = maybe;
+    if (maybe.length > 0) noteMaybeCreated(state, siteId, user.email, maybe);
     throw err;
   }
 }
@@ -724,14 +838,19 @@ async function settleSite(
     if (want.length === 0 && input.policy !== 'delete' && !state.claims[siteId])
       await ensureUser(state, input, siteId, profile, []);
   }
-  const retiring = state.retiring[siteId];
   // The new user holds what it can: a group SALTO KS refused for good (deleted by hand) will not
   // come, and must not keep the old user, and the groups it holds, forever.
   const newHomeReady =
     want.length === 0 ||
     state.sharedWith[siteId] !== undefined ||
     want.filter((g) => !refused.includes(g)).every((g) => (state.applied[siteId] ?? []).includes(g));
-  if (retiring && newHomeReady) await retire(state, input, siteId, retiring);
+  // Each earlier e-mail's user in turn: one is looked up once the last one has gone.
+  let retiring = state.retiring[siteId];
+  while (retiring && newHomeReady) {
+    await retire(state, input, siteId, retiring);
+    const earlier = earlierEmailToFind(state, input, siteId);
+    retiring = earlier === undefined ? undefined : await findEarlierUser(state, input, siteId, earlier);
+  }
   await handOverOrphanContributions(state, input, siteId);
   await redirectContributions(state, input, siteId);
 

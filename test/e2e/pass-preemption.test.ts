@@ -14,6 +14,7 @@ import {
   memberCreated,
   memberSnapshot,
   memberStatusChanged,
+  memberUpdated,
   reservationCreated,
   reservationSnapshot,
 } from '../../src/demo/event-builders';
@@ -209,5 +210,57 @@ describe('a revocation preempts a slow pass, end to end', () => {
 
     await setSimulatorFaults(stack, {});
     await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), [], 40_000);
+  });
+
+  it('an e-mail change, then a deactivation, while a new member is created: the first e-mail’s user loses its groups and goes', async () => {
+    // As above, but the e-mail changes before the deactivation: the user the lost creation made
+    // has the first e-mail, no longer the person's. The model test found it left with its groups.
+    const id = uniqueId('renamed');
+    const newEmail = `new-${emailOf(id)}`;
+    await setSimulatorFaults(stack, OFFICE_HANGS);
+    const member = memberSnapshot({
+      id,
+      centerId: BERLIN.centerId,
+      firstName: 'Re',
+      lastName: 'Named',
+      email: emailOf(id),
+      recurringBillings: [officePlan(id).data.billing],
+    });
+    await send(memberCreated(member));
+    await untilStuck(id, 'ensureSaltoUser');
+    await stack.eventually(
+      async () => {
+        const held = await heldBy(emailOf(id));
+        return GROUPS.deskBerlin.every((g) => held.includes(g)) || undefined;
+      },
+      PROMPT_MS,
+      `${id}: created with its first groups`,
+    );
+    await send(memberUpdated(member, { email: newEmail }));
+
+    await deactivatePromptly(id, 'the groups its creation gave taken away from the first e-mail’s user');
+
+    await setSimulatorFaults(stack, {});
+    await stack.eventually(
+      async () => usersByEmail(await saltoState(stack), BERLIN.siteId, emailOf(id)).length === 0 || undefined,
+      40_000,
+      `${id}: the first e-mail's user deleted`,
+    );
+    await stack.eventually(
+      async () => {
+        const p = await stack.api('GET', `/api/people/${id}/access`);
+        const body = p.body as { inSync: boolean; applied: Record<string, string[]> };
+        return (body.inSync && Object.keys(body.applied).length === 0) || undefined;
+      },
+      20_000,
+      `${id}: in sync, nothing applied`,
+    );
+    assert.deepEqual(await heldBy(newEmail), [], 'the new e-mail holds nothing');
+    // The creation really went unanswered: its user was looked up by the new e-mail, then the first.
+    const history = await stack.client.workflow.getHandle(personWorkflowId(id)).fetchHistory();
+    const lookups = (history.events ?? []).filter(
+      (ev) => ev.activityTaskScheduledEventAttributes?.activityType?.name === 'findOwnSaltoUser',
+    );
+    assert.equal(lookups.length, 2, 'two look-ups of a user whose creation got no answer');
   });
 });

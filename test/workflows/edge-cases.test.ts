@@ -630,6 +630,52 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     assert.deepEqual((await groupsOf(BERLIN_SITE, email(id)))?.sort(), [...FLEX].sort());
   });
 
+  // Found by the model-based test (2026-12-06, seed -1278022182): the e-mail changed and changed
+  // back while the first e-mail's user still waited to retire. The second e-mail's user was
+  // forgotten with its groups, and the first e-mail's user, the person's again, was deleted.
+  it('item 7: an e-mail changed back before the old user retired makes it the person’s user again', async () => {
+    const now = await e.now();
+    const id = 'changed-back';
+    const first = 'changed-back-first@example.com';
+    const second = 'changed-back-second@example.com';
+    const snapshot = (email: string, at: number) =>
+      memberSnapshot(id, {
+        updatedAt: iso(at),
+        profile: { firstName: 'Changed', lastName: 'Back', email },
+        billings: [billing({ id: 'b-back', productId: 'flex', centerId: 'berlin' })],
+      });
+    await e.tellPerson(id, snapshot(first, now - HOUR));
+    await holds(BERLIN_SITE, first, FLEX, 'synced');
+    await e.settled(`person-${id}`);
+    const before = (await e.saltoUser(BERLIN_SITE, first))!;
+    // The new user cannot get one of its groups: the first e-mail's user keeps waiting to retire.
+    await setSimulatorFaults(e.sim.url, {
+      errors: [
+        { status: 500, fraction: 1, pathPrefix: `/v1.1/sites/${BERLIN_SITE}/access_groups/${FLEX[1]}/` },
+      ],
+    });
+    try {
+      await e.tellPerson(id, snapshot(second, now - 30 * MINUTE));
+      await holds(BERLIN_SITE, second, [FLEX[0]!], 'the new user holds what it could get');
+      await e.eventually(async () => ((await e.access(id)).lastError ? true : undefined), 'the pass failed');
+      await holds(BERLIN_SITE, first, FLEX, 'the old user kept until the new one is ready');
+      await e.tellPerson(id, snapshot(first, now));
+      await e.eventually(
+        async () => ((await e.saltoUser(BERLIN_SITE, second)) === null ? true : undefined),
+        `the user of ${second} deleted`,
+      );
+    } finally {
+      await setSimulatorFaults(e.sim.url, {});
+    }
+    await e.settled(`person-${id}`);
+    const after = await e.saltoUser(BERLIN_SITE, first);
+    assert.equal(after?.siteUserId, before.siteUserId, 'the first e-mail’s user is the person’s again');
+    assert.deepEqual(after?.groups, [...FLEX].sort());
+    const view = await e.access(id);
+    assert.equal(view.inSync, true);
+    assert.equal(view.saltoUsers[BERLIN_SITE]?.siteUserId, before.siteUserId);
+  });
+
   // Last: it deletes a group from the simulator for good.
   it('item 3: a group deleted by hand never holds back a revocation on another site; the refusal is named and retried', async () => {
     const now = await e.now();
