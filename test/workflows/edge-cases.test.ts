@@ -676,6 +676,45 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     assert.equal(view.saltoUsers[BERLIN_SITE]?.siteUserId, before.siteUserId);
   });
 
+  it('item 7: a third e-mail before the first one’s user retired: both earlier users go once the newest is ready', async () => {
+    const now = await e.now();
+    const id = 'three-emails';
+    const address = (n: string) => `three-emails-${n}@example.com`;
+    const snapshot = (email: string, at: number) =>
+      memberSnapshot(id, {
+        updatedAt: iso(at),
+        profile: { firstName: 'Three', lastName: 'Emails', email },
+        billings: [billing({ id: 'b-three', productId: 'flex', centerId: 'berlin' })],
+      });
+    await e.tellPerson(id, snapshot(address('first'), now - HOUR));
+    await holds(BERLIN_SITE, address('first'), FLEX, 'synced');
+    await e.settled(`person-${id}`);
+    // No new user can get one of its groups: each earlier e-mail's user has to wait.
+    await setSimulatorFaults(e.sim.url, {
+      errors: [
+        { status: 500, fraction: 1, pathPrefix: `/v1.1/sites/${BERLIN_SITE}/access_groups/${FLEX[1]}/` },
+      ],
+    });
+    try {
+      await e.tellPerson(id, snapshot(address('second'), now - 30 * MINUTE));
+      await holds(BERLIN_SITE, address('second'), [FLEX[0]!], 'the second user holds what it could get');
+      await e.tellPerson(id, snapshot(address('third'), now));
+      await holds(BERLIN_SITE, address('third'), [FLEX[0]!], 'the third user holds what it could get');
+      await holds(BERLIN_SITE, address('first'), FLEX, 'the first user kept until a new one is ready');
+    } finally {
+      await setSimulatorFaults(e.sim.url, {});
+    }
+    await holds(BERLIN_SITE, address('third'), FLEX, 'the newest user ready');
+    for (const n of ['first', 'second'])
+      await e.eventually(
+        async () => ((await e.saltoUser(BERLIN_SITE, address(n))) === null ? true : undefined),
+        `the ${n} e-mail's user deleted`,
+        120_000,
+      );
+    await e.settled(`person-${id}`);
+    assert.equal((await e.access(id)).inSync, true);
+  });
+
   // Last: it deletes a group from the simulator for good.
   it('item 3: a group deleted by hand never holds back a revocation on another site; the refusal is named and retried', async () => {
     const now = await e.now();
