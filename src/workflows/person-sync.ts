@@ -3,7 +3,8 @@
 //
 // Every site, and every group within a site, is applied on its own: one refusal is recorded and
 // retried, never a reason to skip the rest. Revocations on every site come before any grant.
-// A user of an earlier e-mail is removed only once the user of the new one holds its groups.
+// A user of an earlier e-mail is removed only once the user of the new one holds its groups
+// (of two earlier e-mails' users, the older goes at once).
 // When another Deskworks record already owns the SALTO KS user of this e-mail on a site (one
 // user per e-mail per site), this record sends its groups to that owner instead of writing.
 // A user that existed without an owner is claimed (its alias set), and only written after the
@@ -395,12 +396,18 @@ async function revokeOnSite(
     await contribute(state, input, siteId, link, []);
     if (!input.profile || !sameEmail(link.email, input.profile.email)) delete state.sharedWith[siteId];
   }
-  const earlier = earlierEmailToFind(state, input, siteId);
-  const found = earlier === undefined ? undefined : await findEarlierUser(state, input, siteId, earlier);
-  if (found) await revokeFromRetiring(state, input, siteId, found, keep, pass);
+  // Users of earlier e-mails not retiring yet lose now what the person no longer has. The first
+  // retires like any once the new user is ready; while another does, it goes at once (the user
+  // retiring now holds the groups meanwhile).
+  for (const email of earlierEmailsToFind(state, input, siteId)) {
+    const found = await findEarlierUser(state, input, siteId, email);
+    if (!found || !(await revokeFromRetiring(state, input, siteId, found, keep, pass))) continue;
+    if (state.retiring[siteId]) await retire(state, input, siteId, found);
+    else state.retiring[siteId] = found;
+  }
 }
 
-/** Takes from the user of an earlier e-mail the groups the person no longer has. */
+/** Takes from the user of an earlier e-mail the groups the person no longer has; false: it is gone. */
 async function revokeFromRetiring(
   state: SyncState,
   input: SyncInput,
@@ -408,7 +415,7 @@ async function revokeFromRetiring(
   retiring: RetiringUser,
   keep: ReadonlySet<string>,
   pass: Pass,
-): Promise<void> {
+): Promise<boolean> {
   const remove = retiring.groups.filter((g) => !keep.has(g));
   const summary = groupDiffSummary(
     input.siteLabels ?? {},
@@ -419,8 +426,17 @@ async function revokeFromRetiring(
     ' from the user of an earlier e-mail',
   );
   const result = await applyDiff(siteId, retiring, [], remove, pass, summary);
-  if (result?.userMissing) delete state.retiring[siteId];
-  else retiring.groups = afterDiff(retiring.groups, result);
+  if (result?.userMissing) {
+    releaseRetiring(state, siteId, retiring);
+    return false;
+  }
+  retiring.groups = afterDiff(retiring.groups, result);
+  return true;
+}
+
+/** Empties the site's retiring slot if this user holds it (an earlier one may retire beside it). */
+function releaseRetiring(state: SyncState, siteId: string, retiring: RetiringUser): void {
+  if (state.retiring[siteId] === retiring) delete state.retiring[siteId];
 }
 
 async function grantOnSite(
@@ -475,13 +491,24 @@ async function grantOnSite(
 /**
  * SALTO KS cannot change a user's e-mail: the person moves to a user with the new address, and
  * the user of the old one retires. A site holds one retiring user: when the e-mail changes again
- * before it has gone, it is the person's user again (the e-mail changed back), or it is looked up
- * by its e-mail to retire after the one that takes its place.
+ * before it has gone, it is the person's user again (the e-mail changed back), or its e-mail is
+ * noted, and the next pass's revocations look it up and retire it at once (revokeOnSite).
  */
 function retireIfEmailChanged(state: SyncState, siteId: string, profile: Profile): void {
   const user = state.users[siteId];
-  if (!user || sameEmail(user.email, profile.email)) return;
   const earlier = state.retiring[siteId];
+  if (!user) {
+    // No user of the e-mail in between is known (its creation got no answer): changed back, the
+    // retiring user is the person's again all the same.
+    if (earlier && sameEmail(earlier.email, profile.email) && patched(EARLIER_EMAIL_USERS_PATCH)) {
+      const { groups: held, ...again } = earlier;
+      state.users[siteId] = again;
+      state.applied[siteId] = held;
+      delete state.retiring[siteId];
+    }
+    return;
+  }
+  if (sameEmail(user.email, profile.email)) return;
   if (!patched(EARLIER_EMAIL_USERS_PATCH)) {
     if (!earlier) state.retiring[siteId] = { ...user, groups: state.applied[siteId] ?? [] };
     forgetUser(state, siteId);
@@ -563,19 +590,15 @@ function noteMaybeCreated(state: SyncState, siteId: string, email: string, group
  */
 export const EARLIER_EMAIL_USERS_PATCH = 'earlier-email-users';
 
-/** The earlier e-mail whose user the pass looks up now, if any: one retiring user per site. */
-function earlierEmailToFind(state: SyncState, input: SyncInput, siteId: string): string | undefined {
+/** The earlier e-mails (not the person's now) whose users are to be looked up. */
+function earlierEmailsToFind(state: SyncState, input: SyncInput, siteId: string): string[] {
   const current = input.profile?.email;
-  if (current === undefined || state.retiring[siteId]) return undefined;
-  const email = state.earlierEmails?.[siteId]?.find((e) => !sameEmail(e, current));
-  return email !== undefined && patched(EARLIER_EMAIL_USERS_PATCH) ? email : undefined;
+  if (current === undefined) return [];
+  const emails = (state.earlierEmails?.[siteId] ?? []).filter((e) => !sameEmail(e, current));
+  return emails.length > 0 && patched(EARLIER_EMAIL_USERS_PATCH) ? emails : [];
 }
 
-/**
- * The user of an earlier e-mail with this record's alias, looked up by that e-mail and, if it is
- * there, made the site's retiring user with the groups it holds: they go with the revocations, and
- * the user is deleted or handed over once the new e-mail's user is ready.
- */
+/** The user of an earlier e-mail with this record's alias, looked up by that e-mail, with its groups. */
 async function findEarlierUser(
   state: SyncState,
   input: SyncInput,
@@ -594,7 +617,7 @@ async function findEarlierUser(
     : null;
   forgetEarlierEmail(state, siteId, email);
   if (!found || !seen?.exists) return undefined;
-  const retiring: RetiringUser = {
+  return {
     siteUserId: found.siteUserId,
     platformUserId: found.platformUserId,
     email,
@@ -602,8 +625,6 @@ async function findEarlierUser(
     profileKey: '',
     groups: seen.groupIds,
   };
-  state.retiring[siteId] = retiring;
-  return retiring;
 }
 
 /** Since 0.5.0 a creation with groups that got no answer records them as maybe created. */
@@ -848,8 +869,9 @@ async function settleSite(
   let retiring = state.retiring[siteId];
   while (retiring && newHomeReady) {
     await retire(state, input, siteId, retiring);
-    const earlier = earlierEmailToFind(state, input, siteId);
+    const [earlier] = state.retiring[siteId] ? [] : earlierEmailsToFind(state, input, siteId);
     retiring = earlier === undefined ? undefined : await findEarlierUser(state, input, siteId, earlier);
+    if (retiring) state.retiring[siteId] = retiring;
   }
   await handOverOrphanContributions(state, input, siteId);
   await redirectContributions(state, input, siteId);
@@ -929,6 +951,11 @@ async function retire(
   siteId: string,
   retiring: RetiringUser,
 ): Promise<void> {
+  if (state.users[siteId]?.siteUserId === retiring.siteUserId && patched(EARLIER_EMAIL_USERS_PATCH)) {
+    // Found again as the user of the person's e-mail (changed back): it is the person's, not to go.
+    releaseRetiring(state, siteId, retiring);
+    return;
+  }
   const heirs = Object.entries(state.contributions[siteId] ?? {}).filter(([, c]) =>
     sameEmail(c.email, retiring.email),
   );
@@ -937,7 +964,7 @@ async function retire(
       saltoCall(input, siteId, 'delete the user of an earlier e-mail'),
       [{ siteId, siteUserId: retiring.siteUserId }],
     );
-    delete state.retiring[siteId];
+    releaseRetiring(state, siteId, retiring);
     return;
   }
   try {
@@ -946,11 +973,11 @@ async function retire(
     if (!isUserMissing(err) || !patched(RETIRE_MISSING_USER_PATCH)) throw err;
     // Deleted by hand before it could be handed over: the records that shared it are owed a user
     // of that e-mail all the same, found or created like any orphaned contribution's.
-    delete state.retiring[siteId];
+    releaseRetiring(state, siteId, retiring);
     await handOverOrphanContributions(state, input, siteId);
     return;
   }
-  delete state.retiring[siteId];
+  releaseRetiring(state, siteId, retiring);
 }
 
 /**

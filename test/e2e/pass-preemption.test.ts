@@ -263,4 +263,53 @@ describe('a revocation preempts a slow pass, end to end', () => {
     );
     assert.equal(lookups.length, 2, 'two look-ups of a user whose creation got no answer');
   });
+
+  it('an e-mail changed back while the new user’s creation is cut short: the first user stays the person’s', async () => {
+    const id = uniqueId('back');
+    const member = await syncedBerlinMember(stack, id, 'Ba', 'Ck');
+    const [first] = usersByEmail(await saltoState(stack), BERLIN.siteId, emailOf(id));
+    assert.ok(first, 'the first e-mail has a user');
+    const newEmail = `new-${emailOf(id)}`;
+    await setSimulatorFaults(stack, OFFICE_HANGS);
+    await send(
+      memberUpdated(member, {
+        email: newEmail,
+        recurringBillings: [...member.recurringBillings, officePlan(id).data.billing],
+      }),
+    );
+    await untilStuck(id, 'ensureSaltoUser');
+    await stack.eventually(
+      async () => {
+        const held = await heldBy(newEmail);
+        return GROUPS.deskBerlin.every((g) => held.includes(g)) || undefined;
+      },
+      PROMPT_MS,
+      `${id}: the new e-mail's user created with its first groups`,
+    );
+    // Back to the first e-mail without the office plan: a revocation, so the creation is cut short.
+    await send(memberUpdated(member, { email: emailOf(id) }));
+    await setSimulatorFaults(stack, {});
+
+    await stack.eventually(
+      async () => usersByEmail(await saltoState(stack), BERLIN.siteId, newEmail).length === 0 || undefined,
+      40_000,
+      `${id}: the new e-mail's user deleted`,
+    );
+    await stack.eventually(
+      async () => {
+        const p = await stack.api('GET', `/api/people/${id}/access`);
+        return (p.body as { inSync: boolean }).inSync || undefined;
+      },
+      20_000,
+      `${id}: in sync`,
+    );
+    const state = await saltoState(stack);
+    const users = usersByEmail(state, BERLIN.siteId, emailOf(id));
+    assert.deepEqual(
+      users.map((u) => u.userId),
+      [first.userId],
+      'the first e-mail’s user is still there, the same one',
+    );
+    assert.deepEqual(groupsOf(state, BERLIN.siteId, first.userId).sort(), [...GROUPS.deskBerlin].sort());
+  });
 });

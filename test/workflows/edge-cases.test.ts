@@ -715,6 +715,55 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     assert.equal((await e.access(id)).inSync, true);
   });
 
+  it('item 7: a plan ending while the users of three e-mails wait: none of them keeps its groups', async () => {
+    const now = await e.now();
+    const id = 'three-waiting';
+    const address = (n: string) => `three-waiting-${n}@example.com`;
+    const flex = billing({ id: 'b-wait-flex', productId: 'flex', centerId: 'berlin' });
+    const office = billing({ id: 'b-wait-office', productId: 'office', centerId: 'berlin' });
+    const snapshot = (email: string, at: number, billings = [flex, office]) =>
+      memberSnapshot(id, {
+        updatedAt: iso(at),
+        profile: { firstName: 'Three', lastName: 'Waiting', email },
+        billings,
+      });
+    const both = [...FLEX, OFFICE];
+    await e.tellPerson(id, snapshot(address('first'), now - HOUR));
+    await holds(BERLIN_SITE, address('first'), both, 'synced');
+    await e.settled(`person-${id}`);
+    // No new user can get one of its groups: no earlier user can retire.
+    await setSimulatorFaults(e.sim.url, {
+      errors: [
+        { status: 500, fraction: 1, pathPrefix: `/v1.1/sites/${BERLIN_SITE}/access_groups/${FLEX[1]}/` },
+      ],
+    });
+    const withoutEntrance = [FLEX[0]!, OFFICE];
+    try {
+      await e.tellPerson(id, snapshot(address('second'), now - 40 * MINUTE));
+      await holds(BERLIN_SITE, address('second'), withoutEntrance, 'the second user holds what it could get');
+      await e.tellPerson(id, snapshot(address('third'), now - 20 * MINUTE));
+      await holds(BERLIN_SITE, address('third'), withoutEntrance, 'the third user holds what it could get');
+      // The office plan ends: each user loses the office now, although the grant still fails.
+      await e.tellPerson(id, snapshot(address('third'), now, [flex]));
+      for (const n of ['first', 'second', 'third'])
+        await e.eventually(async () => {
+          const groups = await groupsOf(BERLIN_SITE, address(n));
+          return groups === null || !groups.includes(OFFICE) ? true : undefined;
+        }, `the ${n} e-mail's user without the office`);
+    } finally {
+      await setSimulatorFaults(e.sim.url, {});
+    }
+    await holds(BERLIN_SITE, address('third'), FLEX, 'the newest user ready');
+    for (const n of ['first', 'second'])
+      await e.eventually(
+        async () => ((await e.saltoUser(BERLIN_SITE, address(n))) === null ? true : undefined),
+        `the ${n} e-mail's user deleted`,
+        120_000,
+      );
+    await e.settled(`person-${id}`);
+    assert.equal((await e.access(id)).inSync, true);
+  });
+
   // Last: it deletes a group from the simulator for good.
   it('item 3: a group deleted by hand never holds back a revocation on another site; the refusal is named and retried', async () => {
     const now = await e.now();
