@@ -398,11 +398,16 @@ async function revokeOnSite(
   }
   // Users of earlier e-mails not retiring yet lose now what the person no longer has. The first
   // retires like any once the new user is ready; while another does, it goes at once (the user
-  // retiring now holds the groups meanwhile).
+  // retiring now holds the groups meanwhile). One of the person's e-mail again is the person's.
   for (const email of earlierEmailsToFind(state, input, siteId)) {
     const found = await findEarlierUser(state, input, siteId, email);
-    if (!found || !(await revokeFromRetiring(state, input, siteId, found, keep, pass))) continue;
-    if (state.retiring[siteId]) await retire(state, input, siteId, found);
+    const known = [state.users[siteId], state.retiring[siteId]].some(
+      (u) => u?.siteUserId === found?.siteUserId,
+    );
+    if (!found || known || !(await revokeFromRetiring(state, input, siteId, found, keep, pass))) continue;
+    if (input.profile && sameEmail(found.email, input.profile.email)) {
+      if (!state.users[siteId]) restoreUser(state, siteId, found);
+    } else if (state.retiring[siteId]) await retire(state, input, siteId, found);
     else state.retiring[siteId] = found;
   }
 }
@@ -432,6 +437,13 @@ async function revokeFromRetiring(
   }
   retiring.groups = afterDiff(retiring.groups, result);
   return true;
+}
+
+/** A user of an earlier e-mail that is the person's e-mail again: the person's user, with its groups. */
+function restoreUser(state: SyncState, siteId: string, retiring: RetiringUser): void {
+  const { groups, ...user } = retiring;
+  state.users[siteId] = user;
+  state.applied[siteId] = groups;
 }
 
 /** Empties the site's retiring slot if this user holds it (an earlier one may retire beside it). */
@@ -501,9 +513,7 @@ function retireIfEmailChanged(state: SyncState, siteId: string, profile: Profile
     // No user of the e-mail in between is known (its creation got no answer): changed back, the
     // retiring user is the person's again all the same.
     if (earlier && sameEmail(earlier.email, profile.email) && patched(EARLIER_EMAIL_USERS_PATCH)) {
-      const { groups: held, ...again } = earlier;
-      state.users[siteId] = again;
-      state.applied[siteId] = held;
+      restoreUser(state, siteId, earlier);
       delete state.retiring[siteId];
     }
     return;
@@ -518,9 +528,7 @@ function retireIfEmailChanged(state: SyncState, siteId: string, profile: Profile
   const groups = sortedUnique([...(state.applied[siteId] ?? []), ...(state.maybeHeld?.[siteId] ?? [])]);
   forgetUser(state, siteId);
   if (earlier && sameEmail(earlier.email, profile.email)) {
-    const { groups: held, ...again } = earlier;
-    state.users[siteId] = again;
-    state.applied[siteId] = held;
+    restoreUser(state, siteId, earlier);
   } else if (earlier) {
     noteEarlierEmail(state, siteId, earlier.email);
   }
@@ -560,7 +568,8 @@ async function findMaybeCreated(
   return user;
 }
 
-function noteEarlierEmail(state: SyncState, siteId: string, email: string): void {
+/** Notes an e-mail whose user of this record may exist on the site and is to be looked up. */
+export function noteEarlierEmail(state: SyncState, siteId: string, email: string): void {
   const emails = (state.earlierEmails ??= {})[siteId] ?? [];
   if (!emails.some((e) => sameEmail(e, email))) state.earlierEmails[siteId] = [...emails, email];
 }
@@ -590,11 +599,17 @@ function noteMaybeCreated(state: SyncState, siteId: string, email: string, group
  */
 export const EARLIER_EMAIL_USERS_PATCH = 'earlier-email-users';
 
-/** The earlier e-mails (not the person's now) whose users are to be looked up. */
+/**
+ * The noted e-mails whose users are to be looked up: every one but the person's e-mail, and that
+ * one too while no user of it is known (the e-mail changed back to it, or its creation went
+ * unanswered). One whose user is known is forgotten.
+ */
 function earlierEmailsToFind(state: SyncState, input: SyncInput, siteId: string): string[] {
   const current = input.profile?.email;
   if (current === undefined) return [];
-  const emails = (state.earlierEmails?.[siteId] ?? []).filter((e) => !sameEmail(e, current));
+  const user = state.users[siteId];
+  if (user && sameEmail(user.email, current)) forgetEarlierEmail(state, siteId, current);
+  const emails = (state.earlierEmails?.[siteId] ?? []).filter((e) => !user || !sameEmail(e, current));
   return emails.length > 0 && patched(EARLIER_EMAIL_USERS_PATCH) ? emails : [];
 }
 
@@ -808,6 +823,11 @@ async function confirmClaim(
     state.sharedWith[siteId] = { ownerId: seen.ownerId, email: claim.email, sentKey: null };
     return;
   }
+  if (input.profile && !sameEmail(claim.email, input.profile.email) && patched(EARLIER_EMAIL_USERS_PATCH)) {
+    // The e-mail changed while the claim waited: the user is an earlier e-mail's, and retires.
+    noteEarlierEmail(state, siteId, claim.email);
+    return;
+  }
   state.users[siteId] = {
     siteUserId: claim.siteUserId,
     platformUserId: claim.platformUserId,
@@ -951,8 +971,10 @@ async function retire(
   siteId: string,
   retiring: RetiringUser,
 ): Promise<void> {
-  if (state.users[siteId]?.siteUserId === retiring.siteUserId && patched(EARLIER_EMAIL_USERS_PATCH)) {
-    // Found again as the user of the person's e-mail (changed back): it is the person's, not to go.
+  const current = input.profile?.email;
+  if (current !== undefined && sameEmail(retiring.email, current) && patched(EARLIER_EMAIL_USERS_PATCH)) {
+    // The person's e-mail again (changed back): the person's user, not to go.
+    if (!state.users[siteId]) restoreUser(state, siteId, retiring);
     releaseRetiring(state, siteId, retiring);
     return;
   }

@@ -59,6 +59,7 @@ import {
   describeFailure,
   groupsToHold,
   newSyncState,
+  noteEarlierEmail,
   syncPersonToSalto,
   upgradeSyncState,
   type SyncState,
@@ -492,7 +493,9 @@ function takeSaltoNews(sync: SyncState, event: PersonEvent, verifyObservation = 
       };
       delete sync.sharedWith[event.siteId];
       if (sync.users[event.siteId]) {
-        sync.retiring[event.siteId] ??= { ...user, groups: event.groups };
+        // Another user of an earlier e-mail already retires there: this one is looked up later.
+        if (sync.retiring[event.siteId]) noteEarlierEmail(sync, event.siteId, event.email);
+        else sync.retiring[event.siteId] = { ...user, groups: event.groups };
       } else {
         sync.users[event.siteId] = user;
         sync.applied[event.siteId] = [...event.groups].sort();

@@ -98,6 +98,37 @@ describe('a revocation preempts a slow pass, end to end', () => {
       `${personId}: a write to SALTO KS in flight`,
     );
 
+  /** Until the user of that e-mail holds the desk plan's groups: given before the office's add hangs. */
+  const untilCreatedWithDeskGroups = (id: string, email: string): Promise<true> =>
+    stack.eventually(
+      async () => {
+        const held = await heldBy(email);
+        return GROUPS.deskBerlin.every((g) => held.includes(g)) || undefined;
+      },
+      PROMPT_MS,
+      `${id}: ${email}'s user created with its first groups`,
+    );
+
+  /** Until the site has no user of that e-mail. */
+  const untilNoUserOf = (email: string, what: string): Promise<true> =>
+    stack.eventually(
+      async () => usersByEmail(await saltoState(stack), BERLIN.siteId, email).length === 0 || undefined,
+      40_000,
+      what,
+    );
+
+  /** Until the person reports in sync, nothing applied when `nothing`. */
+  const untilInSync = (id: string, nothing: boolean): Promise<true> =>
+    stack.eventually(
+      async () => {
+        const p = await stack.api('GET', `/api/people/${id}/access`);
+        const body = p.body as { inSync: boolean; applied: Record<string, string[]> };
+        return (body.inSync && (!nothing || Object.keys(body.applied).length === 0)) || undefined;
+      },
+      20_000,
+      `${id}: in sync${nothing ? ', nothing applied' : ''}`,
+    );
+
   /** Deactivates the member and waits for the desk plan's groups to leave SALTO KS, well within PROMPT_MS. */
   const deactivatePromptly = async (id: string, what: string): Promise<void> => {
     const sentAt = Date.now();
@@ -126,15 +157,7 @@ describe('a revocation preempts a slow pass, end to end', () => {
     // The office write was carried out though no answer came: once SALTO KS answers, it goes too.
     await setSimulatorFaults(stack, {});
     await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), [], 40_000);
-    await stack.eventually(
-      async () => {
-        const p = await stack.api('GET', `/api/people/${id}/access`);
-        const body = p.body as { inSync: boolean; applied: Record<string, string[]> };
-        return (body.inSync && Object.keys(body.applied).length === 0) || undefined;
-      },
-      20_000,
-      `${id}: in sync, nothing applied`,
-    );
+    await untilInSync(id, true);
   });
 
   it('a reservation window that ends while a grant is stuck closes on time', async () => {
@@ -197,14 +220,7 @@ describe('a revocation preempts a slow pass, end to end', () => {
       ),
     );
     await untilStuck(id, 'ensureSaltoUser');
-    await stack.eventually(
-      async () => {
-        const held = await heldBy(emailOf(id));
-        return GROUPS.deskBerlin.every((g) => held.includes(g)) || undefined;
-      },
-      PROMPT_MS,
-      `${id}: created with its first groups`,
-    );
+    await untilCreatedWithDeskGroups(id, emailOf(id));
 
     await deactivatePromptly(id, 'the groups its creation gave taken away');
 
@@ -228,33 +244,14 @@ describe('a revocation preempts a slow pass, end to end', () => {
     });
     await send(memberCreated(member));
     await untilStuck(id, 'ensureSaltoUser');
-    await stack.eventually(
-      async () => {
-        const held = await heldBy(emailOf(id));
-        return GROUPS.deskBerlin.every((g) => held.includes(g)) || undefined;
-      },
-      PROMPT_MS,
-      `${id}: created with its first groups`,
-    );
+    await untilCreatedWithDeskGroups(id, emailOf(id));
     await send(memberUpdated(member, { email: newEmail }));
 
     await deactivatePromptly(id, 'the groups its creation gave taken away from the first e-mail’s user');
 
     await setSimulatorFaults(stack, {});
-    await stack.eventually(
-      async () => usersByEmail(await saltoState(stack), BERLIN.siteId, emailOf(id)).length === 0 || undefined,
-      40_000,
-      `${id}: the first e-mail's user deleted`,
-    );
-    await stack.eventually(
-      async () => {
-        const p = await stack.api('GET', `/api/people/${id}/access`);
-        const body = p.body as { inSync: boolean; applied: Record<string, string[]> };
-        return (body.inSync && Object.keys(body.applied).length === 0) || undefined;
-      },
-      20_000,
-      `${id}: in sync, nothing applied`,
-    );
+    await untilNoUserOf(emailOf(id), `${id}: the first e-mail's user deleted`);
+    await untilInSync(id, true);
     assert.deepEqual(await heldBy(newEmail), [], 'the new e-mail holds nothing');
     // The creation really went unanswered: its user was looked up by the new e-mail, then the first.
     const history = await stack.client.workflow.getHandle(personWorkflowId(id)).fetchHistory();
@@ -264,52 +261,39 @@ describe('a revocation preempts a slow pass, end to end', () => {
     assert.equal(lookups.length, 2, 'two look-ups of a user whose creation got no answer');
   });
 
-  it('an e-mail changed back while the new user’s creation is cut short: the first user stays the person’s', async () => {
-    const id = uniqueId('back');
-    const member = await syncedBerlinMember(stack, id, 'Ba', 'Ck');
-    const [first] = usersByEmail(await saltoState(stack), BERLIN.siteId, emailOf(id));
-    assert.ok(first, 'the first e-mail has a user');
-    const newEmail = `new-${emailOf(id)}`;
-    await setSimulatorFaults(stack, OFFICE_HANGS);
-    await send(
-      memberUpdated(member, {
-        email: newEmail,
-        recurringBillings: [...member.recurringBillings, officePlan(id).data.billing],
-      }),
-    );
-    await untilStuck(id, 'ensureSaltoUser');
-    await stack.eventually(
-      async () => {
-        const held = await heldBy(newEmail);
-        return GROUPS.deskBerlin.every((g) => held.includes(g)) || undefined;
-      },
-      PROMPT_MS,
-      `${id}: the new e-mail's user created with its first groups`,
-    );
-    // Back to the first e-mail without the office plan: a revocation, so the creation is cut short.
-    await send(memberUpdated(member, { email: emailOf(id) }));
-    await setSimulatorFaults(stack, {});
+  // Changed back with the desk plan kept, and with no plan left: either way the user of the first
+  // e-mail is the person's again (kept by the no-access policy when it holds nothing).
+  for (const keepsDesk of [true, false])
+    it(`an e-mail changed back while the new user’s creation is cut short${keepsDesk ? '' : ', no plan left'}: the first user stays the person’s`, async () => {
+      const id = uniqueId('back');
+      const member = await syncedBerlinMember(stack, id, 'Ba', 'Ck');
+      const [first] = usersByEmail(await saltoState(stack), BERLIN.siteId, emailOf(id));
+      assert.ok(first, 'the first e-mail has a user');
+      const newEmail = `new-${emailOf(id)}`;
+      await setSimulatorFaults(stack, OFFICE_HANGS);
+      await send(
+        memberUpdated(member, {
+          email: newEmail,
+          recurringBillings: [...member.recurringBillings, officePlan(id).data.billing],
+        }),
+      );
+      await untilStuck(id, 'ensureSaltoUser');
+      await untilCreatedWithDeskGroups(id, newEmail);
+      // Back to the first e-mail without the office plan: a revocation, so the creation is cut short.
+      const billings = keepsDesk ? member.recurringBillings : [];
+      await send(memberUpdated(member, { email: emailOf(id), recurringBillings: billings }));
+      await setSimulatorFaults(stack, {});
 
-    await stack.eventually(
-      async () => usersByEmail(await saltoState(stack), BERLIN.siteId, newEmail).length === 0 || undefined,
-      40_000,
-      `${id}: the new e-mail's user deleted`,
-    );
-    await stack.eventually(
-      async () => {
-        const p = await stack.api('GET', `/api/people/${id}/access`);
-        return (p.body as { inSync: boolean }).inSync || undefined;
-      },
-      20_000,
-      `${id}: in sync`,
-    );
-    const state = await saltoState(stack);
-    const users = usersByEmail(state, BERLIN.siteId, emailOf(id));
-    assert.deepEqual(
-      users.map((u) => u.userId),
-      [first.userId],
-      'the first e-mail’s user is still there, the same one',
-    );
-    assert.deepEqual(groupsOf(state, BERLIN.siteId, first.userId).sort(), [...GROUPS.deskBerlin].sort());
-  });
+      await untilNoUserOf(newEmail, `${id}: the new e-mail's user deleted`);
+      await untilInSync(id, !keepsDesk);
+      const state = await saltoState(stack);
+      const users = usersByEmail(state, BERLIN.siteId, emailOf(id));
+      assert.deepEqual(
+        users.map((u) => u.userId),
+        [first.userId],
+        'the first e-mail’s user is still there, the same one',
+      );
+      const held = groupsOf(state, BERLIN.siteId, first.userId).sort();
+      assert.deepEqual(held, keepsDesk ? [...GROUPS.deskBerlin].sort() : []);
+    });
 });

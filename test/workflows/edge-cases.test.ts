@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ComemberRemovedEvent, PersonEvent } from '../../src/core/person-events';
+import type { Billing } from '../../src/core/types';
 import { BERLIN_SITE, BROOKLYN_SITE, startEngine, type Engine, FLEX, SPREE } from '../helpers/engine';
 import { setSimulatorFaults } from '../helpers/simulator-faults';
 import {
@@ -66,6 +67,41 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
       },
       `${what}: ${address} holds ${JSON.stringify(groups)} on ${siteId}`,
     );
+  /** Tells `id` the whole member, with this e-mail and these billings, as of `at`. */
+  const tellWithEmail = (id: string, email: string, at: number, billings: Billing[]) =>
+    e.tellPerson(
+      id,
+      memberSnapshot(id, {
+        updatedAt: iso(at),
+        profile: { firstName: id, lastName: 'Example', email },
+        billings,
+      }),
+    );
+  /** Once SALTO KS gives the entrance again: the third e-mail's user holds the plan, the first two go. */
+  const thirdReadyEarlierGone = async (id: string, address: (n: string) => string): Promise<void> => {
+    await holds(BERLIN_SITE, address('third'), FLEX, 'the newest user ready');
+    for (const n of ['first', 'second'])
+      await userGone(BERLIN_SITE, address(n), `the ${n} e-mail's user deleted`, 120_000);
+    await e.settled(`person-${id}`);
+    assert.equal((await e.access(id)).inSync, true);
+  };
+  /** Waits until the site has no user of that e-mail. */
+  const userGone = (siteId: string, address: string, what: string, timeoutMs?: number) =>
+    e.eventually(
+      async () => ((await e.saltoUser(siteId, address)) === null ? true : undefined),
+      `${what}: no user of ${address} on ${siteId}`,
+      timeoutMs,
+    );
+  /** SALTO KS refuses (500) every change of the main entrance's members: a new user never gets it. */
+  const ENTRANCE_FAILS = {
+    errors: [
+      {
+        status: 500 as const,
+        fraction: 1,
+        pathPrefix: `/v1.1/sites/${BERLIN_SITE}/access_groups/${FLEX[1]}/`,
+      },
+    ],
+  };
   const requests = async (): Promise<LoggedRequest[]> =>
     (await fetch(`${e.sim.url}/__sim/requests`).then((r) => r.json())) as LoggedRequest[];
   const clearRequests = () => fetch(`${e.sim.url}/__sim/requests`, { method: 'DELETE' });
@@ -638,32 +674,20 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     const id = 'changed-back';
     const first = 'changed-back-first@example.com';
     const second = 'changed-back-second@example.com';
-    const snapshot = (email: string, at: number) =>
-      memberSnapshot(id, {
-        updatedAt: iso(at),
-        profile: { firstName: 'Changed', lastName: 'Back', email },
-        billings: [billing({ id: 'b-back', productId: 'flex', centerId: 'berlin' })],
-      });
-    await e.tellPerson(id, snapshot(first, now - HOUR));
+    const flex = [billing({ id: 'b-back', productId: 'flex', centerId: 'berlin' })];
+    await tellWithEmail(id, first, now - HOUR, flex);
     await holds(BERLIN_SITE, first, FLEX, 'synced');
     await e.settled(`person-${id}`);
     const before = (await e.saltoUser(BERLIN_SITE, first))!;
     // The new user cannot get one of its groups: the first e-mail's user keeps waiting to retire.
-    await setSimulatorFaults(e.sim.url, {
-      errors: [
-        { status: 500, fraction: 1, pathPrefix: `/v1.1/sites/${BERLIN_SITE}/access_groups/${FLEX[1]}/` },
-      ],
-    });
+    await setSimulatorFaults(e.sim.url, ENTRANCE_FAILS);
     try {
-      await e.tellPerson(id, snapshot(second, now - 30 * MINUTE));
+      await tellWithEmail(id, second, now - 30 * MINUTE, flex);
       await holds(BERLIN_SITE, second, [FLEX[0]!], 'the new user holds what it could get');
       await e.eventually(async () => ((await e.access(id)).lastError ? true : undefined), 'the pass failed');
       await holds(BERLIN_SITE, first, FLEX, 'the old user kept until the new one is ready');
-      await e.tellPerson(id, snapshot(first, now));
-      await e.eventually(
-        async () => ((await e.saltoUser(BERLIN_SITE, second)) === null ? true : undefined),
-        `the user of ${second} deleted`,
-      );
+      await tellWithEmail(id, first, now, flex);
+      await userGone(BERLIN_SITE, second, 'the user in between deleted');
     } finally {
       await setSimulatorFaults(e.sim.url, {});
     }
@@ -680,39 +704,22 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     const now = await e.now();
     const id = 'three-emails';
     const address = (n: string) => `three-emails-${n}@example.com`;
-    const snapshot = (email: string, at: number) =>
-      memberSnapshot(id, {
-        updatedAt: iso(at),
-        profile: { firstName: 'Three', lastName: 'Emails', email },
-        billings: [billing({ id: 'b-three', productId: 'flex', centerId: 'berlin' })],
-      });
-    await e.tellPerson(id, snapshot(address('first'), now - HOUR));
+    const flex = [billing({ id: 'b-three', productId: 'flex', centerId: 'berlin' })];
+    await tellWithEmail(id, address('first'), now - HOUR, flex);
     await holds(BERLIN_SITE, address('first'), FLEX, 'synced');
     await e.settled(`person-${id}`);
     // No new user can get one of its groups: each earlier e-mail's user has to wait.
-    await setSimulatorFaults(e.sim.url, {
-      errors: [
-        { status: 500, fraction: 1, pathPrefix: `/v1.1/sites/${BERLIN_SITE}/access_groups/${FLEX[1]}/` },
-      ],
-    });
+    await setSimulatorFaults(e.sim.url, ENTRANCE_FAILS);
     try {
-      await e.tellPerson(id, snapshot(address('second'), now - 30 * MINUTE));
+      await tellWithEmail(id, address('second'), now - 30 * MINUTE, flex);
       await holds(BERLIN_SITE, address('second'), [FLEX[0]!], 'the second user holds what it could get');
-      await e.tellPerson(id, snapshot(address('third'), now));
+      await tellWithEmail(id, address('third'), now, flex);
       await holds(BERLIN_SITE, address('third'), [FLEX[0]!], 'the third user holds what it could get');
       await holds(BERLIN_SITE, address('first'), FLEX, 'the first user kept until a new one is ready');
     } finally {
       await setSimulatorFaults(e.sim.url, {});
     }
-    await holds(BERLIN_SITE, address('third'), FLEX, 'the newest user ready');
-    for (const n of ['first', 'second'])
-      await e.eventually(
-        async () => ((await e.saltoUser(BERLIN_SITE, address(n))) === null ? true : undefined),
-        `the ${n} e-mail's user deleted`,
-        120_000,
-      );
-    await e.settled(`person-${id}`);
-    assert.equal((await e.access(id)).inSync, true);
+    await thirdReadyEarlierGone(id, address);
   });
 
   it('item 7: a plan ending while the users of three e-mails wait: none of them keeps its groups', async () => {
@@ -721,30 +728,20 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     const address = (n: string) => `three-waiting-${n}@example.com`;
     const flex = billing({ id: 'b-wait-flex', productId: 'flex', centerId: 'berlin' });
     const office = billing({ id: 'b-wait-office', productId: 'office', centerId: 'berlin' });
-    const snapshot = (email: string, at: number, billings = [flex, office]) =>
-      memberSnapshot(id, {
-        updatedAt: iso(at),
-        profile: { firstName: 'Three', lastName: 'Waiting', email },
-        billings,
-      });
     const both = [...FLEX, OFFICE];
-    await e.tellPerson(id, snapshot(address('first'), now - HOUR));
+    await tellWithEmail(id, address('first'), now - HOUR, [flex, office]);
     await holds(BERLIN_SITE, address('first'), both, 'synced');
     await e.settled(`person-${id}`);
     // No new user can get one of its groups: no earlier user can retire.
-    await setSimulatorFaults(e.sim.url, {
-      errors: [
-        { status: 500, fraction: 1, pathPrefix: `/v1.1/sites/${BERLIN_SITE}/access_groups/${FLEX[1]}/` },
-      ],
-    });
+    await setSimulatorFaults(e.sim.url, ENTRANCE_FAILS);
     const withoutEntrance = [FLEX[0]!, OFFICE];
     try {
-      await e.tellPerson(id, snapshot(address('second'), now - 40 * MINUTE));
+      await tellWithEmail(id, address('second'), now - 40 * MINUTE, [flex, office]);
       await holds(BERLIN_SITE, address('second'), withoutEntrance, 'the second user holds what it could get');
-      await e.tellPerson(id, snapshot(address('third'), now - 20 * MINUTE));
+      await tellWithEmail(id, address('third'), now - 20 * MINUTE, [flex, office]);
       await holds(BERLIN_SITE, address('third'), withoutEntrance, 'the third user holds what it could get');
       // The office plan ends: each user loses the office now, although the grant still fails.
-      await e.tellPerson(id, snapshot(address('third'), now, [flex]));
+      await tellWithEmail(id, address('third'), now, [flex]);
       for (const n of ['first', 'second', 'third'])
         await e.eventually(async () => {
           const groups = await groupsOf(BERLIN_SITE, address(n));
@@ -753,15 +750,7 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     } finally {
       await setSimulatorFaults(e.sim.url, {});
     }
-    await holds(BERLIN_SITE, address('third'), FLEX, 'the newest user ready');
-    for (const n of ['first', 'second'])
-      await e.eventually(
-        async () => ((await e.saltoUser(BERLIN_SITE, address(n))) === null ? true : undefined),
-        `the ${n} e-mail's user deleted`,
-        120_000,
-      );
-    await e.settled(`person-${id}`);
-    assert.equal((await e.access(id)).inSync, true);
+    await thirdReadyEarlierGone(id, address);
   });
 
   // Last: it deletes a group from the simulator for good.
