@@ -401,14 +401,17 @@ async function revokeOnSite(
   // retiring now holds the groups meanwhile). One of the person's e-mail again is the person's.
   for (const email of earlierEmailsToFind(state, input, siteId)) {
     const found = await findEarlierUser(state, input, siteId, email);
+    if (!found) continue;
     const known = [state.users[siteId], state.retiring[siteId]].some(
-      (u) => u?.siteUserId === found?.siteUserId,
+      (u) => u?.siteUserId === found.siteUserId,
     );
-    if (!found || known || !(await revokeFromRetiring(state, input, siteId, found, keep, pass))) continue;
-    if (input.profile && sameEmail(found.email, input.profile.email)) {
-      if (!state.users[siteId]) restoreUser(state, siteId, found);
-    } else if (state.retiring[siteId]) await retire(state, input, siteId, found);
-    else state.retiring[siteId] = found;
+    if (!known && (await revokeFromRetiring(state, input, siteId, found, keep, pass))) {
+      if (input.profile && sameEmail(found.email, input.profile.email)) {
+        if (!state.users[siteId]) restoreUser(state, siteId, found);
+      } else if (state.retiring[siteId]) await retire(state, input, siteId, found);
+      else state.retiring[siteId] = found;
+    }
+    forgetEarlierEmail(state, siteId, email);
   }
 }
 
@@ -613,7 +616,11 @@ function earlierEmailsToFind(state: SyncState, input: SyncInput, siteId: string)
   return emails.length > 0 && patched(EARLIER_EMAIL_USERS_PATCH) ? emails : [];
 }
 
-/** The user of an earlier e-mail with this record's alias, looked up by that e-mail, with its groups. */
+/**
+ * The user of an earlier e-mail with this record's alias, looked up by that e-mail, with its groups.
+ * The e-mail stays noted until the caller has put the user somewhere (a failure in between must
+ * not lose it); one with no user is forgotten.
+ */
 async function findEarlierUser(
   state: SyncState,
   input: SyncInput,
@@ -630,8 +637,10 @@ async function findEarlierUser(
         [{ siteId, siteUserId: found.siteUserId, platformUserId: found.platformUserId }],
       )
     : null;
-  forgetEarlierEmail(state, siteId, email);
-  if (!found || !seen?.exists) return undefined;
+  if (!found || !seen?.exists) {
+    forgetEarlierEmail(state, siteId, email);
+    return undefined;
+  }
   return {
     siteUserId: found.siteUserId,
     platformUserId: found.platformUserId,
@@ -823,10 +832,14 @@ async function confirmClaim(
     state.sharedWith[siteId] = { ownerId: seen.ownerId, email: claim.email, sentKey: null };
     return;
   }
-  if (input.profile && !sameEmail(claim.email, input.profile.email) && patched(EARLIER_EMAIL_USERS_PATCH)) {
-    // The e-mail changed while the claim waited: the user is an earlier e-mail's, and retires.
-    noteEarlierEmail(state, siteId, claim.email);
-    return;
+  const profile = input.profile;
+  if (profile && (state.users[siteId] || !sameEmail(claim.email, profile.email))) {
+    if (patched(EARLIER_EMAIL_USERS_PATCH)) {
+      // The e-mail changed while the claim waited: the user is an earlier e-mail's, and retires.
+      if (!sameEmail(claim.email, profile.email)) return noteEarlierEmail(state, siteId, claim.email);
+      // A user of another e-mail known meanwhile (restored, changed back) retires in its place.
+      retireIfEmailChanged(state, siteId, profile);
+    }
   }
   state.users[siteId] = {
     siteUserId: claim.siteUserId,
@@ -892,6 +905,7 @@ async function settleSite(
     const [earlier] = state.retiring[siteId] ? [] : earlierEmailsToFind(state, input, siteId);
     retiring = earlier === undefined ? undefined : await findEarlierUser(state, input, siteId, earlier);
     if (retiring) state.retiring[siteId] = retiring;
+    if (earlier !== undefined) forgetEarlierEmail(state, siteId, earlier);
   }
   await handOverOrphanContributions(state, input, siteId);
   await redirectContributions(state, input, siteId);
