@@ -3,8 +3,7 @@
 //
 // Every site, and every group within a site, is applied on its own: one refusal is recorded and
 // retried, never a reason to skip the rest. Revocations on every site come before any grant.
-// A user of an earlier e-mail is removed only once the user of the new one holds its groups
-// (of two earlier e-mails' users, the older goes at once).
+// A user of an earlier e-mail is removed only once the user of the new one holds its groups.
 // When another Deskworks record already owns the SALTO KS user of this e-mail on a site (one
 // user per e-mail per site), this record sends its groups to that owner instead of writing.
 // A user that existed without an owner is claimed (its alias set), and only written after the
@@ -397,8 +396,9 @@ async function revokeOnSite(
     if (!input.profile || !sameEmail(link.email, input.profile.email)) delete state.sharedWith[siteId];
   }
   // Users of earlier e-mails not retiring yet lose now what the person no longer has. The first
-  // retires like any once the new user is ready; while another does, it goes at once (the user
-  // retiring now holds the groups meanwhile). One of the person's e-mail again is the person's.
+  // retires like any once the new user is ready; while another retires, it stays noted, keeping
+  // what the person still has until then (settleSite retires each in turn), and is looked up again
+  // by the next pass's revocations. One of the person's e-mail again is the person's.
   for (const email of earlierEmailsToFind(state, input, siteId)) {
     const found = await findEarlierUser(state, input, siteId, email);
     if (!found) continue;
@@ -408,11 +408,27 @@ async function revokeOnSite(
     if (!known && (await revokeFromRetiring(state, input, siteId, found, keep, pass))) {
       if (input.profile && sameEmail(found.email, input.profile.email)) {
         if (!state.users[siteId]) restoreUser(state, siteId, found);
-      } else if (state.retiring[siteId]) await retire(state, input, siteId, found);
+      } else if (state.retiring[siteId]) continue;
       else state.retiring[siteId] = found;
     }
     forgetEarlierEmail(state, siteId, email);
   }
+}
+
+/** The first noted e-mail's user that is there, made the site's retiring user. */
+async function nextEarlierUser(
+  state: SyncState,
+  input: SyncInput,
+  siteId: string,
+): Promise<RetiringUser | undefined> {
+  for (const email of earlierEmailsToFind(state, input, siteId)) {
+    const found = await findEarlierUser(state, input, siteId, email);
+    if (!found) continue;
+    state.retiring[siteId] = found;
+    forgetEarlierEmail(state, siteId, email);
+    return found;
+  }
+  return undefined;
 }
 
 /** Takes from the user of an earlier e-mail the groups the person no longer has; false: it is gone. */
@@ -507,7 +523,7 @@ async function grantOnSite(
  * SALTO KS cannot change a user's e-mail: the person moves to a user with the new address, and
  * the user of the old one retires. A site holds one retiring user: when the e-mail changes again
  * before it has gone, it is the person's user again (the e-mail changed back), or its e-mail is
- * noted, and the next pass's revocations look it up and retire it at once (revokeOnSite).
+ * noted: each pass's revocations look it up (revokeOnSite), and it retires after the other.
  */
 function retireIfEmailChanged(state: SyncState, siteId: string, profile: Profile): void {
   const user = state.users[siteId];
@@ -898,14 +914,11 @@ async function settleSite(
     want.length === 0 ||
     state.sharedWith[siteId] !== undefined ||
     want.filter((g) => !refused.includes(g)).every((g) => (state.applied[siteId] ?? []).includes(g));
-  // Each earlier e-mail's user in turn: one is looked up once the last one has gone.
+  // Each earlier e-mail's user in turn: the next one is looked up once the last one has gone.
   let retiring = state.retiring[siteId];
   while (retiring && newHomeReady) {
     await retire(state, input, siteId, retiring);
-    const [earlier] = state.retiring[siteId] ? [] : earlierEmailsToFind(state, input, siteId);
-    retiring = earlier === undefined ? undefined : await findEarlierUser(state, input, siteId, earlier);
-    if (retiring) state.retiring[siteId] = retiring;
-    if (earlier !== undefined) forgetEarlierEmail(state, siteId, earlier);
+    retiring = state.retiring[siteId] ? undefined : await nextEarlierUser(state, input, siteId);
   }
   await handOverOrphanContributions(state, input, siteId);
   await redirectContributions(state, input, siteId);

@@ -230,7 +230,8 @@ describe('a revocation preempts a slow pass, end to end', () => {
 
   it('an e-mail change, then a deactivation, while a new member is created: the first e-mail’s user loses its groups and goes', async () => {
     // As above, but the e-mail changes before the deactivation: the user the lost creation made
-    // has the first e-mail, no longer the person's. The model test found it left with its groups.
+    // has the first e-mail, no longer the person's. It was looked up by the new e-mail only, and
+    // kept its groups.
     const id = uniqueId('renamed');
     const newEmail = `new-${emailOf(id)}`;
     await setSimulatorFaults(stack, OFFICE_HANGS);
@@ -258,7 +259,7 @@ describe('a revocation preempts a slow pass, end to end', () => {
     const lookups = (history.events ?? []).filter(
       (ev) => ev.activityTaskScheduledEventAttributes?.activityType?.name === 'findOwnSaltoUser',
     );
-    assert.equal(lookups.length, 2, 'two look-ups of a user whose creation got no answer');
+    assert.ok(lookups.length >= 2, `${lookups.length} look-ups of a user whose creation got no answer`);
   });
 
   // Changed back with the desk plan kept, and with no plan left: either way the user of the first
