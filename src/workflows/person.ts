@@ -42,7 +42,13 @@ import {
   PersonKindKey,
   SiteIdsKey,
 } from '../shared/search-attributes';
-import { coordination, coordinationCalls, coordinationLocal, salto } from './activity-proxies';
+import {
+  activityTasksOnly,
+  coordination,
+  coordinationCalls,
+  coordinationLocal,
+  salto,
+} from './activity-proxies';
 import {
   PERSON_MEMO_KEY,
   personAccessQuery,
@@ -181,6 +187,9 @@ function personNews(): Pick<CoordinationActivities, 'signalPerson'> {
 }
 
 export async function personWorkflow(input: PersonWorkflowInput): Promise<void> {
+  // First, before any activity: where the run's local activities would have run (activity-proxies.ts).
+  const tasksOnly = activityTasksOnly();
+  const reads: CoordinationReads = tasksOnly ? coordination : coordinationLocal;
   const { personId } = input;
   let facts = input.carried?.facts ?? newPersonFacts(personId);
   const sync = input.carried ? upgradeSyncState(input.carried.sync) : newSyncState();
@@ -233,7 +242,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       // and no change of access fell due since (run-handover.ts): nothing is due before the wake
       // it would have slept to. Passing again at once would
       // retry, in every new run, a refusal that waits an hour between tries.
-      setup = await readSetup(facts.profile, identity);
+      setup = await readSetup(facts.profile, identity, reads);
       desired = computeDesiredAccess(entitlementInput(facts, scheduledGrants), setup, Date.now());
     } else {
       const cause = passCause(folded, desired?.nextChangeAt ?? null, Date.now(), sync.failedAttempts);
@@ -241,9 +250,10 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
         // Every decision reads the set-up as it is now (rule 7): a mapping made at any center, at
         // any time, holds for this person's next decision, whether or not the fan-out reached it.
         sync.refusedOnly = false; // set again by the pass; any other failure retries within minutes
-        const passSetup = patched(LOCAL_SETUP_READ_PATCH)
-          ? await readSetup(facts.profile, identity)
-          : await coordination.loadSetup();
+        const passSetup =
+          tasksOnly || patched(LOCAL_SETUP_READ_PATCH)
+            ? await readSetup(facts.profile, identity, reads)
+            : await coordination.loadSetup();
         setup = passSetup;
         if (rereadSalto) await rereadAppliedGroups(sync);
         else if (sync.rereadSites?.length) await rereadAppliedGroups(sync, sync.rereadSites);
@@ -326,7 +336,8 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       }
       sentPlanGroups = plan;
     }
-    if (facts.profile && patched(PERSON_IDENTITY_PATCH)) await publishIdentity(facts.profile, identity);
+    if (facts.profile && patched(PERSON_IDENTITY_PATCH))
+      await publishIdentity(facts.profile, identity, reads);
     sync.outOfSyncSince = sync.inSync ? null : (sync.outOfSyncSince ?? new Date(Date.now()).toISOString());
     publishedSearchAttributes = publishSearchAttributes(
       facts,
@@ -568,22 +579,36 @@ function emailKeyStale(published: PublishedIdentity, email: string): boolean {
   return published.email?.trim().toLowerCase() !== email.trim().toLowerCase();
 }
 
+/** The reads a run makes: by local activity, or by activity task (ACTIVITY_TASKS_ONLY_PATCH). */
+type CoordinationReads = Pick<
+  CoordinationActivities,
+  'loadSetup' | 'loadSetupAndEmailKey' | 'emailLookupKey'
+>;
+
 /**
- * The set-up, read by a local activity; when the e-mail is to be hashed later in this pass (in
- * publishIdentity), hashed by the same local activity now (SETUP_WITH_EMAIL_KEY_PATCH).
+ * The set-up; when the e-mail is to be hashed later in this pass (in publishIdentity), hashed by
+ * the same call now (SETUP_WITH_EMAIL_KEY_PATCH).
  */
-async function readSetup(profile: Profile | null, published: PublishedIdentity): Promise<Setup> {
+async function readSetup(
+  profile: Profile | null,
+  published: PublishedIdentity,
+  reads: CoordinationReads,
+): Promise<Setup> {
   const email = profile?.email;
   if (email === undefined || !emailKeyStale(published, email) || !patched(SETUP_WITH_EMAIL_KEY_PATCH))
-    return coordinationLocal.loadSetup();
-  const { setup, emailKey } = await coordinationLocal.loadSetupAndEmailKey({ email });
+    return reads.loadSetup();
+  const { setup, emailKey } = await reads.loadSetupAndEmailKey({ email });
   published.email = email;
   published.emailKey = emailKey;
   return setup;
 }
 
 /** The memo when the name or e-mail changed; the e-mail's keyed hash when the address changed. */
-async function publishIdentity(profile: Profile, published: PublishedIdentity): Promise<void> {
+async function publishIdentity(
+  profile: Profile,
+  published: PublishedIdentity,
+  reads: CoordinationReads,
+): Promise<void> {
   const key = JSON.stringify([profile.firstName, profile.lastName, profile.email]);
   if (published.profileKey !== key) {
     const memo: PersonMemo = {
@@ -595,8 +620,8 @@ async function publishIdentity(profile: Profile, published: PublishedIdentity): 
     published.profileKey = key;
   }
   if (emailKeyStale(published, profile.email)) {
-    // The hash needs the key and Node's crypto: a local activity, inside this workflow task.
-    published.emailKey = await coordinationLocal.emailLookupKey({ email: profile.email });
+    // The hash needs the key and Node's crypto: an activity.
+    published.emailKey = await reads.emailLookupKey({ email: profile.email });
     published.email = profile.email;
   }
 }

@@ -23,7 +23,8 @@ import {
 } from '../core/reservations';
 import { reservationWorkflowId } from '../shared/ids';
 import { personKeepsWindows } from './reservation-windows';
-import { coordinationCalls } from './activity-proxies';
+import { activityTasksOnly, coordination, coordinationCalls } from './activity-proxies';
+import type { CoordinationActivities } from '../activities/coordination-types';
 import {
   reservationEventSignal,
   reservationStateQuery,
@@ -99,6 +100,10 @@ function customerOf(r: ReservationSnapshot): ReservationStatusEvent['customer'] 
 }
 
 export async function reservationWorkflow(input: ReservationWorkflowInput): Promise<void> {
+  // First, before any activity: where the run's local activities would have run (activity-proxies.ts).
+  const tasksOnly = activityTasksOnly();
+  const calls = (): Pick<CoordinationActivities, 'loadSetup' | 'signalPerson'> =>
+    tasksOnly ? coordination : coordinationCalls();
   const pending: ReservationEvent[] = [];
   const seenEventIds = new Set<string>();
   let snapshot: ReservationSnapshot | null = null;
@@ -255,7 +260,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     const factAt =
       cancelledAt !== null && Date.parse(cancelledAt) > Date.parse(r.updatedAt) ? cancelledAt : r.updatedAt;
     const key = { updatedAt: factAt, setupVersion, step: STEP[next] };
-    await coordinationCalls().signalPerson({
+    await calls().signalPerson({
       personId,
       event: {
         type: 'reservation-status',
@@ -295,7 +300,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     for (;;) {
       takeEvents();
       if (snapshot) {
-        const policy = await coordinationCalls().loadSetup();
+        const policy = await calls().loadSetup();
         setupVersion = policy.version;
         lagMinutes = policy.reservationLagMinutes;
         const r: ReservationSnapshot = snapshot;

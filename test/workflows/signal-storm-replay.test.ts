@@ -1,0 +1,90 @@
+// A storm of events for one person, many at once, then every run of it replayed through today's
+// code. With local activities (the code before ACTIVITY_TASKS_ONLY_PATCH) such a history could fail
+// its own replay: the SDK took a local activity's result a workflow task later than its marker, or
+// ran several of them in one task after the server failed the task held open while events piled up
+// behind it, and a worker that took the person over then failed every task with a nondeterminism
+// error (docs/reliability.md). On the dev server with the product's own bundle.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import type { PersonEvent } from '../../src/core/person-events';
+import { personWorkflowId } from '../../src/shared/ids';
+import { BERLIN_SITE, type Engine, FLEX, startBerlinFlexEngine } from '../helpers/engine';
+import { billing, billingEvent, iso, memberSnapshot, MINUTE, statusEvent } from '../helpers/events';
+import { localActivityTypes } from '../helpers/history-events';
+import { workflowBundle } from '../helpers/stack';
+import { testDataConverter } from '../helpers/test-data-converter';
+
+/** Events sent, and how many are in flight at once: enough to pile up behind a workflow task. */
+const EVENTS = 400;
+const IN_FLIGHT = 24;
+
+describe('a storm of events for one person', { timeout: 240_000 }, () => {
+  let e: Engine;
+  before(async () => {
+    e = await startBerlinFlexEngine({ server: 'dev' });
+  });
+  after(async () => {
+    await e?.stop();
+  });
+
+  it('leaves histories that replay through today’s code, with no local activity in them', async () => {
+    const now = await e.now();
+    const start = now - 1000 * MINUTE;
+    const first = await e.client.workflow.signalWithStart('personWorkflow', {
+      workflowId: personWorkflowId('storm'),
+      taskQueue: e.taskQueue,
+      args: [{ personId: 'storm' }],
+      signal: 'personEvent',
+      signalArgs: [memberSnapshot('storm', { updatedAt: iso(start), billings: [] })],
+    });
+    // Status flips one a minute (even: active), and the flex plan as event 200: the last is active.
+    const event = (i: number): PersonEvent =>
+      i === EVENTS / 2
+        ? billingEvent(
+            billing({ id: 'b-storm', productId: 'flex', centerId: 'berlin' }),
+            iso(start + i * MINUTE),
+          )
+        : statusEvent(i % 2 === 0 ? 'active' : 'inactive', iso(start + i * MINUTE));
+    for (let i = 1; i <= EVENTS; i += IN_FLIGHT) {
+      const batch = Array.from({ length: Math.min(IN_FLIGHT, EVENTS - i + 1) }, (_, k) => i + k);
+      await Promise.all(batch.map((n) => e.tellPerson('storm', event(n))));
+    }
+    const user = await e.eventually(
+      async () => {
+        const u = await e.saltoUser(BERLIN_SITE, 'storm@example.com');
+        return u?.groups.length === FLEX.length ? u : undefined;
+      },
+      'the plan of event 200 applied',
+      90_000,
+    );
+    assert.deepEqual(user.groups, FLEX);
+    await e.settled('person-storm');
+
+    // Every run, from the first: none failed a task for nondeterminism, none ran a local
+    // activity, and each replays through today's code as it ran.
+    const bundle = await workflowBundle();
+    let runId: string | undefined = first.signaledRunId;
+    let runs = 0;
+    while (runId) {
+      const history: temporal.api.history.v1.IHistory = await e.client.workflow
+        .getHandle(personWorkflowId('storm'), runId)
+        .fetchHistory();
+      const events = history.events ?? [];
+      const failures = events
+        .map((ev) => ev.workflowTaskFailedEventAttributes?.failure?.message ?? '')
+        .filter((m) => m.includes('TMPRL1100'));
+      assert.deepEqual(failures, [], `run ${runs} failed no workflow task for nondeterminism`);
+      assert.deepEqual(localActivityTypes(history), [], `run ${runs} ran no local activity`);
+      await Worker.runReplayHistory(
+        { workflowBundle: bundle, dataConverter: testDataConverter },
+        history,
+        personWorkflowId('storm'),
+      );
+      runs++;
+      runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    }
+    assert.ok(runs >= 2, `${EVENTS} events make more than one run (${runs})`);
+  });
+});
