@@ -42,13 +42,8 @@ import {
   PersonKindKey,
   SiteIdsKey,
 } from '../shared/search-attributes';
-import {
-  activityTasksOnly,
-  coordination,
-  coordinationCalls,
-  coordinationLocal,
-  salto,
-} from './activity-proxies';
+import { coordination, coordinationCalls, coordinationLocal, salto } from './activity-proxies';
+import { activityTasksOnly } from './activity-tasks-only';
 import {
   PERSON_MEMO_KEY,
   personAccessQuery,
@@ -187,7 +182,7 @@ function personNews(): Pick<CoordinationActivities, 'signalPerson'> {
 }
 
 export async function personWorkflow(input: PersonWorkflowInput): Promise<void> {
-  // First, before any activity: where the run's local activities would have run (activity-proxies.ts).
+  // Asked first, before any activity: whether this run uses local activities (activity-tasks-only.ts).
   const tasksOnly = activityTasksOnly();
   const reads: CoordinationReads = tasksOnly ? coordination : coordinationLocal;
   const { personId } = input;

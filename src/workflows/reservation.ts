@@ -23,7 +23,8 @@ import {
 } from '../core/reservations';
 import { reservationWorkflowId } from '../shared/ids';
 import { personKeepsWindows } from './reservation-windows';
-import { activityTasksOnly, coordination, coordinationCalls } from './activity-proxies';
+import { coordination, coordinationCalls } from './activity-proxies';
+import { activityTasksOnly } from './activity-tasks-only';
 import type { CoordinationActivities } from '../activities/coordination-types';
 import {
   reservationEventSignal,
@@ -100,7 +101,7 @@ function customerOf(r: ReservationSnapshot): ReservationStatusEvent['customer'] 
 }
 
 export async function reservationWorkflow(input: ReservationWorkflowInput): Promise<void> {
-  // First, before any activity: where the run's local activities would have run (activity-proxies.ts).
+  // Asked first, before any activity: whether this run uses local activities (activity-tasks-only.ts).
   const tasksOnly = activityTasksOnly();
   const calls = (): Pick<CoordinationActivities, 'loadSetup' | 'signalPerson'> =>
     tasksOnly ? coordination : coordinationCalls();

@@ -124,6 +124,11 @@ export interface EngineOptions {
    * (dev server only); `continueOnProductCode` then puts the product's code in its place.
    */
   beforeWindowsPatch?: boolean;
+  /**
+   * Runs every person and reservation as a run started before the patch `activity-tasks-only`
+   * runs on today's code: with local activities (test/helpers/before-activity-tasks-only.ts).
+   */
+  localActivityRuns?: boolean;
 }
 
 /** An engine with Berlin mapped to its site and the flex plan to its two groups: most tests' start. */
@@ -187,7 +192,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       taskQueue,
       workflowBundle: onDevServer
         ? await workflowBundle(code)
-        : await timeSkippingWorkflowBundle(options.workflowInterceptorModules),
+        : await timeSkippingWorkflowBundle(options.workflowInterceptorModules, code),
       dataConverter: testDataConverter,
       ...workerTuning(options.maxCachedWorkflows),
       ...(options.workerInterceptors ? { interceptors: options.workerInterceptors } : {}),
@@ -207,7 +212,13 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         },
       }),
     });
-  let worker = await startWorker(options.beforeWindowsPatch ? 'before windows patch' : 'product');
+  let worker = await startWorker(
+    options.beforeWindowsPatch
+      ? 'before windows patch'
+      : options.localActivityRuns
+        ? 'runs with local activities'
+        : 'product',
+  );
   let running = worker.run();
   await client.workflow.start(SETUP_WORKFLOW_TYPE, {
     workflowId: SETUP_WORKFLOW_ID,

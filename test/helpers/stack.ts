@@ -43,10 +43,12 @@ const bundles = new Map<WorkflowCode, Promise<WorkflowBundle>>();
 const timeSkippingBundles = new Map<string, Promise<WorkflowBundle>>();
 
 /**
- * Which workflows a bundle holds: the product's, or the same before the patch
- * `person-keeps-reservation-windows` (test/helpers/before-windows-patch.ts), for a deploy's test.
+ * Which workflows a bundle holds: the product's; the same before the patch
+ * `person-keeps-reservation-windows` (test/helpers/before-windows-patch.ts), for a deploy's test;
+ * or the product's as it runs a run started before the patch `activity-tasks-only`, with local
+ * activities (test/helpers/before-activity-tasks-only.ts).
  */
-export type WorkflowCode = 'product' | 'before windows patch';
+export type WorkflowCode = 'product' | 'before windows patch' | 'runs with local activities';
 
 /** The product's workflows, bundled once per test process: webpack takes seconds. */
 export function workflowBundle(code: WorkflowCode = 'product'): Promise<WorkflowBundle> {
@@ -60,28 +62,40 @@ export function workflowBundle(code: WorkflowCode = 'product'): Promise<Workflow
  * than cancelled, which that server mishandles (see time-skipping-interceptor.ts). Histories
  * recorded for the replay test (RECORD_HISTORIES=1) come from the product's own bundle.
  */
-export function timeSkippingWorkflowBundle(extraInterceptorModules: string[] = []): Promise<WorkflowBundle> {
-  if (process.env.RECORD_HISTORIES === '1' && extraInterceptorModules.length === 0) return workflowBundle();
+export function timeSkippingWorkflowBundle(
+  extraInterceptorModules: string[] = [],
+  code: WorkflowCode = 'product',
+): Promise<WorkflowBundle> {
+  if (process.env.RECORD_HISTORIES === '1' && extraInterceptorModules.length === 0 && code === 'product')
+    return workflowBundle();
   const modules = [require.resolve('./time-skipping-interceptor'), ...extraInterceptorModules];
-  const key = modules.join('\n');
+  const key = [code, ...modules].join('\n');
   let bundle = timeSkippingBundles.get(key);
-  if (!bundle) timeSkippingBundles.set(key, (bundle = bundleWorkflows(modules, 'product')));
+  if (!bundle) timeSkippingBundles.set(key, (bundle = bundleWorkflows(modules, code)));
   return bundle;
 }
 
-/** The module a bundle of the code before the patch `person-keeps-reservation-windows` replaces. */
-const RESERVATION_WINDOWS_MODULE = require.resolve('../../src/workflows/reservation-windows');
+/** The module each bundle but the product's replaces, and the module it puts in its place. */
+const REPLACED_MODULES: Record<Exclude<WorkflowCode, 'product'>, [string, string]> = {
+  'before windows patch': [
+    require.resolve('../../src/workflows/reservation-windows'),
+    require.resolve('./before-windows-patch'),
+  ],
+  'runs with local activities': [
+    require.resolve('../../src/workflows/activity-tasks-only'),
+    require.resolve('./before-activity-tasks-only'),
+  ],
+};
 
 function bundleWorkflows(workflowInterceptorModules: string[], code: WorkflowCode): Promise<WorkflowBundle> {
   return bundleWorkflowCode({
     ...WORKFLOW_BUNDLE_OPTIONS,
     workflowInterceptorModules,
-    ...(code === 'before windows patch'
+    ...(code !== 'product'
       ? {
           webpackConfigHook: (config) => {
-            const alias = {
-              [RESERVATION_WINDOWS_MODULE.replace(/\.js$/, '')]: require.resolve('./before-windows-patch'),
-            };
+            const [replaced, replacement] = REPLACED_MODULES[code];
+            const alias = { [replaced.replace(/\.js$/, '')]: replacement };
             config.resolve = { ...config.resolve, alias: { ...(config.resolve?.alias as object), ...alias } };
             return config;
           },

@@ -89,14 +89,16 @@ describe(
       await e.settled(master.workflowId);
 
       // Events that change nothing, one pass each, until the master's run is long enough that the
-      // task which takes the plan also continues as new (its first task starts 3 events later).
+      // pass which takes the plan (longer than one of these) also continues as new, when it ends.
       const firstRun = (await master.describe()).runId;
+      let passEvents = 3;
       for (;;) {
         const d = await master.describe();
         assert.equal(d.runId, firstRun, 'the padding continued as new before the plan came');
-        if (d.historyLength + 3 >= HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW) break;
+        if (d.historyLength + passEvents >= HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW) break;
         await e.tellPerson(masterId, statusEvent('active', next()));
         await e.settled(master.workflowId);
+        passEvents = Math.max(passEvents, (await master.describe()).historyLength - d.historyLength);
       }
 
       // The plan comes; while the master tells its co-member, the plan is cancelled.

@@ -1,5 +1,6 @@
-// A reservation tells its customer with a local activity, which signals before its workflow task
-// completes. When that task is lost (its worker killed) after it let a customer in, the next
+// A reservation run started before the patch `activity-tasks-only` tells its customer with a local
+// activity, which signals before its workflow task completes (today's code runs such a run to its
+// end that way: the engine here bundles the workflows as it runs them, `localActivityRuns`). When that task is lost (its worker killed) after it let a customer in, the next
 // attempt folds the events that came meanwhile: a change of customer, a cancellation, a move back.
 // That attempt must still take from the customer what the lost task gave, though no completed task
 // told it (TELL_FOLDED_CUSTOMERS_PATCH). The task is lost here by a workflow interceptor
@@ -61,6 +62,7 @@ describe(
     let e: Engine;
     before(async () => {
       e = await startBerlinFlexEngine({
+        localActivityRuns: true,
         workflowInterceptorModules: [require.resolve('../helpers/lose-task-interceptor')],
         workerInterceptors: {
           activity: [

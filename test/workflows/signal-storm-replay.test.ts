@@ -12,7 +12,7 @@ import type { PersonEvent } from '../../src/core/person-events';
 import { personWorkflowId } from '../../src/shared/ids';
 import { BERLIN_SITE, type Engine, FLEX, startBerlinFlexEngine } from '../helpers/engine';
 import { billing, billingEvent, iso, memberSnapshot, MINUTE, statusEvent } from '../helpers/events';
-import { localActivityTypes } from '../helpers/history-events';
+import { localActivityTypes, workflowTaskOpen } from '../helpers/history-events';
 import { workflowBundle } from '../helpers/stack';
 import { testDataConverter } from '../helpers/test-data-converter';
 
@@ -60,6 +60,15 @@ describe('a storm of events for one person', { timeout: 240_000 }, () => {
       90_000,
     );
     assert.deepEqual(user.groups, FLEX);
+    // A run that just continued as new may not have taken its first workflow task yet: a history
+    // with none has nothing to replay.
+    await e.eventually(async () => {
+      const events =
+        (await e.client.workflow.getHandle(personWorkflowId('storm')).fetchHistory()).events ?? [];
+      return events.some((ev) => ev.workflowTaskCompletedEventAttributes) && !workflowTaskOpen(events)
+        ? true
+        : undefined;
+    }, 'the current run past its first workflow task');
     await e.settled('person-storm');
 
     // Every run, from the first: none failed a task for nondeterminism, none ran a local
