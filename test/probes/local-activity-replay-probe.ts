@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { createDevServerEnv } from '../helpers/temporal-env';
+import { testDataConverter } from '../helpers/test-data-converter';
 import { probeSignal } from './signal-loop-workflow';
 
 const { values } = parseArgs({
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
     connection: env.nativeConnection,
     taskQueue: 'probe',
     workflowsPath,
+    dataConverter: testDataConverter,
     activities: {
       // A read that takes a little while, as the set-up read does on a loaded server.
       read: async (count: number) => {
@@ -69,11 +71,15 @@ async function main(): Promise<void> {
             .filter((cause): cause is number => typeof cause === 'number')
             .map((cause) => (TASK_FAILED[cause] ?? String(cause)).replace('WORKFLOW_TASK_FAILED_CAUSE_', ''));
           try {
-            await Worker.runReplayHistory({ workflowsPath }, history, `probe-${kind}-${r}`);
+            await Worker.runReplayHistory(
+              { workflowsPath, dataConverter: testDataConverter },
+              history,
+              `probe-${kind}-${r}`,
+            );
             clean++;
           } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
-            problems.push(/TMPRL1100\][^"]*/.exec(message)?.[0] ?? message.slice(0, 160));
+            problems.push(/\[TMPRL1100\][^"]*/.exec(message)?.[0] ?? message.slice(0, 160));
           }
           process.stdout.write(
             `${kind} run ${r + 1}/${runs}: ${history.events?.length ?? 0} events, failed tasks [${failedTasks.join(', ')}]\n`,
