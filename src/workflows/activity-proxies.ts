@@ -50,7 +50,8 @@ export const coordination = proxyActivities<CoordinationActivities>({
 /**
  * Reading the set-up is a describe answered by the server alone, in milliseconds, and changes
  * nothing: as a local activity it runs inside the workflow task that needs it, without a task of
- * its own through the queue (one workflow task and one activity task fewer per pass).
+ * its own through the queue (one workflow task and one activity task fewer per pass). Only runs
+ * started before ACTIVITY_TASKS_ONLY_PATCH still call it (activity-tasks-only.ts says why).
  */
 export const coordinationLocal = proxyLocalActivities<CoordinationActivities>({
   startToCloseTimeout: '10 seconds',
