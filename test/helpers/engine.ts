@@ -1,7 +1,7 @@
 // The access engine on the time-skipping test server: real workflows, real activities, and the
 // SALTO KS simulator over real HTTP, so tests assert what reached SALTO KS while durable timers
 // (billing midnights, reservation windows) pass in seconds.
-import { Client } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
@@ -227,6 +227,22 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   });
   const setupHandle = client.workflow.getHandle(SETUP_WORKFLOW_ID);
 
+  /**
+   * The time-skipping server's continue-as-new is not atomic (sdk-java issue 1538): a signal sent
+   * while a run continues as new can be refused as sent to a completed workflow. Deskworks would
+   * send it again; so does the test. The dev server takes it.
+   */
+  const acrossContinueAsNew = async <T>(send: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send();
+      } catch (err) {
+        if (onDevServer || !(err instanceof WorkflowNotFoundError) || attempt >= 20) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  };
+
   const saltoUsers = async (siteId: string): Promise<SimUser[]> => {
     const res = await fetch(`${sim.url}/__sim/state`);
     const state = (await res.json()) as SimStateView;
@@ -290,7 +306,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     setup: () => setupHandle.query(getSetupQuery),
     async tellPerson(personId, event) {
       knownPeople.add(personId);
-      await signalPersonWithStart(client, taskQueue, personId, event);
+      await acrossContinueAsNew(() => signalPersonWithStart(client, taskQueue, personId, event));
     },
     async tellReservation(reservationId, event) {
       knownReservations.add(reservationId);
