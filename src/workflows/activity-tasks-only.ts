@@ -12,13 +12,16 @@ import { patched } from '@temporalio/workflow';
  * nondeterminism error (docs/reliability.md). An activity's result is a history event of its own,
  * taken in the same task on replay as it was at first. The patch is asked once, first thing in the
  * run, before any activity: its marker is in the run's first task, and a run started on the code
- * before keeps its local activities to its end (a person's run ends within about 120 events).
+ * before keeps its local activities to its end (a person's run until it continues as new, a
+ * reservation's until it ends).
  */
 export const ACTIVITY_TASKS_ONLY_PATCH = 'activity-tasks-only';
 
 /**
- * Whether this run calls coordination by activity task only; ask once, at the start of the run. Its
- * own module, so that a test can bundle the workflows as a run started before the patch runs them
+ * Whether this run calls coordination by activity task only. Ask it once, first thing in the run,
+ * and keep the answer: asked again later, a run started before the patch that now runs live would
+ * answer true and write the marker in the middle of its history. Its own module, so that a test can
+ * bundle the workflows as a run started before the patch runs them
  * (test/helpers/before-activity-tasks-only.ts).
  */
 export function activityTasksOnly(): boolean {

@@ -157,8 +157,9 @@ export const AFTER_PASS_NEWS_PATCH = 'after-pass-news';
 
 /**
  * Since 0.6.0 a pass that needs the person's e-mail hashed (a new person, a changed e-mail, and
- * once in every run) reads the set-up and the hash in one local activity. Each local activity costs
- * the workflow one more activation, and every activation enters the workflow sandbox three or four
+ * once in every run) reads the set-up and the hash in one call: a local activity in a run started
+ * before ACTIVITY_TASKS_ONLY_PATCH, an activity task since. Each call costs the workflow one more
+ * activation, and every activation enters the workflow sandbox three or four
  * times, each entry with Node's watchdog thread for the SDK's deadlock timeout: a new member took
  * four activations, now three (docs/benchmarks.md).
  */
@@ -176,7 +177,11 @@ export const SETUP_WITH_EMAIL_KEY_PATCH = 'setup-with-email-key';
  */
 export const PERSON_NEWS_BY_ACTIVITY_PATCH = 'person-news-by-activity';
 
-/** How this person tells another person what concerns it (PERSON_NEWS_BY_ACTIVITY_PATCH). */
+/**
+ * How this person tells another person what concerns it (PERSON_NEWS_BY_ACTIVITY_PATCH). A run
+ * started on this code asks the patch live, so it never takes the local activity; the patch must
+ * still be asked there, for the marker such runs hold.
+ */
 function personNews(): Pick<CoordinationActivities, 'signalPerson'> {
   return patched(PERSON_NEWS_BY_ACTIVITY_PATCH) ? coordination : coordinationCalls();
 }

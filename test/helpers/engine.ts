@@ -146,6 +146,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       'workflowInterceptorModules: only the time-skipping engine bundles extra workflow interceptors',
     );
   }
+  if (options.beforeWindowsPatch && options.localActivityRuns) {
+    throw new Error('beforeWindowsPatch and localActivityRuns: a worker runs one of them, not both');
+  }
   if (!onDevServer && options.beforeWindowsPatch) {
     // That server never moves a stopped worker's sticky tasks on to the next worker.
     throw new Error('beforeWindowsPatch: only the dev-server engine can change its workflow code');

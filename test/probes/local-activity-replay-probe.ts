@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     },
   });
   const rows: string[] = [];
+  let taskVariantFailed = false;
   try {
     await worker.runUntil(async () => {
       for (const kind of ['local', 'task'] as const) {
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
             `${kind} run ${r + 1}/${runs}: ${history.events?.length ?? 0} events, failed tasks [${failedTasks.join(', ')}]\n`,
           );
         }
+        if (kind === 'task' && clean < runs) taskVariantFailed = true;
         rows.push(
           `${kind.padEnd(6)} ${String(clean).padStart(3)} of ${runs} replayed clean` +
             (problems.length ? `; ${problems.length} failed: ${[...new Set(problems)].join(' | ')}` : ''),
@@ -96,6 +98,8 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\n${signals} signals, ${inFlight} in flight, a 100–200 ms activity per batch:\n`);
   for (const row of rows) process.stdout.write(`${row}\n`);
+  // The activity-task loop is the product's way: if its histories do not replay, the probe fails.
+  if (taskVariantFailed) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

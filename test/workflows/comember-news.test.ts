@@ -63,7 +63,7 @@ describe(
       await e?.stop();
     });
 
-    it('a plan cancelled while the master tells its co-member about it, in a task that continues as new, is taken from the co-member', async () => {
+    it('a plan cancelled while the master tells its co-member about it, as the master’s run continues as new, is taken from the co-member', async () => {
       const masterId = 'lost-task-master';
       const comemberId = 'lost-task-comember';
       const master = e.client.workflow.getHandle(personWorkflowId(masterId));
