@@ -1,7 +1,7 @@
 // A reservation run started before the patch `activity-tasks-only` tells its customer with a local
 // activity, which signals before its workflow task completes (today's code runs such a run to its
-// end that way: the engine here bundles the workflows as it runs them, `localActivityRuns`). When that task is lost (its worker killed) after it let a customer in, the next
-// attempt folds the events that came meanwhile: a change of customer, a cancellation, a move back.
+// end that way: the engine here bundles the workflows as it runs them, `localActivityRuns`). When
+// that task is lost (its worker killed) after it let a customer in, the next attempt folds the events that came meanwhile: a change of customer, a cancellation, a move back.
 // That attempt must still take from the customer what the lost task gave, though no completed task
 // told it (TELL_FOLDED_CUSTOMERS_PATCH). The task is lost here by a workflow interceptor
 // (test/helpers/lose-task-interceptor.ts) right after the local activity told the customer, while
