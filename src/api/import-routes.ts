@@ -154,11 +154,16 @@ export function importRouter(options: ImportRoutesOptions): Router {
 /**
  * The id of an import still running, if any. Read from visibility, which lags a start by moments:
  * two files posted within that instant may both start (each at the pace, as before this check).
- * Not its progress: that is a query, which waits for a worker, and an upload must not.
+ * Visibility lags a close too: an import listed as running is described (the server answers that
+ * alone, at once), so one that has just finished does not refuse the next file. Not its progress:
+ * that is a query, which waits for a worker, and an upload must not.
  */
 async function runningImportId(client: Client): Promise<string | null> {
   const query = `WorkflowType = '${IMPORT_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
-  for await (const execution of client.workflow.list({ query, pageSize: 1 })) return execution.workflowId;
+  for await (const execution of client.workflow.list({ query, pageSize: 10 })) {
+    const described = await client.workflow.getHandle(execution.workflowId, execution.runId).describe();
+    if (described.status.name === 'RUNNING') return execution.workflowId;
+  }
   return null;
 }
 
