@@ -77,7 +77,14 @@ export const coordinationLong = proxyActivities<CoordinationActivities>({
  */
 export const LOCAL_COORDINATION_PATCH = 'local-coordination';
 
-/** The set-up read and the person signal, as local activities where LOCAL_COORDINATION_PATCH holds. */
-export function coordinationCalls(): Pick<CoordinationActivities, 'loadSetup' | 'signalPerson'> {
+/**
+ * The set-up read and the person signal: by activity task in a run that uses no local activity
+ * (`tasksOnly`, activity-tasks-only.ts); else as local activities where LOCAL_COORDINATION_PATCH
+ * holds.
+ */
+export function coordinationCalls(
+  tasksOnly: boolean,
+): Pick<CoordinationActivities, 'loadSetup' | 'signalPerson'> {
+  if (tasksOnly) return coordination;
   return patched(LOCAL_COORDINATION_PATCH) ? coordinationLocal : coordination;
 }

@@ -178,12 +178,12 @@ export const SETUP_WITH_EMAIL_KEY_PATCH = 'setup-with-email-key';
 export const PERSON_NEWS_BY_ACTIVITY_PATCH = 'person-news-by-activity';
 
 /**
- * How this person tells another person what concerns it (PERSON_NEWS_BY_ACTIVITY_PATCH). A run
- * started on this code asks the patch live, so it never takes the local activity; the patch must
- * still be asked there, for the marker such runs hold.
+ * How this person tells another person what concerns it (PERSON_NEWS_BY_ACTIVITY_PATCH). Only a run
+ * started before that patch, and so before ACTIVITY_TASKS_ONLY_PATCH, takes the second branch; a run
+ * started on this code asks the patch live all the same, for the marker such runs hold.
  */
 function personNews(): Pick<CoordinationActivities, 'signalPerson'> {
-  return patched(PERSON_NEWS_BY_ACTIVITY_PATCH) ? coordination : coordinationCalls();
+  return patched(PERSON_NEWS_BY_ACTIVITY_PATCH) ? coordination : coordinationCalls(false);
 }
 
 export async function personWorkflow(input: PersonWorkflowInput): Promise<void> {

@@ -23,9 +23,8 @@ import {
 } from '../core/reservations';
 import { reservationWorkflowId } from '../shared/ids';
 import { personKeepsWindows } from './reservation-windows';
-import { coordination, coordinationCalls } from './activity-proxies';
+import { coordinationCalls } from './activity-proxies';
 import { activityTasksOnly } from './activity-tasks-only';
-import type { CoordinationActivities } from '../activities/coordination-types';
 import {
   reservationEventSignal,
   reservationStateQuery,
@@ -103,8 +102,6 @@ function customerOf(r: ReservationSnapshot): ReservationStatusEvent['customer'] 
 export async function reservationWorkflow(input: ReservationWorkflowInput): Promise<void> {
   // Asked first, before any activity: whether this run uses local activities (activity-tasks-only.ts).
   const tasksOnly = activityTasksOnly();
-  const calls = (): Pick<CoordinationActivities, 'loadSetup' | 'signalPerson'> =>
-    tasksOnly ? coordination : coordinationCalls();
   const pending: ReservationEvent[] = [];
   const seenEventIds = new Set<string>();
   let snapshot: ReservationSnapshot | null = null;
@@ -261,7 +258,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     const factAt =
       cancelledAt !== null && Date.parse(cancelledAt) > Date.parse(r.updatedAt) ? cancelledAt : r.updatedAt;
     const key = { updatedAt: factAt, setupVersion, step: STEP[next] };
-    await calls().signalPerson({
+    await coordinationCalls(tasksOnly).signalPerson({
       personId,
       event: {
         type: 'reservation-status',
@@ -301,7 +298,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     for (;;) {
       takeEvents();
       if (snapshot) {
-        const policy = await calls().loadSetup();
+        const policy = await coordinationCalls(tasksOnly).loadSetup();
         setupVersion = policy.version;
         lagMinutes = policy.reservationLagMinutes;
         const r: ReservationSnapshot = snapshot;

@@ -1,4 +1,5 @@
 // What a workflow's history says it did, for tests that count tasks and commands.
+import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 
 type History = temporal.api.history.v1.IHistory;
@@ -66,4 +67,19 @@ export function workflowTaskOpen(events: readonly temporal.api.history.v1.IHisto
     }
   }
   return false;
+}
+
+/** The history of each run of a workflow, from `firstRunId` along its chain of continue-as-new. */
+export async function* runHistories(
+  client: Client,
+  workflowId: string,
+  firstRunId: string,
+): AsyncGenerator<History> {
+  let runId: string | undefined = firstRunId;
+  while (runId) {
+    const history: History = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    yield history;
+    runId =
+      history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
 }

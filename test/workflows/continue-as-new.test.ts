@@ -6,7 +6,6 @@
 // and this run's history is the one the replay test keeps for every release.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { temporal } from '@temporalio/proto';
 import { HISTORY_ENTRIES_KEPT } from '../../src/core/access-history';
 import type { PersonEvent } from '../../src/core/person-events';
 import { HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW, SHORT_HISTORIES_PATCH } from '../../src/workflows/person';
@@ -14,7 +13,7 @@ import { personWorkflowId } from '../../src/shared/ids';
 import { personHistoryQuery } from '../../src/workflows/messages';
 import { BERLIN_SITE, type Engine, FLEX, startBerlinFlexEngine } from '../helpers/engine';
 import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
-import { marksPatch } from '../helpers/history-events';
+import { marksPatch, runHistories } from '../helpers/history-events';
 import { billing, billingEvent, iso, memberSnapshot, MINUTE, statusEvent } from '../helpers/events';
 
 describe('continue-as-new', { timeout: 180_000 }, () => {
@@ -114,15 +113,9 @@ describe('continue-as-new', { timeout: 180_000 }, () => {
     // Walk the chain of runs from the first: every run but the last ended by continuing as new,
     // once its history had reached the threshold, and not much later; its patch marker says why.
     const runs: { length: number; patched: boolean }[] = [];
-    let runId: string | undefined = firstRunId;
-    while (runId) {
-      const history: temporal.api.history.v1.IHistory = await e.client.workflow
-        .getHandle('person-short', runId)
-        .fetchHistory();
+    for await (const history of runHistories(e.client, 'person-short', firstRunId)) {
       const events = history.events ?? [];
-      const next = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
       runs.push({ length: events.length, patched: marksPatch(events, SHORT_HISTORIES_PATCH) });
-      runId = next ?? undefined;
     }
     assert.ok(runs.length >= 3, `60 events make several short runs, not ${runs.length}`);
     for (const [i, run] of runs.slice(0, -1).entries()) {

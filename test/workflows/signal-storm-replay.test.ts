@@ -9,13 +9,12 @@
 // against any other nondeterminism under a storm. On the dev server with the product's own bundle.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { PersonEvent } from '../../src/core/person-events';
 import { personWorkflowId } from '../../src/shared/ids';
 import { BERLIN_SITE, type Engine, FLEX, startBerlinFlexEngine } from '../helpers/engine';
 import { billing, billingEvent, iso, memberSnapshot, MINUTE, statusEvent } from '../helpers/events';
-import { localActivityTypes, workflowTaskOpen } from '../helpers/history-events';
+import { localActivityTypes, runHistories, workflowTaskOpen } from '../helpers/history-events';
 import { workflowBundle } from '../helpers/stack';
 import { testDataConverter } from '../helpers/test-data-converter';
 
@@ -77,14 +76,9 @@ describe('a storm of events for one person', { timeout: 240_000 }, () => {
     // Every run, from the first: none failed a task for nondeterminism, none ran a local
     // activity, and each replays through today's code as it ran.
     const bundle = await workflowBundle();
-    let runId: string | undefined = first.signaledRunId;
     let runs = 0;
-    while (runId) {
-      const history: temporal.api.history.v1.IHistory = await e.client.workflow
-        .getHandle(personWorkflowId('storm'), runId)
-        .fetchHistory();
-      const events = history.events ?? [];
-      const failures = events
+    for await (const history of runHistories(e.client, personWorkflowId('storm'), first.signaledRunId)) {
+      const failures = (history.events ?? [])
         .map((ev) => ev.workflowTaskFailedEventAttributes?.failure?.message ?? '')
         .filter((m) => m.includes('TMPRL1100'));
       assert.deepEqual(failures, [], `run ${runs} failed no workflow task for nondeterminism`);
@@ -95,7 +89,6 @@ describe('a storm of events for one person', { timeout: 240_000 }, () => {
         personWorkflowId('storm'),
       );
       runs++;
-      runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
     }
     assert.ok(runs >= 2, `${EVENTS} events make more than one run (${runs})`);
   });
