@@ -5,6 +5,8 @@ import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv, createTimeSkippingEnv } from './helpers/temporal-env';
 import { longSleep } from './fixtures/long-sleep-workflow';
+import { continueOnSignal, nextRunSignal, runNumberQuery } from './fixtures/continue-on-signal-workflow';
+import { QUERY_FIRST_ATTEMPT_MS } from './helpers/java-test-server-connection';
 import { InSyncKey, PersonIdKey } from '../src/shared/search-attributes';
 import { testDataConverter } from './helpers/test-data-converter';
 
@@ -37,6 +39,34 @@ describe('time-skipping test server', () => {
     const wallMs = Date.now() - wallStart;
     assert.equal(result, 'woke');
     assert.ok(wallMs < 30_000, `2 days of workflow time took ${wallMs} ms of wall time`);
+  });
+
+  // Left alone, the test server never answers such a query (a test file hung on one, 2026-12-06):
+  // it is asked again (java-test-server-connection.ts), and reaches the new run.
+  it('answers a query that comes while the run continues as new', { timeout: 60_000 }, async () => {
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'servers-test-queries',
+      workflowsPath: require.resolve('./fixtures/continue-on-signal-workflow'),
+      dataConverter: testDataConverter,
+    });
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(continueOnSignal, {
+        args: [0],
+        workflowId: 'continue-on-signal',
+        taskQueue: 'servers-test-queries',
+      });
+      for (let run = 0; run < 3; run++) {
+        assert.equal(await handle.query(runNumberQuery), run, 'the run before the signal');
+        await handle.signal(nextRunSignal);
+        // Asked at once: the run's workflow task that continues it as new is yet to complete.
+        const startedAt = Date.now();
+        const answer = await handle.query(runNumberQuery);
+        assert.ok(answer === run || answer === run + 1, `run ${run} answered ${answer}`);
+        const tookMs = Date.now() - startedAt;
+        assert.ok(tookMs < 3 * QUERY_FIRST_ATTEMPT_MS, `the query took ${tookMs} ms`);
+      }
+    });
   });
 });
 

@@ -2,7 +2,6 @@
 // (from the Go module proxy and Maven Central); the SDK's own download is the fallback.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConnectionPlugin } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../src/shared/search-attributes';
@@ -10,6 +9,7 @@ import { devServerDynamicConfigArgs } from '../../src/shared/temporal-server-set
 import { registerSearchAttributes } from '../../src/runtime/search-attributes-registration';
 import { createLogger } from '../../src/runtime/log';
 import { installSandboxWatchdog } from '../../src/runtime/sandbox-watchdog';
+import { javaTestServerConnection } from './java-test-server-connection';
 import { testDataConverter } from './test-data-converter';
 
 interface Manifest {
@@ -41,32 +41,12 @@ export function temporalCliPath(): string | undefined {
   return manifest().cli?.path ?? undefined;
 }
 
-/**
- * The client's keepalive, spaced for the time-skipping server. The SDK's client pings every 30 s,
- * also with no call open; that server (grpc-java) allows a ping every 5 minutes, and after a few it
- * closes the connection ("too_many_pings"; the test log shows "rejected by server because of
- * excess pings"). Every call open on it then waited for good: a skip of server time, the stall
- * report's own describes, the test's timeout (a file hung in CI, 2026-12-06). One ping every 6
- * minutes, only while a call is open, stays within what it allows.
- */
-export const javaTestServerKeepalive: ConnectionPlugin = {
-  name: 'java-test-server-keepalive',
-  configureConnection: (options) => ({
-    ...options,
-    channelArgs: {
-      ...options.channelArgs,
-      'grpc.keepalive_time_ms': 6 * 60_000,
-      'grpc.keepalive_permit_without_calls': 0,
-    },
-  }),
-};
-
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const path = manifest().testServer?.path;
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     ...(path ? { server: { executable: { type: 'existing-path', path } } } : {}),
     client: { dataConverter: testDataConverter },
-    plugins: [javaTestServerKeepalive],
+    plugins: [javaTestServerConnection],
   });
   // Like any Temporal server, the test server refuses undeclared search attributes.
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');

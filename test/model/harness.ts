@@ -45,7 +45,8 @@ import {
 } from '../../src/workflows/messages';
 import { timeSkippingWorkflowBundle } from '../helpers/stack';
 import { changeSaltoByHand } from '../helpers/salto-by-hand';
-import { createTimeSkippingEnv, javaTestServerKeepalive } from '../helpers/temporal-env';
+import { javaTestServerConnection } from '../helpers/java-test-server-connection';
+import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import { testDataConverter } from '../helpers/test-data-converter';
 import { setupSaltoFailure } from '../../src/api/temporal-errors';
 
@@ -170,7 +171,7 @@ export class ModelHarness {
       ? await TestWorkflowEnvironment.createTimeSkipping({
           server: { executable: { type: 'existing-path', path: launcher } },
           client: { dataConverter: testDataConverter },
-          plugins: [javaTestServerKeepalive],
+          plugins: [javaTestServerConnection],
         })
       : await createTimeSkippingEnv();
     if (launcher) await registerSearchAttributes(this.env.connection, this.env.namespace ?? 'default');
