@@ -43,7 +43,13 @@ import { ADMIN_TOKEN, startStack, WEBHOOK_SECRET, type Stack, type StackOptions 
 import { IngestLoad } from './ingest-load';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster';
 import '../helpers/temporal-env'; // the worker's own log at WARN
-import { descendantsOf, sampleOf, sampleProcesses, type ProcessSample } from './process-stats';
+import {
+  descendantsOf,
+  sampleOf,
+  sampleProcesses,
+  threadCpuSeconds,
+  type ProcessSample,
+} from './process-stats';
 import { drain } from './drain-section';
 import { reconcileCost } from './reconcile-cost';
 import { recovery } from './recovery-section';
@@ -153,8 +159,40 @@ function parse(argv: string[]): Options | null {
   };
 }
 
+/** Where one round's CPU went, in milliseconds per event accepted. */
+interface RoundCpu {
+  /** The thread that sends (Deskworks' side): gRPC calls, or signed HTTP requests. */
+  sender: number;
+  /** The API's event loop (this process's main thread): nothing in a bare round. */
+  api: number;
+  /** This process's other threads: the garbage collector's helpers, libuv's pool. */
+  otherThreads: number;
+  /** The Temporal server, and on the cluster PostgreSQL too. */
+  server: number;
+}
+
+const cpuTotal = (c: RoundCpu): number => c.sender + c.api + c.otherThreads + c.server;
+
+/** The median of each part over a path's rounds, and of their totals. */
+function medianCpu(rounds: RoundCpu[]): (RoundCpu & { total: number }) | null {
+  if (rounds.some((c) => Number.isNaN(c.sender))) return null; // off Linux: no thread figures
+  const part = (f: (c: RoundCpu) => number): number => median(rounds.map(f)) ?? 0;
+  return {
+    sender: part((c) => c.sender),
+    api: part((c) => c.api),
+    otherThreads: part((c) => c.otherThreads),
+    server: part((c) => c.server),
+    total: part(cpuTotal),
+  };
+}
+
 /** Webhook events accepted per second against bare signalWithStart calls, interleaved rounds. */
-async function ingest(o: Options, stackOptions: StackOptions, figures: Figure[]): Promise<number> {
+async function ingest(
+  o: Options,
+  stackOptions: StackOptions,
+  figures: Figure[],
+  cluster: TestCluster | null,
+): Promise<number> {
   // No worker: what is measured is the API and Temporal taking events in, not the engine.
   const stack = await startStack({ ...stackOptions, workers: 0 });
   let load: IngestLoad | null = null;
@@ -162,12 +200,33 @@ async function ingest(o: Options, stackOptions: StackOptions, figures: Figure[])
     const rounds = o.smoke ? 1 : 5;
     const bare: number[] = [];
     const webhook: number[] = [];
+    const cpu: Record<'bare' | 'webhook', RoundCpu[]> = { bare: [], webhook: [] };
     load = IngestLoad.against(stack, WEBHOOK_SECRET, o.concurrency);
     const sender = load;
-    const run = (kind: 'bare' | 'webhook', n: number): Promise<number> =>
-      sender.round(kind, n, uniqueId(kind));
+    const serverCpu = (): number => {
+      const { server, postgres } = serverSamples(cluster);
+      return [...server, ...postgres].reduce((sum, x) => sum + x.cpuSeconds, 0);
+    };
+    const run = async (kind: 'bare' | 'webhook', n: number): Promise<number> => {
+      const before = { main: threadCpuSeconds(), self: sampleOf(process.pid), server: serverCpu() };
+      const { rate, senderCpuSeconds } = await sender.round(kind, n, uniqueId(kind));
+      const after = { main: threadCpuSeconds(), self: sampleOf(process.pid), server: serverCpu() };
+      const perEvent = (seconds: number): number => (seconds / n) * 1000;
+      const main = before.main === null || after.main === null ? NaN : after.main - before.main;
+      const self = (after.self?.cpuSeconds ?? NaN) - (before.self?.cpuSeconds ?? NaN);
+      const senderSeconds = senderCpuSeconds ?? NaN;
+      cpu[kind].push({
+        sender: perEvent(senderSeconds),
+        api: perEvent(main),
+        otherThreads: perEvent(Math.max(0, self - main - senderSeconds)),
+        server: perEvent(after.server - before.server),
+      });
+      return rate;
+    };
     await run('bare', 20); // warm both paths: connections, JIT
     await run('webhook', 20);
+    cpu.bare.length = 0;
+    cpu.webhook.length = 0;
     for (let r = 0; r < rounds; r++) {
       // Every round adds workflows to the server's database, and each call gets a little slower
       // as it grows (over 3,000 events a round, bare fell from 312 to 190 per s in five rounds):
@@ -199,6 +258,35 @@ async function ingest(o: Options, stackOptions: StackOptions, figures: Figure[])
         note: `median of the rounds' ratios; ratio of the medians ${(webhookRate / bareRate).toFixed(2)}`,
       },
     );
+    // On shared cores the rates follow the CPU each path costs an event: these say where it goes.
+    const server = cluster ? 'Temporal + PostgreSQL' : 'Temporal';
+    const bareCpu = medianCpu(cpu.bare);
+    const webhookCpu = medianCpu(cpu.webhook);
+    if (bareCpu && webhookCpu)
+      figures.push(
+        {
+          section: 'ingest',
+          name: 'CPU per event, bare',
+          value: bareCpu.total,
+          unit: 'ms',
+          note: `client ${bareCpu.sender.toFixed(2)}, other threads ${bareCpu.otherThreads.toFixed(2)}, ${server} ${bareCpu.server.toFixed(2)}; median of ${rounds} rounds`,
+        },
+        {
+          section: 'ingest',
+          name: 'CPU per event, webhook',
+          value: webhookCpu.total,
+          unit: 'ms',
+          note: `sender ${webhookCpu.sender.toFixed(2)}, API ${webhookCpu.api.toFixed(2)}, other threads ${webhookCpu.otherThreads.toFixed(2)}, ${server} ${webhookCpu.server.toFixed(2)}`,
+        },
+        {
+          section: 'ingest',
+          name: 'API event loop per event',
+          value: webhookCpu.api,
+          unit: 'ms',
+          // At 0.9 × bare, a webhook event may cost a ninth more CPU than a bare one, in all.
+          note: `0.9 × bare on these cores leaves the webhook path ${(bareCpu.total / 0.9 - bareCpu.total).toFixed(2)} ms more than bare in all; it costs ${(webhookCpu.total - bareCpu.total).toFixed(2)} more`,
+        },
+      );
     return bareRate;
   } finally {
     await load?.close();
@@ -930,7 +1018,7 @@ async function main(): Promise<void> {
     }
     const stackOptions: StackOptions = cluster ? { temporalAddress: cluster.address } : {};
     let bareRate: number | null = null;
-    if (o.only.includes('ingest')) bareRate = await ingest(o, stackOptions, figures);
+    if (o.only.includes('ingest')) bareRate = await ingest(o, stackOptions, figures, cluster);
     if (o.only.includes('drain'))
       await drain({ members: o.drainMembers, concurrency: o.concurrency }, stackOptions, bareRate, figures);
     if (o.only.includes('latency')) await latency(o, stackOptions, bareRate, figures);

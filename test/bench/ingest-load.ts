@@ -12,6 +12,7 @@ import { signalPersonWithStart } from '../../src/shared/person-signal';
 import { signDeskworksPayload } from '../../src/api/signature';
 import { testDataConverter } from '../helpers/test-data-converter';
 import { newDeskMember, ratePerSecond } from './bench-support';
+import { threadCpuSeconds } from './process-stats';
 // Only the type: this file also runs as the sender thread, which must not load the whole stack.
 import type { Stack } from '../helpers/stack';
 
@@ -30,10 +31,22 @@ interface Round {
   tag: string;
 }
 
+/** A round's events accepted per second, and the CPU seconds the sender's thread used for them. */
+export interface RoundResult {
+  rate: number;
+  senderCpuSeconds: number | null;
+}
+
+interface RoundAnswer {
+  rate?: number;
+  senderCpuSeconds?: number | null;
+  error?: string;
+}
+
 /** A thread that sends rounds of new members and answers each round's rate per second. */
 export class IngestLoad {
   private readonly worker: Worker;
-  private waiting: ((answer: { rate?: number; error?: string }) => void) | null = null;
+  private waiting: ((answer: RoundAnswer) => void) | null = null;
 
   /** A sender aimed at a stack's API and Temporal. */
   static against(stack: Stack, webhookSecret: string, concurrency: number): IngestLoad {
@@ -49,18 +62,18 @@ export class IngestLoad {
 
   constructor(target: IngestTarget) {
     this.worker = new Worker(__filename, { workerData: target });
-    this.worker.on('message', (answer: { rate?: number; error?: string }) => this.waiting?.(answer));
+    this.worker.on('message', (answer: RoundAnswer) => this.waiting?.(answer));
     this.worker.on('error', (err) => this.waiting?.({ error: String(err) }));
   }
 
-  async round(kind: Round['kind'], count: number, tag: string): Promise<number> {
-    const answer = await new Promise<{ rate?: number; error?: string }>((resolve) => {
+  async round(kind: Round['kind'], count: number, tag: string): Promise<RoundResult> {
+    const answer = await new Promise<RoundAnswer>((resolve) => {
       this.waiting = resolve;
       this.worker.postMessage({ kind, count, tag } satisfies Round);
     });
     this.waiting = null;
     if (answer.error !== undefined || answer.rate === undefined) throw new Error(answer.error ?? 'no rate');
-    return answer.rate;
+    return { rate: answer.rate, senderCpuSeconds: answer.senderCpuSeconds ?? null };
   }
 
   async close(): Promise<void> {
@@ -123,8 +136,13 @@ async function serve(target: IngestTarget): Promise<void> {
       const answer = await postSigned(agent, webhookUrl, bodies[i]!, target.webhookSecret);
       if (answer.status !== 202) throw new Error(`webhook answered ${answer.status}: ${answer.body}`);
     };
+    const cpuBefore = threadCpuSeconds();
     ratePerSecond(round.count, target.concurrency, send).then(
-      (rate) => parentPort!.postMessage({ rate }),
+      (rate) => {
+        const cpuAfter = threadCpuSeconds();
+        const senderCpuSeconds = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+        parentPort!.postMessage({ rate, senderCpuSeconds } satisfies RoundAnswer);
+      },
       (err: unknown) => parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) }),
     );
   });

@@ -26,6 +26,20 @@ export function sampleOf(pid: number): ProcessSample | null {
   }
 }
 
+/**
+ * CPU seconds of the calling thread (/proc/thread-self), or null off Linux: a process's figure
+ * cannot tell the API's event loop from a sender thread or the garbage collector's helpers.
+ */
+export function threadCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS;
+  } catch {
+    return null;
+  }
+}
+
 function parentOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
