@@ -35,11 +35,14 @@ interface Round {
 export interface RoundResult {
   rate: number;
   senderCpuSeconds: number | null;
+  /** Building the round's events before its clock starts: the sender's, but not per event sent. */
+  buildCpuSeconds: number | null;
 }
 
 interface RoundAnswer {
   rate?: number;
   senderCpuSeconds?: number | null;
+  buildCpuSeconds?: number | null;
   error?: string;
 }
 
@@ -73,7 +76,11 @@ export class IngestLoad {
     });
     this.waiting = null;
     if (answer.error !== undefined || answer.rate === undefined) throw new Error(answer.error ?? 'no rate');
-    return { rate: answer.rate, senderCpuSeconds: answer.senderCpuSeconds ?? null };
+    return {
+      rate: answer.rate,
+      senderCpuSeconds: answer.senderCpuSeconds ?? null,
+      buildCpuSeconds: answer.buildCpuSeconds ?? null,
+    };
   }
 
   async close(): Promise<void> {
@@ -118,6 +125,7 @@ async function serve(target: IngestTarget): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: target.concurrency });
   const webhookUrl = new URL('/webhooks/deskworks', target.apiUrl);
   parentPort!.on('message', (round: Round) => {
+    const buildBefore = threadCpuSeconds();
     const events = Array.from({ length: round.count }, (_, i) =>
       memberCreated(newDeskMember(`${round.tag}-${i}`)),
     );
@@ -137,11 +145,13 @@ async function serve(target: IngestTarget): Promise<void> {
       if (answer.status !== 202) throw new Error(`webhook answered ${answer.status}: ${answer.body}`);
     };
     const cpuBefore = threadCpuSeconds();
+    const between = (a: number | null, b: number | null): number | null =>
+      a === null || b === null ? null : b - a;
     ratePerSecond(round.count, target.concurrency, send).then(
       (rate) => {
-        const cpuAfter = threadCpuSeconds();
-        const senderCpuSeconds = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
-        parentPort!.postMessage({ rate, senderCpuSeconds } satisfies RoundAnswer);
+        const senderCpuSeconds = between(cpuBefore, threadCpuSeconds());
+        const buildCpuSeconds = between(buildBefore, cpuBefore);
+        parentPort!.postMessage({ rate, senderCpuSeconds, buildCpuSeconds } satisfies RoundAnswer);
       },
       (err: unknown) => parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) }),
     );

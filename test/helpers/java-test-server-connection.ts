@@ -20,6 +20,9 @@ const isQuery = (options: InterceptorOptions): boolean => options.method_definit
 const callerDeadline = (options: InterceptorOptions): boolean =>
   options.deadline !== undefined && options.deadline !== Infinity;
 
+/** Query attempts left unanswered in time and asked again, in this process (the tests check it). */
+export const unansweredQueryAttempts = { count: 0 };
+
 const defaults = defaultGrpcRetryOptions();
 const queryRetry: GrpcRetryOptions = {
   delayFunction: defaults.delayFunction,
@@ -27,6 +30,7 @@ const queryRetry: GrpcRetryOptions = {
     if (defaults.retryableDecider(attempt, callStatus)) return true;
     if (callStatus.code !== status.DEADLINE_EXCEEDED || attempt >= QUERY_ATTEMPTS) return false;
     // Said on stderr: how often a test met the test server's unanswered query.
+    unansweredQueryAttempts.count++;
     process.stderr.write(`[grpc] QueryWorkflow attempt ${attempt} unanswered in time; asking again\n`);
     return true;
   },

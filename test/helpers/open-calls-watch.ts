@@ -4,7 +4,7 @@
 // leaves evidence of the call it waits on.
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
 
-/** Real time after which an open call is reported, and again at each such interval. */
+/** Real time after which an open call is reported (checked every half of it, so by 1.5 × at most). */
 export const OPEN_CALL_REPORT_MS = 60_000;
 
 interface OpenCall {
