@@ -12,15 +12,17 @@ export interface ProcessSample {
   rssBytes: number;
 }
 
+/** A /proc stat line's fields after the name: state(0) ppid(1) … utime(11) stime(12) … rss pages(21). */
+const fieldsAfterName = (stat: string): string[] => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+const cpuSecondsOf = (fields: string[]): number => (Number(fields[11]) + Number(fields[12])) / TICKS;
+
 export function sampleOf(pid: number): ProcessSample | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After the name: state(0) ppid(1) … utime(11) stime(12) … rss pages(21)
-    const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / TICKS;
+    const fields = fieldsAfterName(stat);
     const rssBytes = Number(fields[21]) * 4096;
-    return { pid, name, cpuSeconds, rssBytes };
+    return { pid, name, cpuSeconds: cpuSecondsOf(fields), rssBytes };
   } catch {
     return null; // not Linux, or the process ended
   }
@@ -32,17 +34,14 @@ export function sampleOf(pid: number): ProcessSample | null {
  */
 export function threadCpuSeconds(): number | null {
   try {
-    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS;
+    return cpuSecondsOf(fieldsAfterName(readFileSync('/proc/thread-self/stat', 'utf8')));
   } catch {
     return null;
   }
 }
 
 function parentOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  return Number(fieldsAfterName(readFileSync(`/proc/${pid}/stat`, 'utf8'))[1]);
 }
 
 /** The processes below `root` (up to five levels down), as /proc lists them now; [] off Linux. */
