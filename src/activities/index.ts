@@ -8,6 +8,7 @@ import { createCoordinationActivities, type CoordinationDeps } from './coordinat
 import { createImportActivities } from './import-activities';
 import type { ImportActivities } from './import-types';
 import { createSaltoActivities } from './salto-activities';
+import { checkedVariants } from './setup-check';
 import type { CoordinationActivities } from './coordination-types';
 import type { SaltoActivities } from './types';
 import type { WorkMetrics } from '../metrics/work-metrics';
@@ -55,17 +56,20 @@ export function createActivities(
   );
   // The short activities heartbeat so a dead worker's are retried within seconds; the long ones
   // (fan-out, reconciliation, import) heartbeat their own progress.
+  const signalPerson = (input: Parameters<CoordinationActivities['signalPerson']>[0]) =>
+    coordination.signalPerson(input);
+  // A person's pass that decided on a set-up it did not read calls these until one answers.
+  const checked = checkedVariants({ ...salto, signalPerson }, () => coordination.loadSetup());
   return {
     ...allWithLiveness(salto),
+    ...allWithLiveness(checked),
     ...coordination,
     loadSetup: withLiveness(() => coordination.loadSetup()),
     loadSetupAndEmailKey: withLiveness(
       (input: Parameters<CoordinationActivities['loadSetupAndEmailKey']>[0]) =>
         coordination.loadSetupAndEmailKey(input),
     ),
-    signalPerson: withLiveness((input: Parameters<CoordinationActivities['signalPerson']>[0]) =>
-      coordination.signalPerson(input),
-    ),
+    signalPerson: withLiveness(signalPerson),
     ...imports,
   };
 }

@@ -57,6 +57,20 @@ export interface ApplyGroupDiffInput {
 /** The failure type of a call on a SALTO KS user that no longer exists (deleted by hand). */
 export const SALTO_USER_MISSING = 'SaltoUserMissing';
 
+/**
+ * The failure type of a call whose pass decided on a set-up that has moved since (setup-check.ts).
+ * Its details: the set-up now, then a SetupRefusal.
+ */
+export const SETUP_CHANGED = 'SetupChanged';
+
+/** What a refused call says besides the set-up: on which attempt it refused. */
+export interface SetupRefusal {
+  attempt: number;
+}
+
+/** The checked variant of an activity is registered under its name with this suffix (setup-check.ts). */
+export const CHECKED_SUFFIX = 'Checked';
+
 /** A group SALTO KS refused for good (it no longer exists, or the change is not allowed). */
 export interface GroupRefusal {
   groupId: AccessGroupId;

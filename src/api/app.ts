@@ -19,6 +19,8 @@ import { sessionRouter } from './session-routes';
 import { setupRouter, type SetupSaltoCheck } from './setup-routes';
 import { statusRouter } from './status-routes';
 import { webhookRouter } from './webhook-route';
+import { personStartSource } from './person-start';
+import { DEMO_EMAIL_LOOKUP_KEY } from '../shared/email-lookup';
 import type { DeliveryGate } from './delivery-gate';
 import type { SetupWorkflowInput } from '../workflows/setup';
 import type { Registry } from 'prom-client';
@@ -107,6 +109,13 @@ export function createApiApp(options: ApiOptions): Express {
       client: options.client,
       taskQueue: options.taskQueue,
       setupDefaults: options.setupDefaults,
+      // The workers hash e-mails with the first key: a person's start carries the same hash.
+      personStart: personStartSource({
+        client: options.client,
+        emailSecret: options.emailLookupSecrets?.[0] ?? DEMO_EMAIL_LOOKUP_KEY,
+        onReadFailure: (err) =>
+          log(`webhook: the set-up could not be read for new people's starts: ${describeErrorForLog(err)}`),
+      }),
       secrets: options.webhookSecrets,
       log,
       ...(options.webhookGate ? { gate: options.webhookGate } : {}),

@@ -23,11 +23,14 @@ import {
 import type { reservationWorkflow } from '../workflows/reservation';
 import type { setupWorkflow, SetupWorkflowInput } from '../workflows/setup';
 import type { DeskworksEvent, MemberSnapshot } from './deskworks-events';
+import type { PersonStartSource } from './person-start';
 
 export interface RouterOptions {
   client: Client;
   taskQueue: string;
   setupDefaults: Pick<SetupWorkflowInput, 'reservationLeadMinutes' | 'reservationLagMinutes'>;
+  /** What to send with an event that may start a person's workflow; absent: nothing. */
+  personStart?: PersonStartSource;
 }
 
 export type Delivery =
@@ -168,7 +171,13 @@ export async function deliver(options: RouterOptions, delivery: Delivery): Promi
   const { client, taskQueue } = options;
   switch (delivery.workflow) {
     case 'person':
-      await signalPersonWithStart(client, taskQueue, delivery.personId, delivery.event);
+      await signalPersonWithStart(
+        client,
+        taskQueue,
+        delivery.personId,
+        delivery.event,
+        await options.personStart?.(delivery.event),
+      );
       return;
     case 'reservation':
       await client.workflow.signalWithStart<typeof reservationWorkflow, [ReservationEvent]>(

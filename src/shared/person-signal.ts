@@ -3,7 +3,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { PersonEvent } from '../core/person-events';
 import { personEventSignal } from '../workflows/messages';
-import type { personWorkflow } from '../workflows/person';
+import type { personWorkflow, PersonStart } from '../workflows/person';
 import { PERSON_WORKFLOW_TYPE, personWorkflowId, personWorkflowSummary } from './ids';
 
 export function signalPersonWithStart(
@@ -11,11 +11,12 @@ export function signalPersonWithStart(
   taskQueue: string,
   personId: string,
   event: PersonEvent,
+  start?: PersonStart,
 ): Promise<WorkflowHandle<typeof personWorkflow>> {
   return client.workflow.signalWithStart<typeof personWorkflow, [PersonEvent]>(PERSON_WORKFLOW_TYPE, {
     workflowId: personWorkflowId(personId),
     taskQueue,
-    args: [{ personId }],
+    args: [{ personId, ...(start ? { start } : {}) }],
     signal: personEventSignal,
     signalArgs: [event],
     // What the Temporal Web UI lists it as: ids only (it goes through the payload codec anyway).

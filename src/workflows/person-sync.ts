@@ -16,6 +16,7 @@ import { appendHistory, isRepair, type HistoryEntry, type PassCause } from '../c
 import type { DesiredAccess, NoAccessPolicy, SiteGroups } from '../core/types';
 import { personWorkflowId } from '../shared/ids';
 import { coordination, salto, SALTO_ACTIVITY_OPTIONS } from './activity-proxies';
+import { movedSetupOf, personNewsCalls, refusedUntouched, saltoCalls, type SetupCheck } from './setup-check';
 import { groupDiffSummary, userCallSummary } from './summaries';
 
 export interface SaltoUserRecord {
@@ -155,6 +156,8 @@ export interface SyncInput {
   siteLabels?: Record<string, string>;
   /** Record each group change in `state.history`, with the reasons and the cause of this pass. */
   record?: { cause: PassCause; reasons: DesiredAccess['reasons'] };
+  /** The set-up version the pass decided on, when it did not read it for this pass (setup-check.ts). */
+  setupCheck?: SetupCheck;
 }
 
 const profileKey = (p: Profile): string => JSON.stringify([p.firstName, p.lastName, p.email.toLowerCase()]);
@@ -222,6 +225,8 @@ export async function syncPersonToSalto(state: SyncState, input: SyncInput): Pro
     try {
       await step();
     } catch (err) {
+      // Nothing reached SALTO KS, and nothing decided on the old set-up may: the pass ends here.
+      if (movedSetupOf(err)) throw err;
       if (isUserMissing(err)) forgetUser(state, siteId);
       pass.problems.push(`site ${siteId}: ${describeFailure(err)}`);
     }
@@ -315,9 +320,10 @@ async function applyOwnDiff(
       remove,
       input.record?.reasons[siteId] ?? {},
     );
-    result = await applyDiff(siteId, user, add, remove, pass, summary);
+    result = await applyDiff(input, siteId, user, add, remove, pass, summary);
   } catch (err) {
-    if (input.uncertainWrites && add.length > 0) {
+    // A call refused for a moved set-up on its first attempt wrote nothing.
+    if (input.uncertainWrites && add.length > 0 && !refusedUntouched(err)) {
       const maybeHeld = (state.maybeHeld ??= {});
       maybeHeld[siteId] = sortedUnique([...maybe, ...add]);
     }
@@ -335,6 +341,7 @@ async function applyOwnDiff(
 }
 
 async function applyDiff(
+  input: SyncInput,
   siteId: string,
   user: SaltoUserRecord,
   add: string[],
@@ -343,9 +350,10 @@ async function applyDiff(
   summary: string,
 ): Promise<ApplyGroupDiffResult | null> {
   if (add.length === 0 && remove.length === 0) return null;
-  const result = await salto.applySaltoGroupDiff.executeWithOptions({ ...SALTO_ACTIVITY_OPTIONS, summary }, [
-    { siteId, siteUserId: user.siteUserId, platformUserId: user.platformUserId, add, remove },
-  ]);
+  const result = await saltoCalls(input.setupCheck).applySaltoGroupDiff.executeWithOptions(
+    { ...SALTO_ACTIVITY_OPTIONS, summary },
+    [{ siteId, siteUserId: user.siteUserId, platformUserId: user.platformUserId, add, remove }],
+  );
   return takeDiffResult(siteId, result, pass);
 }
 
@@ -449,7 +457,7 @@ async function revokeFromRetiring(
     {},
     ' from the user of an earlier e-mail',
   );
-  const result = await applyDiff(siteId, retiring, [], remove, pass, summary);
+  const result = await applyDiff(input, siteId, retiring, [], remove, pass, summary);
   if (result?.userMissing) {
     releaseRetiring(state, siteId, retiring);
     return false;
@@ -493,13 +501,13 @@ async function grantOnSite(
     const user = known ?? ensured?.user;
     if (!user) continue; // claimed, or another record owns this e-mail's user: contribute to it
     if (user.blocked) {
-      await salto.setSaltoUserBlocked.executeWithOptions(
+      await saltoCalls(input.setupCheck).setSaltoUserBlocked.executeWithOptions(
         saltoCall(input, siteId, 'unblock the SALTO KS user'),
         [{ siteId, siteUserId: user.siteUserId, blocked: false }],
       );
       user.blocked = false;
     }
-    await updateProfileIfChanged(user, profile, siteId);
+    await updateProfileIfChanged(input, user, profile, siteId);
     const have = state.applied[siteId] ?? [];
     // Removals too: a user adopted in this pass may hold groups no rule gives.
     const result = ensured?.granted
@@ -567,7 +575,7 @@ async function findMaybeCreated(
   const maybe = state.maybeCreated?.[siteId] ?? [];
   if (!input.profile || maybe.every((g) => keep.has(g))) return undefined;
   const email = input.profile.email;
-  const found = await salto.findOwnSaltoUser.executeWithOptions(
+  const found = await saltoCalls(input.setupCheck).findOwnSaltoUser.executeWithOptions(
     saltoCall(input, siteId, 'look for a SALTO KS user whose creation got no answer'),
     [{ siteId, personId: input.personId, email }],
   );
@@ -643,12 +651,12 @@ async function findEarlierUser(
   siteId: string,
   email: string,
 ): Promise<RetiringUser | undefined> {
-  const found = await salto.findOwnSaltoUser.executeWithOptions(
+  const found = await saltoCalls(input.setupCheck).findOwnSaltoUser.executeWithOptions(
     saltoCall(input, siteId, 'look for the SALTO KS user of an earlier e-mail'),
     [{ siteId, personId: input.personId, email }],
   );
   const seen = found
-    ? await salto.readSaltoUserGroups.executeWithOptions(
+    ? await saltoCalls(input.setupCheck).readSaltoUserGroups.executeWithOptions(
         saltoCall(input, siteId, 'read the groups of the SALTO KS user of an earlier e-mail'),
         [{ siteId, siteUserId: found.siteUserId, platformUserId: found.platformUserId }],
       )
@@ -692,7 +700,7 @@ async function ensureUser(
   const grantOnCreate = patched(GRANT_ON_CREATE_PATCH) && groups.length > 0;
   let ensured: EnsureUserResult;
   try {
-    ensured = await salto.ensureSaltoUser.executeWithOptions(
+    ensured = await saltoCalls(input.setupCheck).ensureSaltoUser.executeWithOptions(
       saltoCall(
         input,
         siteId,
@@ -704,7 +712,7 @@ async function ensureUser(
     );
   } catch (err) {
     // The user may have been created, and given its groups, before the answer was lost.
-    if (grantOnCreate && input.uncertainWrites && patched(MAYBE_CREATED_PATCH))
+    if (grantOnCreate && input.uncertainWrites && !refusedUntouched(err) && patched(MAYBE_CREATED_PATCH))
       noteMaybeCreated(state, siteId, profile.email, groups);
     throw err;
   }
@@ -773,13 +781,13 @@ async function readGroupsOrKeepMaybe(
   maybe: string[],
 ): Promise<string[]> {
   try {
-    const seen = await salto.readSaltoUserGroups.executeWithOptions(
+    const seen = await saltoCalls(input.setupCheck).readSaltoUserGroups.executeWithOptions(
       saltoCall(input, siteId, "read the groups of the SALTO KS user found with this person's alias"),
       [{ siteId, siteUserId: user.siteUserId, platformUserId: user.platformUserId }],
     );
     return seen.groupIds;
   } catch (err) {
-    if (maybe.length > 0) noteMaybeCreated(state, siteId, user.email, maybe);
+    if (maybe.length > 0 && !refusedUntouched(err)) noteMaybeCreated(state, siteId, user.email, maybe);
     throw err;
   }
 }
@@ -836,7 +844,7 @@ async function confirmClaim(
   siteId: string,
   claim: PendingClaim,
 ): Promise<void> {
-  const seen = await salto.readSaltoUserGroups({
+  const seen = await saltoCalls(input.setupCheck).readSaltoUserGroups({
     siteId,
     siteUserId: claim.siteUserId,
     platformUserId: claim.platformUserId,
@@ -888,7 +896,7 @@ async function contribute(
     groups: sortedUnique(groups),
     seq: state.sharedSeq,
   };
-  await coordination.signalPerson({ personId: link.ownerId, event });
+  await personNewsCalls(input.setupCheck).signalPerson({ personId: link.ownerId, event });
   link.sentKey = key;
 }
 
@@ -927,7 +935,7 @@ async function settleSite(
   if (!user || want.length > 0) return;
   // Rule 5: no group left on this site; the user is kept, blocked or deleted as the policy says.
   if (input.policy === 'delete') {
-    await salto.deleteSaltoUser.executeWithOptions(
+    await saltoCalls(input.setupCheck).deleteSaltoUser.executeWithOptions(
       saltoCall(input, siteId, 'delete the SALTO KS user: no group left (policy delete)'),
       [{ siteId, siteUserId: user.siteUserId }],
     );
@@ -936,7 +944,7 @@ async function settleSite(
   }
   const blocked = input.policy === 'block';
   if (user.blocked !== blocked) {
-    await salto.setSaltoUserBlocked.executeWithOptions(
+    await saltoCalls(input.setupCheck).setSaltoUserBlocked.executeWithOptions(
       saltoCall(
         input,
         siteId,
@@ -946,7 +954,7 @@ async function settleSite(
     );
     user.blocked = blocked;
   }
-  if (profile) await updateProfileIfChanged(user, profile, siteId);
+  if (profile) await updateProfileIfChanged(input, user, profile, siteId);
 }
 
 /** Patch: contributions held by a record that is not the owner go on to the owner. */
@@ -974,7 +982,7 @@ async function redirectContributions(state: SyncState, input: SyncInput, siteId:
   if (stranded.length === 0 || !patched(REDIRECT_CONTRIBUTIONS_PATCH)) return;
   for (const contributorId of stranded.sort()) {
     state.sharedSeq++;
-    await coordination.signalPerson({
+    await personNewsCalls(input.setupCheck).signalPerson({
       personId: contributorId,
       event: {
         type: 'shared-owner-changed',
@@ -1009,7 +1017,7 @@ async function retire(
     sameEmail(c.email, retiring.email),
   );
   if (heirs.length === 0) {
-    await salto.deleteSaltoUser.executeWithOptions(
+    await saltoCalls(input.setupCheck).deleteSaltoUser.executeWithOptions(
       saltoCall(input, siteId, 'delete the user of an earlier e-mail'),
       [{ siteId, siteUserId: retiring.siteUserId }],
     );
@@ -1017,7 +1025,7 @@ async function retire(
     return;
   }
   try {
-    await handOver(state, siteId, retiring, retiring.groups, heirs);
+    await handOver(state, input, siteId, retiring, retiring.groups, heirs);
   } catch (err) {
     if (!isUserMissing(err) || !patched(RETIRE_MISSING_USER_PATCH)) throw err;
     // Deleted by hand before it could be handed over: the records that shared it are owed a user
@@ -1045,7 +1053,11 @@ async function handOverOrphanContributions(
   );
   if (orphans.length === 0) return;
   const [, first] = orphans[0]!;
-  const found = await salto.ensureSaltoUser({ siteId, personId: input.personId, profile: first.profile });
+  const found = await saltoCalls(input.setupCheck).ensureSaltoUser({
+    siteId,
+    personId: input.personId,
+    profile: first.profile,
+  });
   if (found.ownedBy !== null && found.ownedBy !== input.personId) {
     // Someone else owns that e-mail's user now: the contributors send their groups there.
     for (const [otherId] of orphans) await tellNewOwner(siteId, found.siteUserId, found.ownedBy, otherId);
@@ -1059,12 +1071,12 @@ async function handOverOrphanContributions(
     blocked: found.blocked,
     profileKey: '',
   };
-  const seen = await salto.readSaltoUserGroups({
+  const seen = await saltoCalls(input.setupCheck).readSaltoUserGroups({
     siteId,
     siteUserId: found.siteUserId,
     platformUserId: found.platformUserId,
   });
-  await handOver(state, siteId, user, seen.groupIds, orphans);
+  await handOver(state, input, siteId, user, seen.groupIds, orphans);
 }
 
 async function tellNewOwner(
@@ -1087,6 +1099,7 @@ async function tellNewOwner(
 /** Makes the first contributor the user's owner (alias and state) and tells the others. */
 async function handOver(
   state: SyncState,
+  input: SyncInput,
   siteId: string,
   user: SaltoUserRecord,
   groups: string[],
@@ -1094,8 +1107,12 @@ async function handOver(
 ): Promise<void> {
   heirs.sort(([a], [b]) => (a < b ? -1 : 1));
   const [heirId] = heirs[0]!;
-  await salto.setSaltoUserAlias({ siteId, siteUserId: user.siteUserId, personId: heirId });
-  await coordination.signalPerson({
+  await saltoCalls(input.setupCheck).setSaltoUserAlias({
+    siteId,
+    siteUserId: user.siteUserId,
+    personId: heirId,
+  });
+  await personNewsCalls(input.setupCheck).signalPerson({
     personId: heirId,
     event: {
       type: 'shared-user-handover',
@@ -1113,12 +1130,13 @@ async function handOver(
 }
 
 async function updateProfileIfChanged(
+  input: SyncInput,
   user: SaltoUserRecord,
   profile: Profile,
   siteId: string,
 ): Promise<void> {
   const key = profileKey(profile);
   if (user.profileKey === key || !sameEmail(user.email, profile.email)) return;
-  await salto.updateSaltoUserProfile({ siteId, siteUserId: user.siteUserId, profile });
+  await saltoCalls(input.setupCheck).updateSaltoUserProfile({ siteId, siteUserId: user.siteUserId, profile });
   user.profileKey = key;
 }

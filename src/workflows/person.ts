@@ -54,6 +54,7 @@ import {
   type PersonMemo,
 } from './messages';
 import { runPreemptiblePass, type PassOutcome, type PreemptionWatch } from './pass-preemption';
+import { movedSetupOf, SETUP_CHECKED_BY_CALL_PATCH, type SetupCheck } from './setup-check';
 import { personKeepsWindows } from './reservation-windows';
 import { personWaitSummary, siteLabels } from './summaries';
 import {
@@ -72,7 +73,7 @@ export interface PersonWorkflowInput {
   carried?: {
     facts: PersonFacts;
     sync: SyncState;
-    /** No longer used (the set-up is read afresh for every decision); kept so older runs still continue. */
+    /** No longer used (a new run reads the set-up for its first pass); kept so older runs still continue. */
     setup?: Setup | null;
     pending: PersonEvent[];
     /** What this master last told its co-members, and the sequence number it used. */
@@ -93,6 +94,20 @@ export interface PersonWorkflowInput {
      */
     afterPassUntil?: IsoInstant | null;
   };
+  /** What the webhook knew when its event started this workflow (absent before 0.7.0): see PersonStart. */
+  start?: PersonStart;
+}
+
+/**
+ * Sent with the event that starts a person's workflow: the set-up as the API last read it, and the
+ * keyed hash of the e-mail of that event. The first pass decides on that set-up, checked by its
+ * first SALTO KS call (setup-check.ts), and publishes that hash: a new member's pass needs no
+ * activity of its own to read them.
+ */
+export interface PersonStart {
+  setup: Setup;
+  email: string;
+  emailKey: string;
 }
 
 /** The identity this workflow last published: the memo's profile and the e-mail's keyed hash. */
@@ -191,16 +206,19 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
   const tasksOnly = activityTasksOnly();
   const reads: CoordinationReads = tasksOnly ? coordination : coordinationLocal;
   const { personId } = input;
+  // A run a worker of an earlier release started ignored what came with its start: so does its replay.
+  const start = input.start && patched(SETUP_CHECKED_BY_CALL_PATCH) ? input.start : undefined;
   let facts = input.carried?.facts ?? newPersonFacts(personId);
   const sync = input.carried ? upgradeSyncState(input.carried.sync) : newSyncState();
-  let setup: Setup | null = null;
+  // The set-up this run holds: the one its last pass decided on, or the one sent with its start.
+  let setup: Setup | null = start?.setup ?? null;
   let sentPlanGroups = input.carried?.sentPlanGroups ?? {};
   let planGroupsSeq = input.carried?.planGroupsSeq ?? 0;
   // The e-mail's hash is made again once per run: a new EMAIL_LOOKUP_KEY reaches every person.
   const identity: PublishedIdentity = {
     profileKey: input.carried?.identity?.profileKey ?? null,
-    email: null,
-    emailKey: null,
+    email: start?.email ?? null,
+    emailKey: start?.emailKey ?? null,
   };
   const pending: PersonEvent[] = [...(input.carried?.pending ?? [])];
   let resumedAfterPass = mayWaitAfterPass(input.carried, Date.now());
@@ -208,6 +226,8 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
   let eventsThisRun = 0;
   /** What the last upsert of this run published; a new run publishes once again. */
   let publishedSearchAttributes: string | null = null;
+  /** The events of a pass that ended for a moved set-up: the cause of the pass that decides again. */
+  let foldedBefore: { eventId: string; type: string }[] = [];
 
   setHandler(personEventSignal, (event) => {
     pending.push(event);
@@ -222,13 +242,16 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     let rereadSalto = false;
     let passAgain = false;
     const newComembers: string[] = [];
-    const folded: { eventId: string; type: string }[] = [];
+    const folded: { eventId: string; type: string }[] = foldedBefore;
+    foldedBefore = [];
+    let setupNews = -1; // the newest set-up version a fan-out announced in these events
     while (pending.length > 0) {
       const event = pending.shift()!;
       eventsThisRun++;
       if (isDuplicate(facts, event.eventId)) continue;
       folded.push({ eventId: event.eventId, type: event.type });
       if (event.type === 'resync') rereadSalto = true;
+      if (event.type === 'setup-changed') setupNews = Math.max(setupNews, event.version);
       if (event.type === 'comember-link' && event.linked) newComembers.push(event.comemberId);
       takeSaltoNews(sync, event, event.type === 'observed-groups' && patched(VERIFIED_OBSERVATIONS_PATCH));
       facts = applyPersonEvent(facts, event);
@@ -246,14 +269,19 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       desired = computeDesiredAccess(entitlementInput(facts, scheduledGrants), setup, Date.now());
     } else {
       const cause = passCause(folded, desired?.nextChangeAt ?? null, Date.now(), sync.failedAttempts);
+      const check = setupToCheck(setup, setupNews, facts.profile, identity);
+      let moved: Setup | undefined;
       try {
-        // Every decision reads the set-up as it is now (rule 7): a mapping made at any center, at
-        // any time, holds for this person's next decision, whether or not the fan-out reached it.
+        // Every decision rests on the set-up as it is now (rule 7): a mapping made at any center,
+        // at any time, holds for this person's next decision, whether or not the fan-out reached
+        // it. Read first, or the one this run holds, checked by the pass's first call.
         sync.refusedOnly = false; // set again by the pass; any other failure retries within minutes
         const passSetup =
-          tasksOnly || patched(LOCAL_SETUP_READ_PATCH)
-            ? await readSetup(facts.profile, identity, reads)
-            : await coordination.loadSetup();
+          check !== undefined && setup !== null
+            ? setup
+            : tasksOnly || patched(LOCAL_SETUP_READ_PATCH)
+              ? await readSetup(facts.profile, identity, reads)
+              : await coordination.loadSetup();
         setup = passSetup;
         if (rereadSalto) await rereadAppliedGroups(sync);
         else if (sync.rereadSites?.length) await rereadAppliedGroups(sync, sync.rereadSites);
@@ -273,6 +301,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
             uncertainWrites: preemptible,
             record: { cause, reasons: computed.reasons },
             siteLabels: siteLabels(passSetup),
+            ...(check ? { setupCheck: check } : {}),
           });
         const outcome: PassOutcome = preemptible
           ? await runPreemptiblePass(
@@ -299,13 +328,29 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
         }
       } catch (err) {
         sync.inSync = false;
-        sync.lastError = describeFailure(err);
-        if (sync.failedAttempts === 0)
-          sync.history = appendHistory(sync.history ?? [], [
-            { kind: 'failure', at: new Date(Date.now()).toISOString(), message: sync.lastError, cause },
-          ]);
-        sync.failedAttempts++;
-        sync.failingSince ??= new Date(Date.now()).toISOString();
+        moved = movedSetupOf(err); // not a failure: the pass decides again on the set-up now
+        if (!moved) {
+          sync.lastError = describeFailure(err);
+          if (sync.failedAttempts === 0)
+            sync.history = appendHistory(sync.history ?? [], [
+              { kind: 'failure', at: new Date(Date.now()).toISOString(), message: sync.lastError, cause },
+            ]);
+          sync.failedAttempts++;
+          sync.failingSince ??= new Date(Date.now()).toISOString();
+        }
+      }
+      // No call carried the check to an answer: the set-up is read now, before anything this pass
+      // decided (groups for co-members, search attributes, the next wake) leaves the run.
+      if (check && !check.answered && !moved) {
+        const now = await reads.loadSetup();
+        if (now.version !== check.version) moved = now;
+      }
+      if (moved) {
+        foldedBefore = folded;
+        setup = moved;
+        desired = computeDesiredAccess(entitlementInput(facts, scheduledGrants), moved, Date.now());
+        sync.inSync = false;
+        passAgain = true;
       }
     }
     resumedAfterPass = false;
@@ -572,6 +617,23 @@ async function announceMasterLink(
       },
     });
   }
+}
+
+/**
+ * The check of a pass that may decide on the set-up this run holds (SETUP_CHECKED_BY_CALL_PATCH):
+ * none when it holds none, when a fan-out announced a newer one, or when the e-mail is still to be
+ * hashed in this run (one read then does both).
+ */
+function setupToCheck(
+  held: Setup | null,
+  announced: number,
+  profile: Profile | null,
+  identity: PublishedIdentity,
+): SetupCheck | undefined {
+  if (held === null || announced > held.version) return undefined;
+  if (profile !== null && emailKeyStale(identity, profile.email)) return undefined;
+  if (!patched(SETUP_CHECKED_BY_CALL_PATCH)) return undefined;
+  return { version: held.version, answered: false };
 }
 
 /** Whether the person's current e-mail still has to be hashed in this run. */

@@ -9,6 +9,8 @@ import { Client, Connection } from '@temporalio/client';
 import { deliveryFor } from '../../src/api/event-router';
 import { memberCreated } from '../../src/demo/event-builders';
 import { signalPersonWithStart } from '../../src/shared/person-signal';
+import { personStartSource } from '../../src/api/person-start';
+import { DEMO_EMAIL_LOOKUP_KEY } from '../../src/shared/email-lookup';
 import { signDeskworksPayload } from '../../src/api/signature';
 import { testDataConverter } from '../helpers/test-data-converter';
 import { newDeskMember, ratePerSecond } from './bench-support';
@@ -124,7 +126,14 @@ async function serve(target: IngestTarget): Promise<void> {
   const client = new Client({ connection, namespace: target.namespace, dataConverter: testDataConverter });
   const agent = new Agent({ keepAlive: true, maxSockets: target.concurrency });
   const webhookUrl = new URL('/webhooks/deskworks', target.apiUrl);
+  // The same calls as the webhook's: with what it sends a person's start (the set-up, the hash).
+  const personStart = personStartSource({ client, emailSecret: DEMO_EMAIL_LOOKUP_KEY });
   parentPort!.on('message', (round: Round) => {
+    play(round).catch((err: unknown) =>
+      parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) }),
+    );
+  });
+  async function play(round: Round): Promise<void> {
     const buildBefore = threadCpuSeconds();
     const events = Array.from({ length: round.count }, (_, i) =>
       memberCreated(newDeskMember(`${round.tag}-${i}`)),
@@ -135,10 +144,12 @@ async function serve(target: IngestTarget): Promise<void> {
       return delivery;
     });
     const bodies = events.map((event) => JSON.stringify(event));
+    const starts =
+      round.kind === 'bare' ? await Promise.all(deliveries.map((d) => personStart(d.event))) : [];
     const send = async (i: number): Promise<void> => {
       if (round.kind === 'bare') {
         const delivery = deliveries[i]!;
-        await signalPersonWithStart(client, target.taskQueue, delivery.personId, delivery.event);
+        await signalPersonWithStart(client, target.taskQueue, delivery.personId, delivery.event, starts[i]);
         return;
       }
       const answer = await postSigned(agent, webhookUrl, bodies[i]!, target.webhookSecret);
@@ -155,7 +166,7 @@ async function serve(target: IngestTarget): Promise<void> {
       },
       (err: unknown) => parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) }),
     );
-  });
+  }
 }
 
 if (!isMainThread) void serve(workerData as IngestTarget);

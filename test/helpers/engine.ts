@@ -27,6 +27,9 @@ import {
   SETUP_WORKFLOW_TYPE,
 } from '../../src/shared/ids';
 import { signalPersonWithStart } from '../../src/shared/person-signal';
+import { personStartSource } from '../../src/api/person-start';
+import { DEMO_EMAIL_LOOKUP_KEY } from '../../src/shared/email-lookup';
+import type { PersonStart } from '../../src/workflows/person';
 import {
   getSetupQuery,
   personAccessQuery,
@@ -78,7 +81,10 @@ export interface Engine {
   mapUnit(centerId: string, unitId: string, groups: string[]): Promise<Setup>;
   setPolicy(change: PolicyChange): Promise<Setup>;
   setup(): Promise<Setup>;
-  tellPerson(personId: string, event: PersonEvent): Promise<void>;
+  /** Signal-with-start of the person; `start`: what the webhook sends with it (PersonStart). */
+  tellPerson(personId: string, event: PersonEvent, start?: PersonStart): Promise<void>;
+  /** What the webhook would send with `event` now (src/api/person-start.ts, the set-up read afresh). */
+  personStart(event: PersonEvent): Promise<PersonStart | undefined>;
   tellReservation(reservationId: string, event: ReservationEvent): Promise<void>;
   /** The person's query: desired and applied groups, why, in sync, last error. */
   access(personId: string): Promise<PersonAccessView>;
@@ -307,10 +313,11 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       setupHandle.executeUpdate(setUnitGroupsUpdate, { args: [{ centerId, itemId, accessGroupIds }] }),
     setPolicy: (change) => setupHandle.executeUpdate(setPolicyUpdate, { args: [change] }),
     setup: () => setupHandle.query(getSetupQuery),
-    async tellPerson(personId, event) {
+    async tellPerson(personId, event, start) {
       knownPeople.add(personId);
-      await acrossContinueAsNew(() => signalPersonWithStart(client, taskQueue, personId, event));
+      await acrossContinueAsNew(() => signalPersonWithStart(client, taskQueue, personId, event, start));
     },
+    personStart: personStartSource({ client, emailSecret: DEMO_EMAIL_LOOKUP_KEY, maxAgeMs: 0 }),
     async tellReservation(reservationId, event) {
       knownReservations.add(reservationId);
       if (event.type === 'snapshot') knownPeople.add(event.reservation.customer.id);

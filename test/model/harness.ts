@@ -10,6 +10,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { deliver, deliveryFor } from '../../src/api/event-router';
+import { personStartSource, type PersonStartSource } from '../../src/api/person-start';
+import { DEMO_EMAIL_LOOKUP_KEY } from '../../src/shared/email-lookup';
 import type { DeskworksEvent } from '../../src/api/deskworks-events';
 import { registerSearchAttributes } from '../../src/runtime/search-attributes-registration';
 import {
@@ -125,6 +127,7 @@ export class ModelHarness {
   private extraWorkflows: string[] = [];
   private reconcileCount = 0;
   private latencyTimer: NodeJS.Timeout | null = null;
+  private personStart: PersonStartSource | null = null;
   private env!: TestWorkflowEnvironment;
   private worker!: Worker;
   private running!: Promise<void>;
@@ -349,7 +352,17 @@ export class ModelHarness {
         await this.guard(
           'a delivery',
           deliver(
-            { client: this.client, taskQueue: TASK_QUEUE, setupDefaults: LEAD_LAG_DEFAULT },
+            {
+              client: this.client,
+              taskQueue: TASK_QUEUE,
+              setupDefaults: LEAD_LAG_DEFAULT,
+              // As the webhook does: a new person starts with the set-up the API last read (up to
+              // 1 s old, so a sequence that changes the set-up meets a start whose set-up moved).
+              personStart: (this.personStart ??= personStartSource({
+                client: this.client,
+                emailSecret: DEMO_EMAIL_LOOKUP_KEY,
+              })),
+            },
             deliveryFor(event),
           ),
         );

@@ -1,0 +1,262 @@
+// A pass that decides on the set-up it holds (patch `setup-checked-by-call`): the one the webhook
+// sent with the person's start, or the one its previous pass decided on. Its first SALTO KS call
+// checks that set-up's version; a call whose set-up moved refuses before it reaches SALTO KS, and
+// the pass decides again on the set-up it hands back. A pass that makes no call reads the set-up
+// after it. Each case checks what reached SALTO KS, and which tasks the person's history holds.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { temporal } from '@temporalio/proto';
+import { BERLIN_SITE, BROOKLYN_SITE, FLEX, SPREE, startEngine, type Engine } from '../helpers/engine';
+import { billing, billingEvent, iso, memberSnapshot } from '../helpers/events';
+import { scheduledActivityTypes } from '../helpers/history-events';
+import { personStartSource } from '../../src/api/person-start';
+import { DEMO_EMAIL_LOOKUP_KEY, emailLookupKey } from '../../src/shared/email-lookup';
+import { EmailKeyKey } from '../../src/shared/search-attributes';
+import { SETUP_WORKFLOW_ID } from '../../src/shared/ids';
+import type { LoggedRequest } from '../../src/simulator/request-log';
+import { personHistoryQuery } from '../../src/workflows/messages';
+
+type History = temporal.api.history.v1.IHistory;
+
+const OFFICE = 'ag-berlin-private-offices';
+const OPEN_DESKS = 'ag-brooklyn-open-desks';
+
+describe(
+  'a pass that decides on the set-up it holds, checked by its first call',
+  { timeout: 240_000 },
+  () => {
+    let e: Engine;
+    before(async () => {
+      e = await startEngine();
+      await e.mapCenter('berlin', BERLIN_SITE, 'Europe/Berlin');
+      await e.mapProduct('berlin', 'flex', FLEX);
+      await e.mapProduct('berlin', 'office', [OFFICE]);
+      await e.mapProduct('berlin', 'studio', [SPREE]);
+      // Changes made before a person starts are told to it 30 s later (the catch-up fan-out): past.
+      await e.passSetupCatchUp();
+    });
+    after(async () => {
+      await e?.stop();
+    });
+
+    const history = (personId: string): Promise<History> =>
+      e.client.workflow.getHandle(`person-${personId}`).fetchHistory();
+    const workflowTasks = (h: History): number =>
+      (h.events ?? []).filter((ev) => ev.workflowTaskCompletedEventAttributes).length;
+    const groupsOf = async (siteId: string, email: string): Promise<string[] | undefined> =>
+      (await e.saltoUser(siteId, email))?.groups;
+    const requestsSince = async (at: number): Promise<LoggedRequest[]> =>
+      ((await fetch(`${e.sim.url}/__sim/requests`).then((r) => r.json())) as LoggedRequest[]).filter(
+        (r) => r.at >= at,
+      );
+
+    it('a new member the webhook starts with the set-up takes one activity task and two workflow tasks', async () => {
+      const event = memberSnapshot('hint-new', {
+        updatedAt: iso(await e.now()),
+        billings: [billing({ id: 'hn-b1', productId: 'flex', centerId: 'berlin' })],
+      });
+      const start = await e.personStart(event);
+      assert.ok(start, 'the webhook sends the set-up with a member snapshot');
+      assert.equal(start.setup.version, (await e.setup()).version);
+      await e.tellPerson('hint-new', event, start);
+      const groups = await e.eventually(
+        async () => ((await groupsOf(BERLIN_SITE, 'hint-new@example.com'))?.length === 2 ? true : undefined),
+        'the flex groups',
+      );
+      assert.ok(groups);
+      assert.deepEqual((await groupsOf(BERLIN_SITE, 'hint-new@example.com'))?.sort(), [...FLEX].sort());
+      await e.settled('person-hint-new');
+      const view = await e.access('hint-new');
+      assert.equal(view.inSync, true);
+      assert.equal(view.lastError, null);
+      const h = await history('hint-new');
+      assert.deepEqual(
+        scheduledActivityTypes(h),
+        ['ensureSaltoUserChecked'],
+        'no read of the set-up, no hash',
+      );
+      assert.equal(workflowTasks(h), 2, 'the start, and the answer of the one call');
+      const described = await e.client.workflow.getHandle('person-hint-new').describe();
+      assert.equal(
+        described.typedSearchAttributes.get(EmailKeyKey),
+        emailLookupKey('hint-new@example.com', DEMO_EMAIL_LOOKUP_KEY),
+        'the hash the webhook sent is the one the people list searches by',
+      );
+    });
+
+    it('a later pass decides on the set-up of the pass before: a plan added costs its one call', async () => {
+      const before = scheduledActivityTypes(await history('hint-new')).length;
+      await e.tellPerson(
+        'hint-new',
+        billingEvent(billing({ id: 'hn-b2', productId: 'office', centerId: 'berlin' }), iso(await e.now())),
+      );
+      await e.eventually(
+        async () =>
+          (await groupsOf(BERLIN_SITE, 'hint-new@example.com'))?.includes(OFFICE) ? true : undefined,
+        'the office group',
+      );
+      await e.settled('person-hint-new');
+      assert.deepEqual(scheduledActivityTypes(await history('hint-new')).slice(before), [
+        'applySaltoGroupDiffChecked',
+      ]);
+      assert.equal((await e.access('hint-new')).inSync, true);
+    });
+
+    it('a set-up that moved after the webhook read it: the first call refuses before SALTO KS, and the pass decides on the new one', async () => {
+      const event = memberSnapshot('hint-moved', {
+        updatedAt: iso(await e.now()),
+        billings: [billing({ id: 'hm-b1', productId: 'studio', centerId: 'berlin' })],
+      });
+      const start = await e.personStart(event);
+      assert.ok(start);
+      // The studio plan now opens the coworking floor instead of room Spree, which nobody else
+      // holds: the set-up the start carries is old.
+      await e.mapProduct('berlin', 'studio', ['ag-berlin-coworking-floor']);
+      assert.ok((await e.setup()).version > start.setup.version);
+      const sentAt = Date.now();
+      await e.tellPerson('hint-moved', event, start);
+      await e.eventually(
+        async () =>
+          (await groupsOf(BERLIN_SITE, 'hint-moved@example.com'))?.includes('ag-berlin-coworking-floor')
+            ? true
+            : undefined,
+        'the group of the new set-up',
+      );
+      await e.settled('person-hint-moved');
+      assert.deepEqual(await groupsOf(BERLIN_SITE, 'hint-moved@example.com'), ['ag-berlin-coworking-floor']);
+      const touchedSpree = (await requestsSince(sentAt)).filter((r) => r.path.includes(SPREE));
+      assert.deepEqual(touchedSpree, [], 'the group of the old set-up never reached SALTO KS');
+      const h = await history('hint-moved');
+      assert.deepEqual(
+        scheduledActivityTypes(h),
+        ['ensureSaltoUserChecked', 'ensureSaltoUserChecked'],
+        'the refused call, then the call on the new set-up',
+      );
+      const view = await e.access('hint-moved');
+      assert.equal(view.inSync, true);
+      assert.equal(view.lastError, null);
+      const accessHistory = await e.client.workflow.getHandle('person-hint-moved').query(personHistoryQuery);
+      assert.ok(
+        !accessHistory.some((entry) => entry.kind === 'failure'),
+        'a moved set-up is not a failure of the pass',
+      );
+    });
+
+    it('a pass that makes no call reads the set-up after it, and passes again when it moved', async () => {
+      await e.passSetupCatchUp(); // the change of the case before is told to no one started after this
+      await e.tellPerson(
+        'hint-quiet',
+        memberSnapshot('hint-quiet', {
+          updatedAt: iso(await e.now()),
+          billings: [billing({ id: 'hq-b1', productId: 'flex', centerId: 'berlin' })],
+        }),
+      );
+      await e.eventually(
+        async () =>
+          (await groupsOf(BERLIN_SITE, 'hint-quiet@example.com'))?.length === 2 ? true : undefined,
+        'the flex groups',
+      );
+      await e.settled('person-hint-quiet');
+      // Past the catch-up's look-back: a change now is told only to the people at its center.
+      await e.passSetupCatchUp();
+      // Brooklyn is mapped after this person's last pass, and its fan-out tells only the people who
+      // touch Brooklyn: not this one, until the billing below.
+      await e.mapCenter('brooklyn', BROOKLYN_SITE, 'America/New_York');
+      await e.mapProduct('brooklyn', 'desk', [OPEN_DESKS]);
+      await e.settled(SETUP_WORKFLOW_ID);
+      const before = scheduledActivityTypes(await history('hint-quiet')).length;
+      const signalsBefore = (await history('hint-quiet')).events?.filter(
+        (ev) => ev.workflowExecutionSignaledEventAttributes,
+      ).length;
+      assert.equal(signalsBefore, 1, 'the fan-out told this person nothing');
+      await e.tellPerson(
+        'hint-quiet',
+        billingEvent(billing({ id: 'hq-b2', productId: 'desk', centerId: 'brooklyn' }), iso(await e.now())),
+      );
+      await e.eventually(
+        async () =>
+          (await groupsOf(BROOKLYN_SITE, 'hint-quiet@example.com'))?.includes(OPEN_DESKS) ? true : undefined,
+        'the Brooklyn desk, mapped after the set-up this person held',
+      );
+      await e.settled('person-hint-quiet');
+      const h = await history('hint-quiet');
+      assert.deepEqual(
+        scheduledActivityTypes(h).slice(before),
+        ['loadSetup', 'ensureSaltoUserChecked'],
+        'no call on the held set-up, so it was read; it had moved, so the pass decided again',
+      );
+      assert.equal(h.events?.filter((ev) => ev.workflowExecutionSignaledEventAttributes).length, 2);
+      assert.equal((await e.access('hint-quiet')).inSync, true);
+    });
+
+    it('a held set-up that moved unannounced: the group diff refuses before SALTO KS, and the pass gives it on the new one', async () => {
+      await e.passSetupCatchUp();
+      await e.tellPerson(
+        'hint-diff',
+        memberSnapshot('hint-diff', {
+          updatedAt: iso(await e.now()),
+          billings: [billing({ id: 'hd-b1', productId: 'flex', centerId: 'berlin' })],
+        }),
+      );
+      await e.eventually(
+        async () => ((await groupsOf(BERLIN_SITE, 'hint-diff@example.com'))?.length === 2 ? true : undefined),
+        'the flex groups',
+      );
+      await e.settled('person-hint-diff');
+      await e.passSetupCatchUp();
+      // A change at a center this person does not touch: nobody tells it, and the set-up it holds is old.
+      await e.mapProduct('brooklyn', 'hall', [OPEN_DESKS]);
+      await e.settled(SETUP_WORKFLOW_ID);
+      const before = scheduledActivityTypes(await history('hint-diff')).length;
+      const sentAt = Date.now();
+      await e.tellPerson(
+        'hint-diff',
+        billingEvent(billing({ id: 'hd-b2', productId: 'office', centerId: 'berlin' }), iso(await e.now())),
+      );
+      await e.eventually(
+        async () =>
+          (await groupsOf(BERLIN_SITE, 'hint-diff@example.com'))?.includes(OFFICE) ? true : undefined,
+        'the office group',
+      );
+      await e.settled('person-hint-diff');
+      assert.deepEqual(
+        scheduledActivityTypes(await history('hint-diff')).slice(before),
+        ['applySaltoGroupDiffChecked', 'applySaltoGroupDiffChecked'],
+        'refused on the old set-up, then given on the new one',
+      );
+      const officeWrites = (await requestsSince(sentAt)).filter((r) => r.path.includes(OFFICE));
+      assert.equal(officeWrites.length, 1, 'one write of the office group reached SALTO KS: the second call');
+      assert.equal((await e.access('hint-diff')).inSync, true);
+    });
+
+    it('the webhook sends no set-up with other events, none larger than its limit, and reads it again only when it is old', async () => {
+      const snapshot = memberSnapshot('hint-source', { updatedAt: iso(await e.now()) });
+      const plan = billingEvent(
+        billing({ id: 'hs-b1', productId: 'flex', centerId: 'berlin' }),
+        iso(await e.now()),
+      );
+      assert.equal(await e.personStart(plan), undefined, 'a billing names no e-mail');
+      const small = personStartSource({ client: e.client, emailSecret: DEMO_EMAIL_LOOKUP_KEY, maxBytes: 64 });
+      assert.equal(await small(snapshot), undefined, 'a set-up over the limit is left to the workflow');
+
+      let clock = 1_000_000;
+      const cached = personStartSource({
+        client: e.client,
+        emailSecret: DEMO_EMAIL_LOOKUP_KEY,
+        maxAgeMs: 1000,
+        now: () => clock,
+      });
+      const first = await cached(snapshot);
+      assert.ok(first);
+      assert.equal(first.email, 'hint-source@example.com');
+      assert.equal(first.emailKey, emailLookupKey('hint-source@example.com', DEMO_EMAIL_LOOKUP_KEY));
+      await e.mapProduct('berlin', 'lab', [SPREE]);
+      clock += 999;
+      assert.equal((await cached(snapshot))?.setup.version, first.setup.version, 'read less than 1 s ago');
+      clock += 1;
+      assert.equal((await cached(snapshot))?.setup.version, (await e.setup()).version, 'read again');
+      // Its fan-out asks the people for their centers: done before the worker stops.
+      await e.settled(SETUP_WORKFLOW_ID);
+    });
+  },
+);
