@@ -21,7 +21,8 @@ const run = (command, args, env = {}) => {
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
 rmSync(target, { recursive: true, force: true });
 // The tests that record: co-members, a stream of events with continue-as-new (on the dev server),
-// the set-up, adoption, reservations through their windows.
+// the set-up, adoption, reservations through their windows, passes that decide on the set-up they
+// hold (a start with the set-up, a refusal for a moved one, a read after a pass with no call).
 run(
   process.execPath,
   [
@@ -31,6 +32,7 @@ run(
     'dist/test/workflows/continue-as-new.test.js',
     'dist/test/workflows/member-access.test.js',
     'dist/test/workflows/reservations.test.js',
+    'dist/test/workflows/setup-checked-by-call.test.js',
   ],
   { RECORD_HISTORIES: '1' },
 );

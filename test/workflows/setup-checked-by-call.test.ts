@@ -9,6 +9,7 @@ import type { temporal } from '@temporalio/proto';
 import { BERLIN_SITE, BROOKLYN_SITE, FLEX, SPREE, startEngine, type Engine } from '../helpers/engine';
 import { billing, billingEvent, iso, memberSnapshot } from '../helpers/events';
 import { scheduledActivityTypes } from '../helpers/history-events';
+import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
 import { personStartSource } from '../../src/api/person-start';
 import { DEMO_EMAIL_LOOKUP_KEY, emailLookupKey } from '../../src/shared/email-lookup';
 import { EmailKeyKey } from '../../src/shared/search-attributes';
@@ -36,7 +37,18 @@ describe(
       await e.passSetupCatchUp();
     });
     after(async () => {
-      await e?.stop();
+      try {
+        // A start with the set-up, a refusal for a moved one, a read after a pass with no call.
+        if (e)
+          await recordHistoriesIfAsked(e.client, [
+            'person-hint-new',
+            'person-hint-moved',
+            'person-hint-quiet',
+            'person-hint-diff',
+          ]);
+      } finally {
+        await e?.stop();
+      }
     });
 
     const history = (personId: string): Promise<History> =>
