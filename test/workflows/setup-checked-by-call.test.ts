@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { temporal } from '@temporalio/proto';
 import { BERLIN_SITE, BROOKLYN_SITE, FLEX, SPREE, startEngine, type Engine } from '../helpers/engine';
 import { billing, billingEvent, iso, memberSnapshot } from '../helpers/events';
+import type { Billing } from '../../src/core/types';
 import { scheduledActivityTypes } from '../helpers/history-events';
 import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
 import { personStartSource } from '../../src/api/person-start';
@@ -57,6 +58,19 @@ describe(
       (h.events ?? []).filter((ev) => ev.workflowTaskCompletedEventAttributes).length;
     const groupsOf = async (siteId: string, email: string): Promise<string[] | undefined> =>
       (await e.saltoUser(siteId, email))?.groups;
+    /** Tells the person a new billing and waits until SALTO KS shows its group and the person is quiet. */
+    const addPlan = async (
+      personId: string,
+      plan: Billing,
+      [siteId, group, what]: [string, string, string],
+    ): Promise<void> => {
+      await e.tellPerson(personId, billingEvent(plan, iso(await e.now())));
+      await e.eventually(
+        async () => ((await groupsOf(siteId, `${personId}@example.com`))?.includes(group) ? true : undefined),
+        what,
+      );
+      await e.settled(`person-${personId}`);
+    };
     const requestsSince = async (at: number): Promise<LoggedRequest[]> =>
       ((await fetch(`${e.sim.url}/__sim/requests`).then((r) => r.json())) as LoggedRequest[]).filter(
         (r) => r.at >= at,
@@ -98,16 +112,11 @@ describe(
 
     it('a later pass decides on the set-up of the pass before: a plan added costs its one call', async () => {
       const before = scheduledActivityTypes(await history('hint-new')).length;
-      await e.tellPerson(
-        'hint-new',
-        billingEvent(billing({ id: 'hn-b2', productId: 'office', centerId: 'berlin' }), iso(await e.now())),
-      );
-      await e.eventually(
-        async () =>
-          (await groupsOf(BERLIN_SITE, 'hint-new@example.com'))?.includes(OFFICE) ? true : undefined,
+      await addPlan('hint-new', billing({ id: 'hn-b2', productId: 'office', centerId: 'berlin' }), [
+        BERLIN_SITE,
+        OFFICE,
         'the office group',
-      );
-      await e.settled('person-hint-new');
+      ]);
       assert.deepEqual(scheduledActivityTypes(await history('hint-new')).slice(before), [
         'applySaltoGroupDiffChecked',
       ]);
@@ -181,16 +190,11 @@ describe(
         (ev) => ev.workflowExecutionSignaledEventAttributes,
       ).length;
       assert.equal(signalsBefore, 1, 'the fan-out told this person nothing');
-      await e.tellPerson(
-        'hint-quiet',
-        billingEvent(billing({ id: 'hq-b2', productId: 'desk', centerId: 'brooklyn' }), iso(await e.now())),
-      );
-      await e.eventually(
-        async () =>
-          (await groupsOf(BROOKLYN_SITE, 'hint-quiet@example.com'))?.includes(OPEN_DESKS) ? true : undefined,
+      await addPlan('hint-quiet', billing({ id: 'hq-b2', productId: 'desk', centerId: 'brooklyn' }), [
+        BROOKLYN_SITE,
+        OPEN_DESKS,
         'the Brooklyn desk, mapped after the set-up this person held',
-      );
-      await e.settled('person-hint-quiet');
+      ]);
       const h = await history('hint-quiet');
       assert.deepEqual(
         scheduledActivityTypes(h).slice(before),
@@ -221,16 +225,11 @@ describe(
       await e.settled(SETUP_WORKFLOW_ID);
       const before = scheduledActivityTypes(await history('hint-diff')).length;
       const sentAt = Date.now();
-      await e.tellPerson(
-        'hint-diff',
-        billingEvent(billing({ id: 'hd-b2', productId: 'office', centerId: 'berlin' }), iso(await e.now())),
-      );
-      await e.eventually(
-        async () =>
-          (await groupsOf(BERLIN_SITE, 'hint-diff@example.com'))?.includes(OFFICE) ? true : undefined,
+      await addPlan('hint-diff', billing({ id: 'hd-b2', productId: 'office', centerId: 'berlin' }), [
+        BERLIN_SITE,
+        OFFICE,
         'the office group',
-      );
-      await e.settled('person-hint-diff');
+      ]);
       assert.deepEqual(
         scheduledActivityTypes(await history('hint-diff')).slice(before),
         ['applySaltoGroupDiffChecked', 'applySaltoGroupDiffChecked'],
