@@ -7,17 +7,24 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Setup } from '../core/types';
+import { setupFingerprint } from '../core/setup-fingerprint';
 import { CHECKED_SUFFIX, SETUP_CHANGED, type SetupRefusal } from './types';
 
-/** What a checked call carries besides its own input. */
+/** What a checked call carries besides its own input: the set-up its pass decided on. */
 export interface SetupVersionExpected {
   expectSetupVersion: number;
+  /** setupFingerprint of that set-up: a version can come back with other content. */
+  expectSetupFingerprint: string;
 }
 
 /** The failure of a call whose set-up moved: not retried; its details are the set-up now, and the attempt. */
 export function setupChangedFailure(expected: number, current: Setup, attempt: number): ApplicationFailure {
+  const now =
+    current.version === expected
+      ? `version ${expected} with other content`
+      : `version ${current.version}, not ${expected}`;
   return ApplicationFailure.create({
-    message: `the set-up changed (version ${current.version}, not ${expected}): the pass decides again`,
+    message: `the set-up changed (${now}): the pass decides again`,
     type: SETUP_CHANGED,
     nonRetryable: true,
     details: [current, { attempt } satisfies SetupRefusal],
@@ -44,11 +51,13 @@ export function checkedVariants<T extends object>(
   for (const [name, fn] of Object.entries(activities)) {
     const activity = fn as (input: unknown) => Promise<unknown>;
     variants[`${name}${CHECKED_SUFFIX}`] = async (input) => {
-      const { expectSetupVersion, ...own } = input;
-      if (typeof expectSetupVersion !== 'number')
-        throw ApplicationFailure.nonRetryable(`${name}${CHECKED_SUFFIX}: no expectSetupVersion in its input`);
+      const { expectSetupVersion, expectSetupFingerprint, ...own } = input;
+      if (typeof expectSetupVersion !== 'number' || typeof expectSetupFingerprint !== 'string')
+        throw ApplicationFailure.nonRetryable(
+          `${name}${CHECKED_SUFFIX}: no expectSetupVersion or expectSetupFingerprint in its input`,
+        );
       const current = await readSetup();
-      if (current.version !== expectSetupVersion)
+      if (current.version !== expectSetupVersion || setupFingerprint(current) !== expectSetupFingerprint)
         throw setupChangedFailure(expectSetupVersion, current, currentAttempt());
       return activity(own);
     };

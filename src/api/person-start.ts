@@ -28,6 +28,9 @@ export interface PersonStartOptions {
   onReadFailure?: (err: unknown) => void;
 }
 
+/** How long the webhook waits for the set-up before it sends starts without it. */
+const READ_DEADLINE_MS = 500;
+
 export function personStartSource(options: PersonStartOptions): PersonStartSource {
   const maxAgeMs = options.maxAgeMs ?? 1000;
   const maxBytes = options.maxBytes ?? 8 * 1024;
@@ -37,7 +40,10 @@ export function personStartSource(options: PersonStartOptions): PersonStartSourc
 
   async function readSetup(): Promise<Setup | null> {
     try {
-      const { memo } = await options.client.workflow.getHandle(SETUP_WORKFLOW_ID).describe();
+      // Bounded: every member snapshot waits for this one read; past it, none carries a set-up.
+      const { memo } = await options.client.withDeadline(Date.now() + READ_DEADLINE_MS, () =>
+        options.client.workflow.getHandle(SETUP_WORKFLOW_ID).describe(),
+      );
       const setup = memo?.[SETUP_MEMO_KEY] as Setup | undefined;
       return setup && Buffer.byteLength(JSON.stringify(setup)) <= maxBytes ? setup : null;
     } catch (err) {

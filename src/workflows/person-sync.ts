@@ -16,7 +16,14 @@ import { appendHistory, isRepair, type HistoryEntry, type PassCause } from '../c
 import type { DesiredAccess, NoAccessPolicy, SiteGroups } from '../core/types';
 import { personWorkflowId } from '../shared/ids';
 import { coordination, salto, SALTO_ACTIVITY_OPTIONS } from './activity-proxies';
-import { movedSetupOf, personNewsCalls, refusedUntouched, saltoCalls, type SetupCheck } from './setup-check';
+import {
+  mayHaveActed,
+  movedSetupOf,
+  personNewsCalls,
+  refusedUntouched,
+  saltoCalls,
+  type SetupCheck,
+} from './setup-check';
 import { groupDiffSummary, userCallSummary } from './summaries';
 
 export interface SaltoUserRecord {
@@ -225,8 +232,12 @@ export async function syncPersonToSalto(state: SyncState, input: SyncInput): Pro
     try {
       await step();
     } catch (err) {
-      // Nothing reached SALTO KS, and nothing decided on the old set-up may: the pass ends here.
-      if (movedSetupOf(err)) throw err;
+      // Nothing decided on the old set-up may act: the pass ends here. A refusal on a later
+      // attempt may follow one that acted: the next pass reads this site's groups back first.
+      if (movedSetupOf(err)) {
+        if (mayHaveActed(err)) state.rereadSites = sortedUnique([...(state.rereadSites ?? []), siteId]);
+        throw err;
+      }
       if (isUserMissing(err)) forgetUser(state, siteId);
       pass.problems.push(`site ${siteId}: ${describeFailure(err)}`);
     }
@@ -944,14 +955,20 @@ async function settleSite(
   }
   const blocked = input.policy === 'block';
   if (user.blocked !== blocked) {
-    await saltoCalls(input.setupCheck).setSaltoUserBlocked.executeWithOptions(
-      saltoCall(
-        input,
-        siteId,
-        blocked ? 'block the SALTO KS user: no group left (policy block)' : 'unblock the SALTO KS user',
-      ),
-      [{ siteId, siteUserId: user.siteUserId, blocked }],
-    );
+    try {
+      await saltoCalls(input.setupCheck).setSaltoUserBlocked.executeWithOptions(
+        saltoCall(
+          input,
+          siteId,
+          blocked ? 'block the SALTO KS user: no group left (policy block)' : 'unblock the SALTO KS user',
+        ),
+        [{ siteId, siteUserId: user.siteUserId, blocked }],
+      );
+    } catch (err) {
+      // A block that may have landed counts as landed: a later grant unblocks (which is idempotent).
+      if (blocked && mayHaveActed(err)) user.blocked = true;
+      throw err;
+    }
     user.blocked = blocked;
   }
   if (profile) await updateProfileIfChanged(input, user, profile, siteId);

@@ -55,6 +55,7 @@ import {
 } from './messages';
 import { runPreemptiblePass, type PassOutcome, type PreemptionWatch } from './pass-preemption';
 import { movedSetupOf, SETUP_CHECKED_BY_CALL_PATCH, type SetupCheck } from './setup-check';
+import { setupFingerprint } from '../core/setup-fingerprint';
 import { personKeepsWindows } from './reservation-windows';
 import { personWaitSummary, siteLabels } from './summaries';
 import {
@@ -228,6 +229,12 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
   let publishedSearchAttributes: string | null = null;
   /** The events of a pass that ended for a moved set-up: the cause of the pass that decides again. */
   let foldedBefore: { eventId: string; type: string }[] = [];
+  /**
+   * The set-up moved under the last pass, and `setup` is the one read when that was found (by the
+   * refusing call, or after the pass): the next pass decides on it as on a set-up it read itself,
+   * unchecked, so a set-up that keeps changing cannot refuse pass after pass.
+   */
+  let setupJustRead = false;
 
   setHandler(personEventSignal, (event) => {
     pending.push(event);
@@ -269,7 +276,9 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       desired = computeDesiredAccess(entitlementInput(facts, scheduledGrants), setup, Date.now());
     } else {
       const cause = passCause(folded, desired?.nextChangeAt ?? null, Date.now(), sync.failedAttempts);
-      const check = setupToCheck(setup, setupNews, facts.profile, identity);
+      const justRead = setupJustRead && setup !== null && setupNews <= setup.version ? setup : null;
+      setupJustRead = false;
+      const check = justRead ? undefined : setupToCheck(setup, setupNews, facts.profile, identity);
       let moved: Setup | undefined;
       try {
         // Every decision rests on the set-up as it is now (rule 7): a mapping made at any center,
@@ -277,11 +286,12 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
         // it. Read first, or the one this run holds, checked by the pass's first call.
         sync.refusedOnly = false; // set again by the pass; any other failure retries within minutes
         const passSetup =
-          check !== undefined && setup !== null
+          justRead ??
+          (check !== undefined && setup !== null
             ? setup
             : tasksOnly || patched(LOCAL_SETUP_READ_PATCH)
               ? await readSetup(facts.profile, identity, reads)
-              : await coordination.loadSetup();
+              : await coordination.loadSetup());
         setup = passSetup;
         if (rereadSalto) await rereadAppliedGroups(sync);
         else if (sync.rereadSites?.length) await rereadAppliedGroups(sync, sync.rereadSites);
@@ -343,10 +353,11 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       // decided (groups for co-members, search attributes, the next wake) leaves the run.
       if (check && !check.answered && !moved) {
         const now = await reads.loadSetup();
-        if (now.version !== check.version) moved = now;
+        if (now.version !== check.version || setupFingerprint(now) !== check.fingerprint) moved = now;
       }
       if (moved) {
         foldedBefore = folded;
+        setupJustRead = true;
         setup = moved;
         desired = computeDesiredAccess(entitlementInput(facts, scheduledGrants), moved, Date.now());
         sync.inSync = false;
@@ -633,7 +644,7 @@ function setupToCheck(
   if (held === null || announced > held.version) return undefined;
   if (profile !== null && emailKeyStale(identity, profile.email)) return undefined;
   if (!patched(SETUP_CHECKED_BY_CALL_PATCH)) return undefined;
-  return { version: held.version, answered: false };
+  return { version: held.version, fingerprint: setupFingerprint(held), answered: false };
 }
 
 /** Whether the person's current e-mail still has to be hashed in this run. */

@@ -20,9 +20,10 @@ import { coordination, salto } from './activity-proxies';
 /** Since 0.7.0 a person's pass may decide on the set-up it holds, checked by its first call. */
 export const SETUP_CHECKED_BY_CALL_PATCH = 'setup-checked-by-call';
 
-/** The version a pass decided on, and whether a call that carried it was answered yet. */
+/** The set-up a pass decided on (version, fingerprint), and whether a call that carried it was answered yet. */
 export interface SetupCheck {
   version: number;
+  fingerprint: string;
   answered: boolean;
 }
 
@@ -44,7 +45,14 @@ function checked<T extends object>(plain: T, check: SetupCheck | undefined): T {
         const activity = check.answered ? byName[name]! : byName[`${name}${CHECKED_SUFFIX}`]!;
         const sent = check.answered
           ? args
-          : [{ ...(args[0] as object), expectSetupVersion: check.version }, ...args.slice(1)];
+          : [
+              {
+                ...(args[0] as object),
+                expectSetupVersion: check.version,
+                expectSetupFingerprint: check.fingerprint,
+              },
+              ...args.slice(1),
+            ];
         const result = options ? await activity.executeWithOptions(options, sent) : await activity(...sent);
         check.answered = true;
         return result;
@@ -80,9 +88,14 @@ export function movedSetupOf(err: unknown): Setup | undefined {
 
 /**
  * Whether a call refused for a moved set-up on its first attempt, so it wrote nothing. A later
- * attempt's refusal may follow an attempt that acted and lost its answer.
+ * attempt's refusal may follow an attempt that acted and lost its answer (mayHaveActed).
  */
 export function refusedUntouched(err: unknown): boolean {
   const refusal = refusalOf(err)?.details?.[1] as SetupRefusal | undefined;
   return refusal?.attempt === 1;
+}
+
+/** A refusal that may follow an attempt of the same call that acted and lost its answer. */
+export function mayHaveActed(err: unknown): boolean {
+  return movedSetupOf(err) !== undefined && !refusedUntouched(err);
 }

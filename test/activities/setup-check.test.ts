@@ -10,6 +10,7 @@ import { checkedVariants } from '../../src/activities/setup-check';
 import { SETUP_CHANGED } from '../../src/activities/types';
 import { emptySetup } from '../../src/core/setup-rules';
 import type { Setup } from '../../src/core/types';
+import { setupFingerprint } from '../../src/core/setup-fingerprint';
 
 function recorder(current: Setup) {
   const seen: unknown[] = [];
@@ -37,6 +38,11 @@ const refusalOf = (promise: Promise<unknown>): Promise<unknown> =>
 
 describe('the checked variant of an activity', () => {
   const current: Setup = { ...emptySetup(15, 15), version: 7 };
+  const expect = (setup: Setup) => ({
+    expectSetupVersion: setup.version,
+    expectSetupFingerprint: setupFingerprint(setup),
+  });
+  const older: Setup = { ...current, version: 6 };
 
   it('is registered under the name with its suffix, so no worker without the check runs it', () => {
     assert.deepEqual(recorder(current).names, ['grantChecked']);
@@ -44,7 +50,7 @@ describe('the checked variant of an activity', () => {
 
   it('runs the activity when the set-up is still that version, without the version in its input', async () => {
     const r = recorder(current);
-    const input = { siteId: 's1', expectSetupVersion: 7 };
+    const input = { siteId: 's1', ...expect(current) };
     assert.equal(await new MockActivityEnvironment().run(r.grant, input), 'granted on s1');
     assert.deepEqual(r.seen, [{ siteId: 's1' }]);
     assert.equal(r.reads(), 1);
@@ -53,7 +59,7 @@ describe('the checked variant of an activity', () => {
   it('refuses for good when the set-up moved, before the activity acts, with the set-up now', async () => {
     const r = recorder(current);
     const refused = await refusalOf(
-      new MockActivityEnvironment().run(r.grant, { siteId: 's1', expectSetupVersion: 6 }),
+      new MockActivityEnvironment().run(r.grant, { siteId: 's1', ...expect(older) }),
     );
     assert.ok(refused instanceof ApplicationFailure);
     assert.equal(refused.type, SETUP_CHANGED);
@@ -63,10 +69,22 @@ describe('the checked variant of an activity', () => {
     assert.deepEqual(r.seen, [], 'nothing reached the activity');
   });
 
+  it('refuses when the version came back with other content (a set-up workflow reset or started again)', async () => {
+    const r = recorder(current);
+    const other: Setup = { ...current, noAccessPolicy: 'block' };
+    const refused = await refusalOf(
+      new MockActivityEnvironment().run(r.grant, { siteId: 's1', ...expect(other) }),
+    );
+    assert.ok(refused instanceof ApplicationFailure);
+    assert.equal(refused.type, SETUP_CHANGED);
+    assert.match(refused.message, /version 7 with other content/);
+    assert.deepEqual(r.seen, []);
+  });
+
   it('says when it refused on a later attempt, which may follow one that acted', async () => {
     const r = recorder(current);
     const refused = await refusalOf(
-      new MockActivityEnvironment({ attempt: 3 }).run(r.grant, { siteId: 's1', expectSetupVersion: 6 }),
+      new MockActivityEnvironment({ attempt: 3 }).run(r.grant, { siteId: 's1', ...expect(older) }),
     );
     assert.ok(refused instanceof ApplicationFailure);
     assert.deepEqual(refused.details?.[1], { attempt: 3 });
@@ -76,7 +94,7 @@ describe('the checked variant of an activity', () => {
     const r = recorder(current);
     const refused = await refusalOf(r.grant({ siteId: 's1' } as never));
     assert.ok(refused instanceof ApplicationFailure);
-    assert.match(refused.message, /grantChecked: no expectSetupVersion/);
+    assert.match(refused.message, /grantChecked: no expectSetupVersion or expectSetupFingerprint/);
     assert.deepEqual(r.seen, []);
   });
 });
