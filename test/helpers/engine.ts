@@ -1,7 +1,7 @@
 // The access engine on the time-skipping test server: real workflows, real activities, and the
 // SALTO KS simulator over real HTTP, so tests assert what reached SALTO KS while durable timers
 // (billing midnights, reservation windows) pass in seconds.
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
@@ -238,7 +238,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
 
   /**
    * The time-skipping server's continue-as-new is not atomic (sdk-java issue 1538): a signal sent
-   * while a run continues as new can be refused as sent to a completed workflow. Deskworks would
+   * while a run continues as new can be refused as sent to a completed workflow, or its start found
+   * already started. Deskworks would
    * send it again; so does the test. The dev server takes it.
    */
   const acrossContinueAsNew = async <T>(send: () => Promise<T>): Promise<T> => {
@@ -246,7 +247,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       try {
         return await send();
       } catch (err) {
-        if (onDevServer || !(err instanceof WorkflowNotFoundError) || attempt >= 20) throw err;
+        const raced =
+          err instanceof WorkflowNotFoundError || err instanceof WorkflowExecutionAlreadyStartedError;
+        if (onDevServer || !raced || attempt >= 20) throw err;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }

@@ -343,8 +343,8 @@ export class ModelHarness {
   /**
    * Delivers as Deskworks does, again if the server did not take it. The time-skipping server's
    * signalWithStart looks the current run up before it locks it, so racing a continue-as-new it
-   * can answer NOT_FOUND "Completed workflow" (the real server looks again under the lock); the
-   * webhook answers that with a 5xx, and Deskworks sends the event again.
+   * can answer NOT_FOUND "Completed workflow", or "already started" (the real server looks again
+   * under the lock); the webhook answers either with a 5xx, and Deskworks sends the event again.
    */
   async deliver(event: DeskworksEvent): Promise<void> {
     for (let attempt = 1; ; attempt++) {
@@ -368,7 +368,11 @@ export class ModelHarness {
         );
         return;
       } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError) || attempt >= DELIVERY_ATTEMPTS) throw err;
+        // Or it finds the run that just continued as new closed, starts one, and meets the new run:
+        // "already started" (run of 2026-12-06 evening, case 44). The real server does neither.
+        const racedContinueAsNew =
+          err instanceof WorkflowNotFoundError || err instanceof WorkflowExecutionAlreadyStartedError;
+        if (!racedContinueAsNew || attempt >= DELIVERY_ATTEMPTS) throw err;
       }
     }
   }
