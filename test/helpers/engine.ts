@@ -239,8 +239,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   /**
    * The time-skipping server's continue-as-new is not atomic (sdk-java issue 1538): a signal sent
    * while a run continues as new can be refused as sent to a completed workflow, or its start found
-   * already started. Deskworks would
-   * send it again; so does the test. The dev server takes it.
+   * already started. Deskworks would send it again; so does the test. The dev server takes it.
    */
   const acrossContinueAsNew = async <T>(send: () => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
