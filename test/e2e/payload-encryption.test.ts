@@ -21,6 +21,7 @@ import {
   UNIT_SPREE,
   waitForSaltoGroups,
 } from './e2e-support';
+import { activityBaseName } from '../helpers/history-events';
 
 /** Every Payload inside a decoded protobuf message (objects with metadata and data). */
 function payloadsIn(value: unknown, out: Payload[] = []): Payload[] {
@@ -150,7 +151,7 @@ describe('personal data in Temporal histories', () => {
         );
         const [plain] = await testPayloadCodec.decode([raw]);
         const kind = event.activityTaskScheduledEventAttributes
-          ? `activity ${event.activityTaskScheduledEventAttributes.activityType?.name}`
+          ? `activity ${activityBaseName(event.activityTaskScheduledEventAttributes.activityType?.name)}`
           : event.timerStartedEventAttributes
             ? 'timer'
             : 'other';

@@ -20,6 +20,7 @@ import {
   setSimulatorFaults,
   uniqueId,
 } from './e2e-support';
+import { activityBaseName } from '../helpers/history-events';
 
 /** Every read of the Berlin site's group memberships hangs past the client's timeout. */
 const MEMBERSHIP_READS_HANG = {
@@ -55,7 +56,7 @@ async function runningOn(
         'none';
       const started = pending.find(
         (a) =>
-          (activity === null || a.activityType?.name === activity) &&
+          (activity === null || activityBaseName(a.activityType?.name) === activity) &&
           a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
       );
       return started?.lastWorkerIdentity ?? undefined;

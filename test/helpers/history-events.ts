@@ -1,6 +1,7 @@
 // What a workflow's history says it did, for tests that count tasks and commands.
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { CHECKED_SUFFIX } from '../../src/activities/types';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -82,4 +83,12 @@ export async function* runHistories(
     runId =
       history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
+}
+
+/**
+ * An activity type's name without the suffix of its checked variant: a pass that decides on the
+ * set-up it holds calls `ensureSaltoUserChecked` where another calls `ensureSaltoUser`.
+ */
+export function activityBaseName(name: string | null | undefined): string | undefined {
+  return name?.endsWith(CHECKED_SUFFIX) ? name.slice(0, -CHECKED_SUFFIX.length) : (name ?? undefined);
 }
