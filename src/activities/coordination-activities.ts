@@ -15,13 +15,9 @@ import {
 } from '../shared/ids';
 import { signalPersonWithStart } from '../shared/person-signal';
 import { groupsHeldOn } from '../shared/held-groups';
+import { readSetupMemo } from '../shared/setup-memo';
 import { CenterIdsKey, HeldGroupsKey, InSyncKey, SiteIdsKey } from '../shared/search-attributes';
-import {
-  getSetupQuery,
-  personEventSignal,
-  reservationEventSignal,
-  SETUP_MEMO_KEY,
-} from '../workflows/messages';
+import { getSetupQuery, personEventSignal, reservationEventSignal } from '../workflows/messages';
 import type { SignalDefinition } from '@temporalio/common';
 import type { CoordinationActivities, SetupFanOut } from './coordination-types';
 import { itemsLeft, progressOf, type BatchProgress } from './resumable-batches';
@@ -160,12 +156,11 @@ export function createCoordinationActivities(deps: CoordinationDeps): Coordinati
 
   async function loadSetup(): Promise<Setup> {
     try {
-      const handle = client.workflow.getHandle(SETUP_WORKFLOW_ID);
-      // The memo is read from the server alone; the query (a set-up workflow from before
-      // 0.3.0 that has not changed since) needs a worker's workflow task slot.
-      const { memo } = await handle.describe();
-      const fromMemo = memo?.[SETUP_MEMO_KEY] as Setup | undefined;
-      return fromMemo ?? (await handle.query(getSetupQuery));
+      // A set-up workflow from before 0.3.0 that has not changed since has no memo: asked by query.
+      return (
+        (await readSetupMemo(client)) ??
+        (await client.workflow.getHandle(SETUP_WORKFLOW_ID).query(getSetupQuery))
+      );
     } catch (err) {
       if (err instanceof WorkflowNotFoundError)
         return emptySetup(deps.defaultLeadMinutes, deps.defaultLagMinutes);

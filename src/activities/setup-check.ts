@@ -7,7 +7,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Setup } from '../core/types';
-import { setupFingerprint } from '../core/setup-fingerprint';
+import { isSameSetup } from '../core/setup-fingerprint';
 import { CHECKED_SUFFIX, SETUP_CHANGED, type SetupRefusal } from './types';
 
 /** What a checked call carries besides its own input: the set-up its pass decided on. */
@@ -57,7 +57,7 @@ export function checkedVariants<T extends object>(
           `${name}${CHECKED_SUFFIX}: no expectSetupVersion or expectSetupFingerprint in its input`,
         );
       const current = await readSetup();
-      if (current.version !== expectSetupVersion || setupFingerprint(current) !== expectSetupFingerprint)
+      if (!isSameSetup(current, { version: expectSetupVersion, fingerprint: expectSetupFingerprint }))
         throw setupChangedFailure(expectSetupVersion, current, currentAttempt());
       return activity(own);
     };

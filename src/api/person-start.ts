@@ -8,8 +8,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { PersonEvent } from '../core/person-events';
 import type { Setup } from '../core/types';
 import { emailLookupKey } from '../shared/email-lookup';
-import { SETUP_WORKFLOW_ID } from '../shared/ids';
-import { SETUP_MEMO_KEY } from '../workflows/messages';
+import { readSetupMemo } from '../shared/setup-memo';
 import type { PersonStart } from '../workflows/person';
 
 /** Answers what to send with `event` if it starts the person's workflow; undefined: nothing. */
@@ -41,10 +40,9 @@ export function personStartSource(options: PersonStartOptions): PersonStartSourc
   async function readSetup(): Promise<Setup | null> {
     try {
       // Bounded: every member snapshot waits for this one read; past it, none carries a set-up.
-      const { memo } = await options.client.withDeadline(Date.now() + READ_DEADLINE_MS, () =>
-        options.client.workflow.getHandle(SETUP_WORKFLOW_ID).describe(),
+      const setup = await options.client.withDeadline(Date.now() + READ_DEADLINE_MS, () =>
+        readSetupMemo(options.client),
       );
-      const setup = memo?.[SETUP_MEMO_KEY] as Setup | undefined;
       return setup && Buffer.byteLength(JSON.stringify(setup)) <= maxBytes ? setup : null;
     } catch (err) {
       // No set-up workflow yet, or Temporal unreachable: the workflow reads the set-up itself.

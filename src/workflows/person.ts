@@ -55,7 +55,7 @@ import {
 } from './messages';
 import { runPreemptiblePass, type PassOutcome, type PreemptionWatch } from './pass-preemption';
 import { movedSetupOf, SETUP_CHECKED_BY_CALL_PATCH, type SetupCheck } from './setup-check';
-import { setupFingerprint } from '../core/setup-fingerprint';
+import { isSameSetup, setupFingerprint } from '../core/setup-fingerprint';
 import { personKeepsWindows } from './reservation-windows';
 import { personWaitSummary, siteLabels } from './summaries';
 import {
@@ -353,7 +353,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       // decided (groups for co-members, search attributes, the next wake) leaves the run.
       if (check && !check.answered && !moved) {
         const now = await reads.loadSetup();
-        if (now.version !== check.version || setupFingerprint(now) !== check.fingerprint) moved = now;
+        if (!isSameSetup(now, check)) moved = now;
       }
       if (moved) {
         foldedBefore = folded;

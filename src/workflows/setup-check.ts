@@ -14,6 +14,7 @@ import {
 } from '@temporalio/workflow';
 import { CHECKED_SUFFIX, SETUP_CHANGED, type SaltoActivities, type SetupRefusal } from '../activities/types';
 import type { CoordinationActivities } from '../activities/coordination-types';
+import type { SetupIdentity } from '../core/setup-fingerprint';
 import type { Setup } from '../core/types';
 import { coordination, salto } from './activity-proxies';
 
@@ -21,9 +22,7 @@ import { coordination, salto } from './activity-proxies';
 export const SETUP_CHECKED_BY_CALL_PATCH = 'setup-checked-by-call';
 
 /** The set-up a pass decided on (version, fingerprint), and whether a call that carried it was answered yet. */
-export interface SetupCheck {
-  version: number;
-  fingerprint: string;
+export interface SetupCheck extends SetupIdentity {
   answered: boolean;
 }
 

@@ -2,7 +2,7 @@
 // and a set-up that differs in anything (the same version with other content included) another.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setupFingerprint } from '../../src/core/setup-fingerprint';
+import { isSameSetup, setupFingerprint } from '../../src/core/setup-fingerprint';
 import { emptySetup } from '../../src/core/setup-rules';
 import type { Setup } from '../../src/core/types';
 
@@ -42,5 +42,17 @@ describe('setupFingerprint', () => {
     ];
     for (const v of variants) seen.add(setupFingerprint(v));
     assert.equal(seen.size, variants.length + 1);
+  });
+
+  it('isSameSetup holds only for the version and content a check names', () => {
+    const held = { version: base.version, fingerprint: setupFingerprint(base) };
+    assert.equal(isSameSetup(JSON.parse(JSON.stringify(base)) as Setup, held), true);
+    assert.equal(isSameSetup({ ...base, version: 4 }, held), false, 'another version');
+    assert.equal(
+      isSameSetup({ ...base, noAccessPolicy: 'block' }, held),
+      false,
+      'same version, other content',
+    );
+    assert.equal(isSameSetup(base, { ...held, version: 2 }), false, 'a check of an earlier version');
   });
 });

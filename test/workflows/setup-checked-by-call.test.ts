@@ -71,6 +71,22 @@ describe(
       );
       await e.settled(`person-${personId}`);
     };
+    /** Starts a member with a flex plan at Berlin (no set-up sent) and waits until SALTO KS shows its groups and it is quiet. */
+    const startFlexMember = async (personId: string, billingId: string): Promise<void> => {
+      await e.tellPerson(
+        personId,
+        memberSnapshot(personId, {
+          updatedAt: iso(await e.now()),
+          billings: [billing({ id: billingId, productId: 'flex', centerId: 'berlin' })],
+        }),
+      );
+      await e.eventually(
+        async () =>
+          (await groupsOf(BERLIN_SITE, `${personId}@example.com`))?.length === 2 ? true : undefined,
+        'the flex groups',
+      );
+      await e.settled(`person-${personId}`);
+    };
     const requestsSince = async (at: number): Promise<LoggedRequest[]> =>
       ((await fetch(`${e.sim.url}/__sim/requests`).then((r) => r.json())) as LoggedRequest[]).filter(
         (r) => r.at >= at,
@@ -165,19 +181,7 @@ describe(
 
     it('a pass that makes no call reads the set-up after it, and passes again when it moved', async () => {
       await e.passSetupCatchUp(); // the change of the case before is told to no one started after this
-      await e.tellPerson(
-        'hint-quiet',
-        memberSnapshot('hint-quiet', {
-          updatedAt: iso(await e.now()),
-          billings: [billing({ id: 'hq-b1', productId: 'flex', centerId: 'berlin' })],
-        }),
-      );
-      await e.eventually(
-        async () =>
-          (await groupsOf(BERLIN_SITE, 'hint-quiet@example.com'))?.length === 2 ? true : undefined,
-        'the flex groups',
-      );
-      await e.settled('person-hint-quiet');
+      await startFlexMember('hint-quiet', 'hq-b1');
       // Past the catch-up's look-back: a change now is told only to the people at its center.
       await e.passSetupCatchUp();
       // Brooklyn is mapped after this person's last pass, and its fan-out tells only the people who
@@ -207,18 +211,7 @@ describe(
 
     it('a held set-up that moved unannounced: the group diff refuses before SALTO KS, and the pass gives it on the new one', async () => {
       await e.passSetupCatchUp();
-      await e.tellPerson(
-        'hint-diff',
-        memberSnapshot('hint-diff', {
-          updatedAt: iso(await e.now()),
-          billings: [billing({ id: 'hd-b1', productId: 'flex', centerId: 'berlin' })],
-        }),
-      );
-      await e.eventually(
-        async () => ((await groupsOf(BERLIN_SITE, 'hint-diff@example.com'))?.length === 2 ? true : undefined),
-        'the flex groups',
-      );
-      await e.settled('person-hint-diff');
+      await startFlexMember('hint-diff', 'hd-b1');
       await e.passSetupCatchUp();
       // A change at a center this person does not touch: nobody tells it, and the set-up it holds is old.
       await e.mapProduct('brooklyn', 'hall', [OPEN_DESKS]);
