@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_QUICK_RETRIES } from '../../src/salto/quick-retry';
 import { runChaos, type ChaosOptions, type ChaosReport } from './chaos-run';
 import { lateProfileLine } from './late-profile';
-import { taskTallyLine, taskWaitLine } from './task-tally';
+import { taskTallyLine, taskTypesLine, taskWaitLine } from './task-tally';
 
 const USAGE = `npm run chaos -- [--events N] [--rate R] [--seed S] [--workers W] [--kill-every S]
                      [--temporal-outage S] [--hand-edit-every S] [--quick-retries N] [--worker-cache N]
@@ -127,6 +127,7 @@ function print(r: ChaosReport): void {
     `  revocation delay p50/p99/max        ${ms(r.revocationDelayMs.p50)} / ${ms(r.revocationDelayMs.p99)} / ${ms(r.revocationDelayMs.max)} (${r.revocationDelayMs.count})`,
     `  CPU seconds by part                 ${cpuLine(r)}`,
     ...(r.tasks ? [`  Temporal work                       ${taskTallyLine(r.tasks)}`] : []),
+    ...(r.tasks ? [`  Temporal work by workflow           ${taskTypesLine(r.tasks)}`] : []),
     ...(r.tasks
       ? [
           `  workflow tasks by minute            ${taskWaitLine(r.tasks, new Set(r.lateProfile.outageMinutes))} (tasks started: p50/p99 wait from scheduled to started; sticky timeouts)`,

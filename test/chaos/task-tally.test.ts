@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal as proto } from '@temporalio/proto';
-import { addHistory, emptyTally, taskTallyLine, taskWaitLine } from './task-tally';
+import { addHistory, emptyTally, taskTallyLine, taskTypesLine, taskWaitLine } from './task-tally';
 
 const { EventType, TimeoutType } = proto.api.enums.v1;
 type HistoryEvent = proto.api.history.v1.IHistoryEvent;
@@ -84,8 +84,84 @@ describe('the chaos run’s task tally', () => {
         localActivitiesByType: { loadSetup: 2, signalPerson: 1 },
         signals: 2,
         timersFired: 1,
+        byWorkflowType: {
+          unknown: { runs: 2, workflowTasksByCause: { signal: 1 }, activityTasksByType: { unknown: 1 } },
+        },
         byMinute: [],
       },
+    );
+  });
+
+  it('files workflow tasks by workflow type and by what each came for, and activity tasks by type', () => {
+    const tally = emptyTally();
+    const activity = (name: string): HistoryEvent => ({
+      eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+      activityTaskScheduledEventAttributes: { activityType: { name } },
+    });
+    const started = { eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED };
+    const completed = { eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED };
+    addHistory(
+      tally,
+      [
+        { eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED },
+        { eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED },
+        scheduled, // a signal-with-start's first task: the signal's
+        started,
+        completed,
+        activity('loadSetup'),
+        { eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED },
+        scheduled, // the read's answer
+        started,
+        timedOut(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE),
+        scheduled, // again, after a killed worker
+        started,
+        completed,
+        activity('ensureSaltoUserChecked'),
+        { eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED },
+        scheduled, // the call's failure
+        started,
+        completed,
+        { eventType: EventType.EVENT_TYPE_TIMER_FIRED },
+        scheduled,
+      ],
+      undefined,
+      'personWorkflow',
+    );
+    addHistory(
+      tally,
+      [
+        { eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED },
+        scheduled,
+        started,
+        completed,
+        activity('signalPerson'),
+      ],
+      undefined,
+      'reservationWorkflow',
+    );
+    addHistory(
+      tally,
+      [{ eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED }, scheduled],
+      undefined,
+      'reservationWorkflow',
+    );
+    assert.deepEqual(tally.byWorkflowType, {
+      personWorkflow: {
+        runs: 1,
+        workflowTasksByCause: { 'activity answer': 2, 'timed out': 1, timer: 1, signal: 1 },
+        activityTasksByType: { loadSetup: 1, ensureSaltoUserChecked: 1 },
+      },
+      reservationWorkflow: {
+        runs: 2,
+        workflowTasksByCause: { signal: 1, start: 1 },
+        activityTasksByType: { signalPerson: 1 },
+      },
+    });
+    assert.equal(
+      taskTypesLine(tally),
+      'personWorkflow: 1 runs, 5 workflow tasks (activity answer 2, signal 1, timed out 1, timer 1), ' +
+        '2 activity tasks (ensureSaltoUserChecked 1, loadSetup 1); ' +
+        'reservationWorkflow: 2 runs, 2 workflow tasks (signal 1, start 1), 1 activity tasks (signalPerson 1)',
     );
   });
 

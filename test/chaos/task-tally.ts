@@ -32,12 +32,28 @@ export interface TaskTally {
   signals: number;
   timersFired: number;
   /**
+   * By workflow type (person, reservation, …): its runs, its workflow tasks by what each one came
+   * for, and its activity tasks by activity type. Where the tasks go, so the next lever shows.
+   */
+  byWorkflowType: Record<string, WorkflowTypeTasks>;
+  /**
    * Per minute of the run (by when a task was first scheduled): how long workflow tasks waited
    * from being scheduled until a worker started them (a task that waited out a sticky queue and
    * was scheduled again counts from its first scheduling), and the sticky timeouts. Where the
    * queue was long, and when.
    */
   byMinute: MinuteOfTasks[];
+}
+
+export interface WorkflowTypeTasks {
+  runs: number;
+  /**
+   * Workflow tasks by what they came for: the event just before the task was scheduled (a signal,
+   * an activity's answer, a timer, the start: a signal-with-start's first task counts as the
+   * signal's), or `timed out` for a task scheduled again after one timed out (sticky or running).
+   */
+  workflowTasksByCause: Record<string, number>;
+  activityTasksByType: Record<string, number>;
 }
 
 export interface MinuteOfTasks {
@@ -59,6 +75,7 @@ export function emptyTally(): TaskTally {
     localActivitiesByType: {},
     signals: 0,
     timersFired: 0,
+    byWorkflowType: {},
     byMinute: [],
   };
 }
@@ -69,20 +86,65 @@ function minuteOf(tally: TaskTally, at: number, runStartMs: number): MinuteOfTas
   return tally.byMinute[m]!;
 }
 
+/** What a workflow task came for, by the event before its scheduling (see WorkflowTypeTasks). */
+function causeOf(events: readonly HistoryEvent[], scheduledAt: number): string {
+  const { EventType } = proto.api.enums.v1;
+  for (let i = scheduledAt - 1; i >= 0; i--) {
+    switch (events[i]!.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
+        return 'timed out';
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+        continue;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+        return 'signal';
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
+        return 'activity answer';
+      case EventType.EVENT_TYPE_TIMER_FIRED:
+        return 'timer';
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+        return 'start';
+      default:
+        return 'other';
+    }
+  }
+  return 'other';
+}
+
+function addTo(counts: Record<string, number>, key: string): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}
+
 /**
  * Adds one workflow run's history to the tally; `runStartMs` is minute 0 of `byMinute` (absent:
- * no tally by minute).
+ * no tally by minute); `workflowType` files it under byWorkflowType.
  */
-export function addHistory(tally: TaskTally, events: readonly HistoryEvent[], runStartMs?: number): void {
+export function addHistory(
+  tally: TaskTally,
+  events: readonly HistoryEvent[],
+  runStartMs?: number,
+  workflowType = 'unknown',
+): void {
   const { EventType, TimeoutType } = proto.api.enums.v1;
   tally.workflows++;
   tally.historyEvents += events.length;
+  const ofType = (tally.byWorkflowType[workflowType] ??= {
+    runs: 0,
+    workflowTasksByCause: {},
+    activityTasksByType: {},
+  });
+  ofType.runs++;
   /** When the task now waiting was first scheduled (null: none waits). */
   let waitingSince: number | null = null;
   events.forEach((e, index) => {
     switch (e.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
         tally.workflowTasks++;
+        addTo(ofType.workflowTasksByCause, causeOf(events, index));
         waitingSince ??= optionalTsToMs(e.eventTime) ?? null;
         break;
       case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
@@ -105,12 +167,16 @@ export function addHistory(tally: TaskTally, events: readonly HistoryEvent[], ru
       }
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
         tally.activityTasks++;
+        addTo(
+          ofType.activityTasksByType,
+          e.activityTaskScheduledEventAttributes?.activityType?.name ?? 'unknown',
+        );
         break;
       case EventType.EVENT_TYPE_MARKER_RECORDED:
         if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity') {
           tally.localActivities++;
           const type = localActivityType(e.markerRecordedEventAttributes);
-          tally.localActivitiesByType[type] = (tally.localActivitiesByType[type] ?? 0) + 1;
+          addTo(tally.localActivitiesByType, type);
         }
         break;
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
@@ -144,16 +210,16 @@ export async function tallyWorkflowTasks(
   runStartMs: number,
   concurrency = 8,
 ): Promise<TaskTally> {
-  const runs: { workflowId: string; runId: string }[] = [];
+  const runs: { workflowId: string; runId: string; type: string }[] = [];
   for await (const wf of client.workflow.list())
-    if (wf.taskQueue === taskQueue) runs.push({ workflowId: wf.workflowId, runId: wf.runId });
+    if (wf.taskQueue === taskQueue) runs.push({ workflowId: wf.workflowId, runId: wf.runId, type: wf.type });
   const tally = emptyTally();
   let next = 0;
   const reader = async (): Promise<void> => {
     while (next < runs.length) {
       const run = runs[next++]!;
       const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-      addHistory(tally, history.events ?? [], runStartMs);
+      addHistory(tally, history.events ?? [], runStartMs, run.type);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, reader));
@@ -177,6 +243,22 @@ export function taskTallyLine(t: TaskTally): string {
     `${t.activityTasks} activity tasks, ${t.localActivities} local activities (${byType(t.localActivitiesByType)}), ` +
     `${t.signals} signals, ${t.timersFired} timers fired`
   );
+}
+
+/**
+ * The report's line of where the tasks went, by workflow type: runs, workflow tasks by what they
+ * came for, activity tasks by type (each list largest first).
+ */
+export function taskTypesLine(t: TaskTally): string {
+  const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+  return Object.entries(t.byWorkflowType)
+    .sort(([, a], [, b]) => total(b.workflowTasksByCause) - total(a.workflowTasksByCause))
+    .map(
+      ([type, w]) =>
+        `${type}: ${w.runs} runs, ${total(w.workflowTasksByCause)} workflow tasks (${byType(w.workflowTasksByCause)}), ` +
+        `${total(w.activityTasksByType)} activity tasks (${byType(w.activityTasksByType)})`,
+    )
+    .join('; ');
 }
 
 /**
