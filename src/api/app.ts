@@ -19,7 +19,7 @@ import { sessionRouter } from './session-routes';
 import { setupRouter, type SetupSaltoCheck } from './setup-routes';
 import { statusRouter } from './status-routes';
 import { webhookRouter } from './webhook-route';
-import { personStartSource } from './person-start';
+import { personStartSource, reservationStartSource, setupForStarts } from './person-start';
 import { DEMO_EMAIL_LOOKUP_KEY } from '../shared/email-lookup';
 import type { DeliveryGate } from './delivery-gate';
 import type { SetupWorkflowInput } from '../workflows/setup';
@@ -103,6 +103,12 @@ export function createApiApp(options: ApiOptions): Express {
     });
   }
 
+  // One read of the set-up, at most once a second, for the starts of new people and reservations.
+  const setupForNewWorkflows = setupForStarts({
+    client: options.client,
+    onReadFailure: (err) =>
+      log(`webhook: the set-up could not be read for new workflows' starts: ${describeErrorForLog(err)}`),
+  });
   app.use(
     webhookRouter({
       ...(metrics ? { metrics: webhookMetrics(metrics) } : {}),
@@ -113,9 +119,9 @@ export function createApiApp(options: ApiOptions): Express {
       personStart: personStartSource({
         client: options.client,
         emailSecret: options.emailLookupSecrets?.[0] ?? DEMO_EMAIL_LOOKUP_KEY,
-        onReadFailure: (err) =>
-          log(`webhook: the set-up could not be read for new people's starts: ${describeErrorForLog(err)}`),
+        setup: setupForNewWorkflows,
       }),
+      reservationStart: reservationStartSource(setupForNewWorkflows),
       secrets: options.webhookSecrets,
       log,
       ...(options.webhookGate ? { gate: options.webhookGate } : {}),

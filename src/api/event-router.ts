@@ -23,7 +23,7 @@ import {
 import type { reservationWorkflow } from '../workflows/reservation';
 import type { setupWorkflow, SetupWorkflowInput } from '../workflows/setup';
 import type { DeskworksEvent, MemberSnapshot } from './deskworks-events';
-import type { PersonStartSource } from './person-start';
+import type { PersonStartSource, ReservationStartSource } from './person-start';
 
 export interface RouterOptions {
   client: Client;
@@ -31,6 +31,8 @@ export interface RouterOptions {
   setupDefaults: Pick<SetupWorkflowInput, 'reservationLeadMinutes' | 'reservationLagMinutes'>;
   /** What to send with an event that may start a person's workflow; absent: nothing. */
   personStart?: PersonStartSource;
+  /** What to send with an event that may start a reservation's workflow; absent: nothing. */
+  reservationStart?: ReservationStartSource;
 }
 
 export type Delivery =
@@ -179,19 +181,21 @@ export async function deliver(options: RouterOptions, delivery: Delivery): Promi
         await options.personStart?.(delivery.event),
       );
       return;
-    case 'reservation':
+    case 'reservation': {
+      const start = await options.reservationStart?.(delivery.event);
       await client.workflow.signalWithStart<typeof reservationWorkflow, [ReservationEvent]>(
         RESERVATION_WORKFLOW_TYPE,
         {
           workflowId: reservationWorkflowId(delivery.reservationId),
           taskQueue,
-          args: [{ reservationId: delivery.reservationId }],
+          args: [{ reservationId: delivery.reservationId, ...(start ? { start } : {}) }],
           signal: reservationEventSignal,
           signalArgs: [delivery.event],
           staticSummary: reservationWorkflowSummary(delivery.reservationId),
         },
       );
       return;
+    }
     case 'setup':
       await client.workflow.signalWithStart<typeof setupWorkflow, [CatalogEvent]>(SETUP_WORKFLOW_TYPE, {
         workflowId: SETUP_WORKFLOW_ID,

@@ -25,6 +25,9 @@ import { reservationWorkflowId } from '../shared/ids';
 import { personKeepsWindows } from './reservation-windows';
 import { coordinationCalls } from './activity-proxies';
 import { activityTasksOnly } from './activity-tasks-only';
+import { mayHaveActed, movedSetupOf, personNewsCalls, type SetupCheck } from './setup-check';
+import { isSameSetup, setupFingerprint } from '../core/setup-fingerprint';
+import type { Setup } from '../core/types';
 import {
   reservationEventSignal,
   reservationStateQuery,
@@ -35,7 +38,27 @@ import {
 
 export interface ReservationWorkflowInput {
   reservationId: string;
+  /**
+   * Sent by the webhook with a snapshot (src/api/person-start.ts): the set-up it read just before.
+   * Used only by a run where RESERVATION_HOLDS_SETUP_PATCH holds, and checked by the first tell.
+   */
+  start?: ReservationStart;
 }
+
+export interface ReservationStart {
+  setup: Setup;
+}
+
+/**
+ * Since 0.8.0 a reservation's pass decides on the set-up it holds (the one the webhook sent with
+ * its start, or its last pass's), as a person's does (src/workflows/setup-check.ts): its first
+ * tell goes to `signalPersonChecked`, which refuses without signalling when the set-up moved and
+ * hands the new one back; the pass then decides again on it. A pass that tells nothing reads the
+ * set-up after it, before it waits. A `setup-changed` signal drops the held set-up, so the next pass
+ * reads it. Before, every pass read the set-up first: an activity task and a workflow task more.
+ * Asked once, first thing in the run: a run started before keeps reading to its end.
+ */
+export const RESERVATION_HOLDS_SETUP_PATCH = 'reservation-holds-setup';
 
 /** A finished reservation lingers this long to absorb late duplicates before it completes. */
 export const LINGER_AFTER_FINISH_MS = 24 * 60 * 60_000;
@@ -87,6 +110,9 @@ interface Folded {
 
 const NOTHING_FOLDED: Folded = { snapshots: [], retell: false };
 
+/** How a reservation's pass ended: the run is over, it passes again, or it passes again on a set-up that moved. */
+type PassOutcome = 'over' | 'again' | 'set-up moved';
+
 /** How far along a reservation is, for ordering what its workflow says (ReservationStatusKey.step). */
 const STEP: Record<ReservationState, number> = { scheduled: 0, granted: 1, revoked: 2, cancelled: 3 };
 
@@ -102,6 +128,18 @@ function customerOf(r: ReservationSnapshot): ReservationStatusEvent['customer'] 
 export async function reservationWorkflow(input: ReservationWorkflowInput): Promise<void> {
   // Asked first, before any activity: whether this run uses local activities (activity-tasks-only.ts).
   const tasksOnly = activityTasksOnly();
+  // Then whether it may decide on a set-up it holds (only by activity task: the checked variants are).
+  const holdsSetup = tasksOnly && patched(RESERVATION_HOLDS_SETUP_PATCH);
+  /** The set-up this run holds (holdsSetup), and whether it was read for the coming pass. */
+  let held: Setup | null = holdsSetup ? (input.start?.setup ?? null) : null;
+  let heldJustRead = false;
+  /** The check the current pass's tells carry (a held set-up not read for it); undefined: none. */
+  let passCheck: SetupCheck | undefined;
+  /**
+   * A refused tell followed an attempt that may have signalled and lost its answer: the customer
+   * may have heard the window of the set-up that moved, so it is told again whatever it was told.
+   */
+  let mayHaveTold = false;
   const pending: ReservationEvent[] = [];
   const seenEventIds = new Set<string>();
   let snapshot: ReservationSnapshot | null = null;
@@ -144,6 +182,7 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
       seenEventIds.add(event.eventId);
       if (event.type === 'setup-changed') {
         setupChanged = true;
+        held = null; // the next pass reads it
         continue;
       }
       if (event.type === 'snapshot') {
@@ -228,9 +267,16 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     }
     // A lost task may have told this customer something newer than the last completed tell (another
     // room, or "revoked" for a customer since folded over): what that tell said is news again.
-    if (!folded.retell && told && told.personId === r.customer.id && told.content === contentKey(next, r, w))
+    if (
+      !folded.retell &&
+      !mayHaveTold &&
+      told &&
+      told.personId === r.customer.id &&
+      told.content === contentKey(next, r, w)
+    )
       return;
     await sendStatus(r.customer.id, next);
+    mayHaveTold = false;
   };
 
   const contentKey = (next: ReservationState, r: ReservationSnapshot, w: ReservationWindow): string =>
@@ -258,7 +304,8 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     const factAt =
       cancelledAt !== null && Date.parse(cancelledAt) > Date.parse(r.updatedAt) ? cancelledAt : r.updatedAt;
     const key = { updatedAt: factAt, setupVersion, step: STEP[next] };
-    await coordinationCalls(tasksOnly).signalPerson({
+    const calls = passCheck ? personNewsCalls(passCheck) : coordinationCalls(tasksOnly);
+    await calls.signalPerson({
       personId,
       event: {
         type: 'reservation-status',
@@ -282,8 +329,9 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     await runUntilFinished();
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    // Cancelled from outside: access must still go away, so the revoke cannot be cancelled.
-    if (wasGranted()) await CancellationScope.nonCancellable(() => tell('cancelled'));
+    // Cancelled from outside: access must still go away, so the revoke cannot be cancelled (nor refused).
+    passCheck = undefined;
+    if (wasGranted() || mayHaveTold) await CancellationScope.nonCancellable(() => tell('cancelled'));
     throw err;
   }
 
@@ -294,73 +342,125 @@ export async function reservationWorkflow(input: ReservationWorkflowInput): Prom
     return last?.state === 'granted';
   }
 
+  /**
+   * The set-up a pass decides on: read for it, or (holdsSetup) the one held, which the pass's
+   * first tell then checks (passCheck).
+   */
+  async function setupForPass(): Promise<Setup> {
+    passCheck = undefined;
+    if (held !== null && !heldJustRead) {
+      passCheck = { version: held.version, fingerprint: setupFingerprint(held), answered: false };
+      return held;
+    }
+    heldJustRead = false;
+    const policy = held ?? (await coordinationCalls(tasksOnly).loadSetup());
+    if (holdsSetup) held = policy;
+    return policy;
+  }
+
+  /**
+   * After a pass decided on a held set-up and told nothing: whether the set-up moved meanwhile
+   * (then it is held, read, and the pass decides again). The first tell's answer settles it otherwise.
+   */
+  async function movedUntold(): Promise<boolean> {
+    const check = passCheck;
+    passCheck = undefined;
+    if (!check || check.answered) return false;
+    const now = await coordinationCalls(tasksOnly).loadSetup();
+    held = now;
+    if (isSameSetup(now, check)) return false;
+    heldJustRead = true;
+    return true;
+  }
+
   async function runUntilFinished(): Promise<void> {
     for (;;) {
       takeEvents();
       if (snapshot) {
-        const policy = await coordinationCalls(tasksOnly).loadSetup();
-        setupVersion = policy.version;
-        lagMinutes = policy.reservationLagMinutes;
-        const r: ReservationSnapshot = snapshot;
-        const w = reservationWindow(
-          r.start,
-          r.end,
-          policy.reservationLeadMinutes,
-          policy.reservationLagMinutes,
-        );
-        window = w;
-        const now = Date.now();
-        const opens = Date.parse(w.windowStart);
-        const closes = Date.parse(w.windowEnd);
-        /** Until the window opens or closes, or an event comes; the Web UI says which. */
-        const untilEdge = (edge: 'opens' | 'closes', atMs: number): Promise<boolean> =>
-          condition(() => pending.length > 0, atMs - now, {
-            summary: reservationWaitSummary(
-              input.reservationId,
-              edge,
-              atMs,
-              centerTimeZone(policy, r.centerId),
-            ),
-          });
-        // Rule 3: a reservation that had ended before it reached us grants nothing, even inside the lag.
-        const endedBeforeArrival = patched(ENDED_ON_ARRIVAL_PATCH)
-          ? !mayGrant
-          : !told && now >= Date.parse(r.end);
-        const grants = !cancelledAt && r.status === 'confirmed' && !endedBeforeArrival;
-        // Decided once per run: a run that told its person on the code before the patch keeps that
-        // code's path. Its person counted only "granted" reservations then and set no timer for
-        // this window; told "scheduled" again, it would take that as a duplicate and never open.
-        if (grants && now < closes && (personKeepsWindow ??= personKeepsWindows())) {
-          // The person opens and closes the door at the window's edges: nothing to wake for here
-          // but a change, until the window has closed and the lingering is over.
-          await tell('scheduled');
-          const timeZone = centerTimeZone(policy, r.centerId);
-          if (!(await lingerUntilChanged({ timeZone }))) return;
-          continue;
+        // What a pass on a set-up that moved leaves to tell again: a refused tell signalled no one.
+        const foldedBefore = [...foldedSinceTell];
+        const factsBefore = factsSinceTell;
+        let outcome: PassOutcome;
+        try {
+          outcome = await decideAndTell();
+        } catch (err) {
+          const moved = movedSetupOf(err);
+          if (moved === undefined) throw err;
+          held = moved;
+          heldJustRead = true;
+          // An attempt before the refusing one may have told the customer and lost its answer.
+          if (mayHaveActed(err)) mayHaveTold = true;
+          outcome = 'set-up moved';
         }
-        if (grants && now < opens) {
-          await tell('scheduled');
-          await untilEdge('opens', opens);
-          continue;
+        if (outcome === 'over') return;
+        if (outcome === 'set-up moved') {
+          foldedSinceTell.splice(0, foldedSinceTell.length, ...foldedBefore);
+          factsSinceTell = factsBefore;
         }
-        if (grants && now < closes) {
-          await tell('granted');
-          await untilEdge('closes', closes);
-          continue;
-        }
-        // Finished: cancelled (access goes at once) or its window closed. A reservation whose
-        // window closed before it reached us was never granted, and grants nothing now.
-        const outcome: ReservationState = cancelledAt || r.status === 'cancelled' ? 'cancelled' : 'revoked';
-        // Never told by a completed task: a lost one may still have let this customer in.
-        const folded = takeFolded(told ? snapshot : null);
-        if (told || folded.snapshots.length > 0) await tell(outcome, folded);
-        else become(outcome);
-      } else {
-        // Only a cancellation arrived; the reservation was never seen: nothing to give.
-        become('cancelled');
+        continue;
       }
+      // Only a cancellation arrived; the reservation was never seen: nothing to give.
+      become('cancelled');
       if (!(await lingerUntilChanged())) return;
     }
+  }
+
+  /**
+   * One pass on the current snapshot: decides the window on the set-up, tells the person, and waits
+   * for what comes next. A refused tell throws.
+   */
+  async function decideAndTell(): Promise<PassOutcome> {
+    const policy = await setupForPass();
+    setupVersion = policy.version;
+    lagMinutes = policy.reservationLagMinutes;
+    const r: ReservationSnapshot = snapshot!;
+    const w = reservationWindow(r.start, r.end, policy.reservationLeadMinutes, policy.reservationLagMinutes);
+    window = w;
+    const now = Date.now();
+    const opens = Date.parse(w.windowStart);
+    const closes = Date.parse(w.windowEnd);
+    /** Until the window opens or closes, or an event comes; the Web UI says which. */
+    const untilEdge = (edge: 'opens' | 'closes', atMs: number): Promise<boolean> =>
+      condition(() => pending.length > 0, atMs - now, {
+        summary: reservationWaitSummary(input.reservationId, edge, atMs, centerTimeZone(policy, r.centerId)),
+      });
+    // Rule 3: a reservation that had ended before it reached us grants nothing, even inside the lag.
+    const endedBeforeArrival = patched(ENDED_ON_ARRIVAL_PATCH)
+      ? !mayGrant
+      : !told && now >= Date.parse(r.end);
+    const grants = !cancelledAt && r.status === 'confirmed' && !endedBeforeArrival;
+    // Decided once per run: a run that told its person on the code before the patch keeps that
+    // code's path. Its person counted only "granted" reservations then and set no timer for
+    // this window; told "scheduled" again, it would take that as a duplicate and never open.
+    if (grants && now < closes && (personKeepsWindow ??= personKeepsWindows())) {
+      // The person opens and closes the door at the window's edges: nothing to wake for here
+      // but a change, until the window has closed and the lingering is over.
+      await tell('scheduled');
+      if (await movedUntold()) return 'set-up moved';
+      const timeZone = centerTimeZone(policy, r.centerId);
+      return (await lingerUntilChanged({ timeZone })) ? 'again' : 'over';
+    }
+    if (grants && now < opens) {
+      await tell('scheduled');
+      if (await movedUntold()) return 'set-up moved';
+      await untilEdge('opens', opens);
+      return 'again';
+    }
+    if (grants && now < closes) {
+      await tell('granted');
+      if (await movedUntold()) return 'set-up moved';
+      await untilEdge('closes', closes);
+      return 'again';
+    }
+    // Finished: cancelled (access goes at once) or its window closed. A reservation whose
+    // window closed before it reached us was never granted, and grants nothing now.
+    const outcome: ReservationState = cancelledAt || r.status === 'cancelled' ? 'cancelled' : 'revoked';
+    // Never told by a completed task: a lost one may still have let this customer in.
+    const folded = takeFolded(told ? snapshot : null);
+    if (told || folded.snapshots.length > 0 || mayHaveTold) await tell(outcome, folded);
+    else become(outcome);
+    if (await movedUntold()) return 'set-up moved';
+    return (await lingerUntilChanged()) ? 'again' : 'over';
   }
 
   /**

@@ -27,9 +27,10 @@ import {
   SETUP_WORKFLOW_TYPE,
 } from '../../src/shared/ids';
 import { signalPersonWithStart } from '../../src/shared/person-signal';
-import { personStartSource } from '../../src/api/person-start';
+import { personStartSource, reservationStartSource, setupForStarts } from '../../src/api/person-start';
 import { DEMO_EMAIL_LOOKUP_KEY } from '../../src/shared/email-lookup';
 import type { PersonStart } from '../../src/workflows/person';
+import type { ReservationStart } from '../../src/workflows/reservation';
 import {
   getSetupQuery,
   personAccessQuery,
@@ -85,7 +86,10 @@ export interface Engine {
   tellPerson(personId: string, event: PersonEvent, start?: PersonStart): Promise<void>;
   /** What the webhook would send with `event` now (src/api/person-start.ts, the set-up read afresh). */
   personStart(event: PersonEvent): Promise<PersonStart | undefined>;
-  tellReservation(reservationId: string, event: ReservationEvent): Promise<void>;
+  /** Signal-with-start of the reservation; `start`: what the webhook sends with it (ReservationStart). */
+  tellReservation(reservationId: string, event: ReservationEvent, start?: ReservationStart): Promise<void>;
+  /** What the webhook would send with a reservation `event` now (the set-up read afresh). */
+  reservationStart(event: ReservationEvent): Promise<ReservationStart | undefined>;
   /** The person's query: desired and applied groups, why, in sync, last error. */
   access(personId: string): Promise<PersonAccessView>;
   /** Waits until a workflow has nothing in flight: no workflow task, no activity, a quiet history. */
@@ -320,13 +324,14 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       await acrossContinueAsNew(() => signalPersonWithStart(client, taskQueue, personId, event, start));
     },
     personStart: personStartSource({ client, emailSecret: DEMO_EMAIL_LOOKUP_KEY, maxAgeMs: 0 }),
-    async tellReservation(reservationId, event) {
+    reservationStart: reservationStartSource(setupForStarts({ client, maxAgeMs: 0 })),
+    async tellReservation(reservationId, event, start) {
       knownReservations.add(reservationId);
       if (event.type === 'snapshot') knownPeople.add(event.reservation.customer.id);
       await client.workflow.signalWithStart(RESERVATION_WORKFLOW_TYPE, {
         workflowId: reservationWorkflowId(reservationId),
         taskQueue,
-        args: [{ reservationId }],
+        args: [{ reservationId, ...(start ? { start } : {}) }],
         signal: reservationEventSignal,
         signalArgs: [event],
       });

@@ -10,7 +10,14 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { deliver, deliveryFor } from '../../src/api/event-router';
-import { personStartSource, type PersonStartSource } from '../../src/api/person-start';
+import {
+  personStartSource,
+  reservationStartSource,
+  setupForStarts,
+  type PersonStartSource,
+  type ReservationStartSource,
+  type SetupForStarts,
+} from '../../src/api/person-start';
 import { DEMO_EMAIL_LOOKUP_KEY } from '../../src/shared/email-lookup';
 import type { DeskworksEvent } from '../../src/api/deskworks-events';
 import { registerSearchAttributes } from '../../src/runtime/search-attributes-registration';
@@ -128,6 +135,12 @@ export class ModelHarness {
   private reconcileCount = 0;
   private latencyTimer: NodeJS.Timeout | null = null;
   private personStart: PersonStartSource | null = null;
+  private reservationStart: ReservationStartSource | null = null;
+  private sharedSetupRead: SetupForStarts | null = null;
+  /** One read of the set-up for both kinds of start, as the webhook shares it. */
+  private setupForStarts(): SetupForStarts {
+    return (this.sharedSetupRead ??= setupForStarts({ client: this.client }));
+  }
   private env!: TestWorkflowEnvironment;
   private worker!: Worker;
   private running!: Promise<void>;
@@ -361,7 +374,9 @@ export class ModelHarness {
               personStart: (this.personStart ??= personStartSource({
                 client: this.client,
                 emailSecret: DEMO_EMAIL_LOOKUP_KEY,
+                setup: this.setupForStarts(),
               })),
+              reservationStart: (this.reservationStart ??= reservationStartSource(this.setupForStarts())),
             },
             deliveryFor(event),
           ),
