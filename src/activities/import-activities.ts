@@ -5,6 +5,8 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, type Client } from '@temporalio/client';
 import { deliver, deliveryFor, type RouterOptions } from '../api/event-router';
+import { personStartSource, reservationStartSource, setupForStarts } from '../api/person-start';
+import { DEMO_EMAIL_LOOKUP_KEY } from '../shared/email-lookup';
 import { eventForRow, type RowIssue } from '../import/import-rows';
 import { MAX_ROW_BYTES } from '../import/row-splitter';
 import { mapWithConcurrency } from '../salto/concurrency';
@@ -18,12 +20,18 @@ export interface ImportDeps {
   defaultLagMinutes: number;
   /** Absent on a worker that was not given a staging directory. */
   staging?: ImportStaging;
+  /** The key of the e-mail search attribute (EMAIL_LOOKUP_KEY); absent: the public demo key. */
+  emailLookupSecret?: Buffer;
 }
 
 /** Deliveries in flight at once within a chunk. */
 const IN_FLIGHT = 4;
 
 export function createImportActivities(deps: ImportDeps): ImportActivities {
+  // As the webhook does: a new person or reservation starts with the set-up (read at most once a
+  // second for all rows in flight), and a person with its e-mail's hash, so its first pass reads
+  // nothing (src/api/person-start.ts).
+  const setup = setupForStarts({ client: deps.client });
   const router: RouterOptions = {
     client: deps.client,
     taskQueue: deps.taskQueue,
@@ -31,6 +39,12 @@ export function createImportActivities(deps: ImportDeps): ImportActivities {
       reservationLeadMinutes: deps.defaultLeadMinutes,
       reservationLagMinutes: deps.defaultLagMinutes,
     },
+    personStart: personStartSource({
+      client: deps.client,
+      emailSecret: deps.emailLookupSecret ?? DEMO_EMAIL_LOOKUP_KEY,
+      setup,
+    }),
+    reservationStart: reservationStartSource(setup),
   };
   const staging = (): ImportStaging => {
     if (!deps.staging) {

@@ -52,6 +52,7 @@ export function createActivities(
       defaultLeadMinutes: deps.defaultLeadMinutes,
       defaultLagMinutes: deps.defaultLagMinutes,
       ...(deps.importStaging ? { staging: deps.importStaging } : {}),
+      ...(deps.emailLookupSecret ? { emailLookupSecret: deps.emailLookupSecret } : {}),
     }),
   );
   // The short activities heartbeat so a dead worker's are retried within seconds; the long ones

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { billing, memberSnapshot, reservationSnapshot } from '../../src/demo/event-builders';
 import type { ImportProgress } from '../../src/workflows/import';
+import { personWorkflowId, reservationWorkflowId } from '../../src/shared/ids';
+import { scheduledActivityTypes } from '../helpers/history-events';
 import { ADMIN_TOKEN, startStack, type Stack } from '../helpers/stack';
 import {
   BERLIN,
@@ -184,6 +186,19 @@ describe('importing the people a space already has', { timeout: 300_000 }, () =>
     await waitForSaltoGroups(stack, BERLIN.siteId, comember.email, GROUPS.officeBerlin, 60_000);
     await waitForSaltoGroups(stack, BERLIN.siteId, guestEmail, GROUPS.spreeRoom, 60_000);
     assert.deepEqual(readdirSync(stack.importStagingDir), [], 'the staged chunks are deleted once done');
+    // Each row starts its workflow as the webhook does, with the set-up (and a member's e-mail
+    // hash): a member's first pass and the reservation's decide without reading either.
+    const activities = async (workflowId: string): Promise<string[]> =>
+      scheduledActivityTypes(await stack.client.workflow.getHandle(workflowId).fetchHistory());
+    const member = await activities(personWorkflowId(members[2]!.id));
+    assert.ok(member.includes('ensureSaltoUserChecked'), member.join(', '));
+    const booked = await activities(reservationWorkflowId(reservation.id));
+    assert.ok(booked.includes('signalPersonChecked'), booked.join(', '));
+    for (const types of [member, booked])
+      assert.ok(
+        !types.includes('loadSetup') && !types.includes('loadSetupAndEmailKey'),
+        `no read of the set-up: ${types.join(', ')}`,
+      );
   });
 
   it('changes nothing when the same file is imported again', async () => {
