@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_QUICK_RETRIES } from '../../src/salto/quick-retry';
 import { runChaos, type ChaosOptions, type ChaosReport } from './chaos-run';
 import { lateProfileLine } from './late-profile';
-import { taskTallyLine, taskTypesLine, taskWaitLine } from './task-tally';
+import { queueWaitLine, taskTallyLine, taskTypesLine, taskWaitLine } from './task-tally';
 
 const USAGE = `npm run chaos -- [--events N] [--rate R] [--seed S] [--workers W] [--kill-every S]
                      [--temporal-outage S] [--hand-edit-every S] [--quick-retries N] [--worker-cache N]
@@ -131,6 +131,7 @@ function print(r: ChaosReport): void {
     ...(r.tasks
       ? [
           `  workflow tasks by minute            ${taskWaitLine(r.tasks, new Set(r.lateProfile.outageMinutes))} (tasks started: p50/p99 wait from scheduled to started; sticky timeouts)`,
+          `  workflow-task waits by queue        ${queueWaitLine(r.tasks)} (tasks started: p50/p90/p99 wait since their last scheduling)`,
         ]
       : []),
     `  event kinds                         ${Object.entries(r.events.byKind)

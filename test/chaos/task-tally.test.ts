@@ -3,9 +3,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal as proto } from '@temporalio/proto';
-import { addHistory, emptyTally, taskTallyLine, taskTypesLine, taskWaitLine } from './task-tally';
+import {
+  addHistory,
+  emptyTally,
+  queueWaitLine,
+  taskTallyLine,
+  taskTypesLine,
+  taskWaitLine,
+} from './task-tally';
 
-const { EventType, TimeoutType } = proto.api.enums.v1;
+const { EventType, TimeoutType, TaskQueueKind } = proto.api.enums.v1;
 type HistoryEvent = proto.api.history.v1.IHistoryEvent;
 
 const scheduled: HistoryEvent = { eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED };
@@ -88,6 +95,7 @@ describe('the chaos run’s task tally', () => {
           unknown: { runs: 2, workflowTasksByCause: { signal: 1 }, activityTasksByType: { unknown: 1 } },
         },
         byMinute: [],
+        waitsByQueueMs: { sticky: [], shared: [] },
       },
     );
   });
@@ -227,5 +235,40 @@ describe('the chaos run’s task tally', () => {
     addHistory(unplaced, history);
     assert.deepEqual(unplaced.byMinute, []);
     assert.equal(unplaced.stickyTimeouts, 1);
+  });
+
+  it('times each started workflow task from its last scheduling, apart for sticky queues and the shared queue', () => {
+    const run0 = Date.parse('2026-12-05T10:00:00Z');
+    const at = (ms: number) => msToTs(run0 + ms);
+    const on = (kind: proto.api.enums.v1.TaskQueueKind, ms: number): HistoryEvent => ({
+      eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+      eventTime: at(ms),
+      workflowTaskScheduledEventAttributes: { taskQueue: { name: 'q', kind } },
+    });
+    const started = (ms: number): HistoryEvent => ({
+      eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+      eventTime: at(ms),
+    });
+    const tally = emptyTally();
+    addHistory(tally, [
+      { eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, eventTime: at(0) },
+      // The first task goes to the shared queue and waits 2 s.
+      on(TaskQueueKind.TASK_QUEUE_KIND_NORMAL, 0),
+      started(2_000),
+      // A sticky one taken in 100 ms.
+      on(TaskQueueKind.TASK_QUEUE_KIND_STICKY, 5_000),
+      started(5_100),
+      // One its worker never took: 3 s on the sticky queue (no start to time), then 9 s on the
+      // shared queue, counted from its scheduling there, not from the first.
+      on(TaskQueueKind.TASK_QUEUE_KIND_STICKY, 10_000),
+      { ...timedOut(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START), eventTime: at(13_000) },
+      on(TaskQueueKind.TASK_QUEUE_KIND_NORMAL, 13_000),
+      started(22_000),
+      // Still waiting when the history was read: nothing to time.
+      on(TaskQueueKind.TASK_QUEUE_KIND_STICKY, 30_000),
+    ]);
+    assert.deepEqual(tally.waitsByQueueMs, { sticky: [100], shared: [2_000, 9_000] });
+    assert.equal(queueWaitLine(tally), 'sticky queues 1: 0.1/0.1/0.1 s; shared queue 2: 9.0/9.0/9.0 s');
+    assert.equal(queueWaitLine(emptyTally()), 'sticky queues none; shared queue none');
   });
 });

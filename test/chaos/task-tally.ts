@@ -43,6 +43,13 @@ export interface TaskTally {
    * queue was long, and when.
    */
   byMinute: MinuteOfTasks[];
+  /**
+   * Each started workflow task's wait since its own scheduling, by the queue it was scheduled on:
+   * a worker's sticky queue (the workflow is in that worker's cache) or the task queue all workers
+   * share (a new workflow, or one whose worker died or missed it, replayed by whoever takes it).
+   * The shared queue is where a kill's work lands, so its wait is what makes those tasks late.
+   */
+  waitsByQueueMs: { sticky: number[]; shared: number[] };
 }
 
 export interface WorkflowTypeTasks {
@@ -77,6 +84,7 @@ export function emptyTally(): TaskTally {
     timersFired: 0,
     byWorkflowType: {},
     byMinute: [],
+    waitsByQueueMs: { sticky: [], shared: [] },
   };
 }
 
@@ -129,7 +137,7 @@ export function addHistory(
   runStartMs?: number,
   workflowType = 'unknown',
 ): void {
-  const { EventType, TimeoutType } = proto.api.enums.v1;
+  const { EventType, TimeoutType, TaskQueueKind } = proto.api.enums.v1;
   tally.workflows++;
   tally.historyEvents += events.length;
   const ofType = (tally.byWorkflowType[workflowType] ??= {
@@ -140,18 +148,28 @@ export function addHistory(
   ofType.runs++;
   /** When the task now waiting was first scheduled (null: none waits). */
   let waitingSince: number | null = null;
+  /** The latest scheduling of the task now waiting: when, and on which kind of queue. */
+  let scheduled: { at: number; sticky: boolean } | null = null;
   events.forEach((e, index) => {
     switch (e.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
         tally.workflowTasks++;
         addTo(ofType.workflowTasksByCause, causeOf(events, index));
         waitingSince ??= optionalTsToMs(e.eventTime) ?? null;
+        {
+          const at = optionalTsToMs(e.eventTime);
+          const kind = e.workflowTaskScheduledEventAttributes?.taskQueue?.kind;
+          scheduled = at === undefined ? null : { at, sticky: kind === TaskQueueKind.TASK_QUEUE_KIND_STICKY };
+        }
         break;
       case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
         const at = optionalTsToMs(e.eventTime);
         if (waitingSince !== null && at !== undefined && runStartMs !== undefined)
           minuteOf(tally, waitingSince, runStartMs).waitsMs.push(Math.max(0, at - waitingSince));
+        if (scheduled !== null && at !== undefined)
+          tally.waitsByQueueMs[scheduled.sticky ? 'sticky' : 'shared'].push(Math.max(0, at - scheduled.at));
         waitingSince = null;
+        scheduled = null;
         break;
       }
       case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT: {
@@ -266,7 +284,6 @@ export function taskTypesLine(t: TaskTally): string {
  * from scheduled to started, and sticky timeouts, each minute marked as the late profile marks it.
  */
 export function taskWaitLine(t: TaskTally, marked: ReadonlySet<number> = new Set()): string {
-  const seconds = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 1 : 0);
   return t.byMinute
     .map((m, i) => {
       const { p50, p99 } = quantiles(m.waitsMs);
@@ -274,4 +291,22 @@ export function taskWaitLine(t: TaskTally, marked: ReadonlySet<number> = new Set
       return `m${i}${marked.has(i) ? '*' : ''} ${m.waitsMs.length}: ${waits}, ${m.stickyTimeouts} sticky`;
     })
     .join('; ');
+}
+
+/**
+ * The report's line of workflow-task waits by queue: p50, p90 and p99 of the wait from a task's
+ * scheduling on a worker's sticky queue or on the shared task queue until a worker started it.
+ */
+export function queueWaitLine(t: TaskTally): string {
+  const part = (name: string, waits: readonly number[]) => {
+    if (waits.length === 0) return `${name} none`;
+    const { p50, p90, p99 } = quantiles(waits);
+    return `${name} ${waits.length}: ${seconds(p50)}/${seconds(p90)}/${seconds(p99)} s`;
+  };
+  return `${part('sticky queues', t.waitsByQueueMs.sticky)}; ${part('shared queue', t.waitsByQueueMs.shared)}`;
+}
+
+/** Seconds, with a tenth below 10 s. */
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(ms < 10_000 ? 1 : 0);
 }
