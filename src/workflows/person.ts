@@ -56,6 +56,13 @@ import {
 import { runPreemptiblePass, type PassOutcome, type PreemptionWatch } from './pass-preemption';
 import { movedSetupOf, SETUP_CHECKED_BY_CALL_PATCH, type SetupCheck } from './setup-check';
 import { isSameSetup, setupFingerprint } from '../core/setup-fingerprint';
+import {
+  centersKey,
+  fanOutReaches,
+  newFanOutCoverage,
+  noteConfirmed,
+  notePublished,
+} from '../core/fan-out-coverage';
 import { personKeepsWindows } from './reservation-windows';
 import { personWaitSummary, siteLabels } from './summaries';
 import {
@@ -150,6 +157,14 @@ export const SPARSE_SEARCH_ATTRIBUTES_PATCH = 'sparse-search-attributes';
  */
 export const VERIFIED_OBSERVATIONS_PATCH = 'verified-observations';
 
+/**
+ * Since 0.9.0 a pass that decides on the set-up it holds and makes no call reads the set-up after
+ * it only when the set-up workflow's fan-out might not reach the person (core/fan-out-coverage.ts):
+ * a reservation's news of a window to come, or a plan that starts later, changes no door now and
+ * no center, and its read was the largest kind of task left under `npm run chaos`.
+ */
+export const FAN_OUT_COVERS_QUIET_PASS_PATCH = 'fan-out-covers-quiet-pass';
+
 /** Continue-as-new after this many events even if the server does not suggest it yet. */
 export const EVENTS_BEFORE_CONTINUE_AS_NEW = 500;
 
@@ -235,6 +250,8 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
    * unchecked, so a set-up that keeps changing cannot refuse pass after pass.
    */
   let setupJustRead = false;
+  /** Whether a newer set-up reaches this person by fan-out: its published centers, and when the held set-up was current. */
+  let coverage = newFanOutCoverage();
 
   setHandler(personEventSignal, (event) => {
     pending.push(event);
@@ -272,26 +289,31 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       // and no change of access fell due since (run-handover.ts): nothing is due before the wake
       // it would have slept to. Passing again at once would
       // retry, in every new run, a refusal that waits an hour between tries.
+      const readAt = Date.now();
       setup = await readSetup(facts.profile, identity, reads);
+      coverage = noteConfirmed(coverage, readAt);
       desired = computeDesiredAccess(entitlementInput(facts, scheduledGrants), setup, Date.now());
     } else {
-      const cause = passCause(folded, desired?.nextChangeAt ?? null, Date.now(), sync.failedAttempts);
+      const passStartedAt = Date.now();
+      const cause = passCause(folded, desired?.nextChangeAt ?? null, passStartedAt, sync.failedAttempts);
       const justRead = setupJustRead && setup !== null && setupNews <= setup.version ? setup : null;
       setupJustRead = false;
       const check = justRead ? undefined : setupToCheck(setup, setupNews, facts.profile, identity);
       let moved: Setup | undefined;
+      /** Whether this pass found the set-up it decides on current (a read, an answer, a refusal). */
+      let confirmed = false;
       try {
         // Every decision rests on the set-up as it is now (rule 7): a mapping made at any center,
         // at any time, holds for this person's next decision, whether or not the fan-out reached
         // it. Read first, or the one this run holds, checked by the pass's first call.
         sync.refusedOnly = false; // set again by the pass; any other failure retries within minutes
+        const held = justRead ?? (check !== undefined && setup !== null ? setup : null);
         const passSetup =
-          justRead ??
-          (check !== undefined && setup !== null
-            ? setup
-            : tasksOnly || patched(LOCAL_SETUP_READ_PATCH)
-              ? await readSetup(facts.profile, identity, reads)
-              : await coordination.loadSetup());
+          held ??
+          (tasksOnly || patched(LOCAL_SETUP_READ_PATCH)
+            ? await readSetup(facts.profile, identity, reads)
+            : await coordination.loadSetup());
+        confirmed = held === null;
         setup = passSetup;
         if (rereadSalto) await rereadAppliedGroups(sync);
         else if (sync.rereadSites?.length) await rereadAppliedGroups(sync, sync.rereadSites);
@@ -350,11 +372,24 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
         }
       }
       // No call carried the check to an answer: the set-up is read now, before anything this pass
-      // decided (groups for co-members, search attributes, the next wake) leaves the run.
+      // decided (groups for co-members, search attributes, the next wake) leaves the run, unless
+      // a newer one is sure to reach the person by fan-out (fan-out-coverage.ts).
+      if (check?.answered) confirmed = true;
       if (check && !check.answered && !moved) {
-        const now = await reads.loadSetup();
-        if (!isSameSetup(now, check)) moved = now;
+        // Not in a run that reads by local activity: its read may run before the task that
+        // published the centers completes.
+        const covered =
+          tasksOnly &&
+          fanOutReaches(coverage, centersKey(centerIdsOf(facts)), setupNews >= 0) &&
+          patched(FAN_OUT_COVERS_QUIET_PASS_PATCH);
+        if (!covered) {
+          const now = await reads.loadSetup();
+          confirmed = true;
+          if (!isSameSetup(now, check)) moved = now;
+        }
       }
+      if (moved) confirmed = true;
+      if (confirmed) coverage = noteConfirmed(coverage, passStartedAt);
       if (moved) {
         foldedBefore = folded;
         setupJustRead = true;
@@ -402,6 +437,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       identity,
       publishedSearchAttributes,
     );
+    coverage = notePublished(coverage, centersKey(centerIdsOf(facts)), Date.now());
 
     // 4. Continue-as-new before the history grows long, carrying everything.
     if (pending.length === 0 && runIsLong(eventsThisRun)) {

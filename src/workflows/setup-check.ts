@@ -5,7 +5,8 @@
 // in CHECKED_SUFFIX): a worker of a release before the check has none, so it can never run one
 // without checking. A call whose set-up moved refuses before it acts (src/activities/setup-check.ts),
 // and the pass decides again on the set-up it hands back. A pass that made no call reads the
-// set-up after it, before anything it decided leaves the run.
+// set-up after it, before anything it decided leaves the run, unless a newer set-up is sure to
+// reach the person by the set-up workflow's fan-out (src/core/fan-out-coverage.ts).
 import {
   ActivityFailure,
   ApplicationFailure,

@@ -3,7 +3,11 @@
 // on the dev server, the only one with list-by-query visibility.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { memberCreated } from '../../src/demo/event-builders';
+import { billing, billingChanged, memberCreated } from '../../src/demo/event-builders';
+import { scheduledActivityTypes } from '../helpers/history-events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CATCH_UP_DELAY_MS } from '../../src/core/setup-fan-out';
+import { personFactsQuery } from '../../src/workflows/messages';
 import { changeSaltoByHand } from '../helpers/salto-by-hand';
 import { setSimulatorFaults } from '../helpers/simulator-faults';
 import { startStack, type Stack } from '../helpers/stack';
@@ -14,13 +18,15 @@ import {
   berlinDeskMember,
   emailOf,
   GROUPS,
+  localDay,
   mapTestSetup,
   PRODUCT_DESK,
+  syncedBerlinMember,
   uniqueId,
   waitForSaltoGroups,
 } from './e2e-support';
 
-describe('set-up changes and reconciliation (dev server)', { timeout: 120_000 }, () => {
+describe('set-up changes and reconciliation (dev server)', { timeout: 180_000 }, () => {
   let stack: Stack;
   before(async () => {
     stack = await startStack();
@@ -61,6 +67,82 @@ describe('set-up changes and reconciliation (dev server)', { timeout: 120_000 },
       accessGroupIds: GROUPS.deskBerlin,
     });
     for (const id of ids) await waitForSaltoGroups(stack, BERLIN.siteId, emailOf(id), GROUPS.deskBerlin);
+  });
+
+  it('a pass that changes no door and no center reads no set-up once its set-up was found current; a change at its center still reaches it (rule 7)', async () => {
+    const member = await syncedBerlinMember(stack, uniqueId('quiet'), 'Quiet', 'Pass');
+    const handle = stack.client.workflow.getHandle(personWorkflowId(member.id));
+    // A confirmation counts once visibility has had time to list the centers the person published
+    // (CATCH_UP_DELAY_MS); by then the catch-up fan-outs of the case before have reached it too.
+    await sleep(CATCH_UP_DELAY_MS + 5_000);
+    /** The activities the person scheduled, once it holds the plan `billingId` (if any) and is quiet. */
+    const activitiesOnceQuiet = (billingId?: string): Promise<string[]> =>
+      stack.eventually(
+        async () => {
+          if (billingId !== undefined && !(await handle.query(personFactsQuery)).billings[billingId])
+            return undefined;
+          const h = await handle.fetchHistory();
+          const events = h.events ?? [];
+          const count = (has: (e: (typeof events)[number]) => unknown): number => events.filter(has).length;
+          const tasksOpen =
+            count((e) => e.workflowTaskScheduledEventAttributes) >
+            count(
+              (e) =>
+                e.workflowTaskCompletedEventAttributes ??
+                e.workflowTaskTimedOutEventAttributes ??
+                e.workflowTaskFailedEventAttributes,
+            );
+          const activitiesOpen =
+            count((e) => e.activityTaskScheduledEventAttributes) >
+            count(
+              (e) =>
+                e.activityTaskCompletedEventAttributes ??
+                e.activityTaskFailedEventAttributes ??
+                e.activityTaskTimedOutEventAttributes ??
+                e.activityTaskCanceledEventAttributes,
+            );
+          return tasksOpen || activitiesOpen ? undefined : scheduledActivityTypes(h);
+        },
+        20_000,
+        'the person quiet',
+      );
+    /** A desk plan at Berlin that starts in `days`: no door changes now, no new center. */
+    const laterPlan = async (id: string, days: number): Promise<string[]> => {
+      const plan = billing({
+        id,
+        productId: PRODUCT_DESK,
+        centerId: BERLIN.centerId,
+        startDate: localDay(BERLIN.timeZone, days),
+      });
+      assert.equal((await stack.sendEvent(billingChanged(member.id, 'billing.created', plan))).status, 202);
+      return activitiesOnceQuiet(id);
+    };
+    const atStart = (await activitiesOnceQuiet()).length;
+    // The first may read the set-up after it: unless a pass since the wait found it current (the
+    // catch-up fan-out of the case before can bring one), nothing did with Berlin listed.
+    const afterFirst = await laterPlan(`b-${member.id}-2`, 30);
+    assert.ok(
+      ['[]', '["loadSetup"]'].includes(JSON.stringify(afterFirst.slice(atStart))),
+      `a read at most: ${afterFirst.slice(atStart).join(', ')}`,
+    );
+    assert.deepEqual(
+      (await laterPlan(`b-${member.id}-3`, 40)).slice(afterFirst.length),
+      [],
+      'found current with Berlin listed: a newer set-up reaches this person by fan-out',
+    );
+
+    const changed = await stack.api('PUT', `/api/setup/centers/${BERLIN.centerId}/products/${PRODUCT_DESK}`, {
+      accessGroupIds: ['ag-berlin-main-entrance', 'ag-berlin-meeting-room-spree'],
+    });
+    assert.equal(changed.status, 200);
+    await waitForSaltoGroups(stack, BERLIN.siteId, member.email, [
+      'ag-berlin-main-entrance',
+      'ag-berlin-meeting-room-spree',
+    ]);
+    await stack.api('PUT', `/api/setup/centers/${BERLIN.centerId}/products/${PRODUCT_DESK}`, {
+      accessGroupIds: GROUPS.deskBerlin,
+    });
+    await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin);
   });
 
   it('repairs drift made by hand (a removed group comes back, an added one goes), telling only the person it concerns', async () => {

@@ -29,6 +29,7 @@ import {
 import { signalPersonWithStart } from '../../src/shared/person-signal';
 import { personStartSource, reservationStartSource, setupForStarts } from '../../src/api/person-start';
 import { DEMO_EMAIL_LOOKUP_KEY } from '../../src/shared/email-lookup';
+import { CenterIdsKey } from '../../src/shared/search-attributes';
 import type { PersonStart } from '../../src/workflows/person';
 import type { ReservationStart } from '../../src/workflows/reservation';
 import {
@@ -178,20 +179,23 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   );
   const client = env.client;
   // The time-skipping server has no visibility: this harness stands in for it with the
-  // workflows it started, filtered as the search attributes would filter them (centers and
-  // sites, read from each person's own query). The list query itself is proven on the dev
-  // server (test/e2e).
+  // workflows it started, filtered as the search attributes would filter them (the centers each
+  // person published; sites from each person's own query). The list query itself is proven on
+  // the dev server (test/e2e).
   const knownPeople = new Set<string>();
   const knownReservations = new Set<string>();
   const listedAs = async (personId: string, query: string): Promise<boolean> => {
     const centers = /DeskworksCenterIds IN \(([^)]*)\)/.exec(query);
     const site = /SaltoSiteIds = '([^']*)'/.exec(query);
     if (!centers && !site) return true;
-    const view = await client.workflow.getHandle(personWorkflowId(personId)).query(personAccessQuery);
     if (centers) {
+      // By the centers the person published, as visibility lists them: not by its facts, which
+      // are ahead of them while a pass runs.
       const wanted = [...centers[1]!.matchAll(/'([^']*)'/g)].map((m) => m[1]);
-      return view.centerIds.some((c) => wanted.includes(c));
+      const described = await client.workflow.getHandle(personWorkflowId(personId)).describe();
+      return (described.typedSearchAttributes.get(CenterIdsKey) ?? []).some((c) => wanted.includes(c));
     }
+    const view = await client.workflow.getHandle(personWorkflowId(personId)).query(personAccessQuery);
     const sites = new Set([
       ...Object.keys(view.saltoUsers),
       ...Object.keys(view.applied),

@@ -2,7 +2,8 @@
 // sent with the person's start, or the one its previous pass decided on. Its first SALTO KS call
 // checks that set-up's version; a call whose set-up moved refuses before it reaches SALTO KS, and
 // the pass decides again on the set-up it hands back. A pass that makes no call reads the set-up
-// after it. Each case checks what reached SALTO KS, and which tasks the person's history holds.
+// after it, unless the fan-out is sure to reach the person (src/core/fan-out-coverage.ts). Each
+// case checks what reached SALTO KS, and which tasks the person's history holds.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { temporal } from '@temporalio/proto';
@@ -16,7 +17,7 @@ import { DEMO_EMAIL_LOOKUP_KEY, emailLookupKey } from '../../src/shared/email-lo
 import { EmailKeyKey } from '../../src/shared/search-attributes';
 import { SETUP_WORKFLOW_ID } from '../../src/shared/ids';
 import type { LoggedRequest } from '../../src/simulator/request-log';
-import { personHistoryQuery } from '../../src/workflows/messages';
+import { personFactsQuery, personHistoryQuery } from '../../src/workflows/messages';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -46,6 +47,7 @@ describe(
             'person-hint-moved',
             'person-hint-quiet',
             'person-hint-diff',
+            'person-hint-covered',
           ]);
       } finally {
         await e?.stop();
@@ -207,6 +209,61 @@ describe(
       );
       assert.equal(h.events?.filter((ev) => ev.workflowExecutionSignaledEventAttributes).length, 2);
       assert.equal((await e.access('hint-quiet')).inSync, true);
+    });
+
+    it('a pass that makes no call and touches no new center reads nothing once its set-up was found current with those centers published; a change there reaches it by fan-out', async () => {
+      await e.passSetupCatchUp(); // the changes of the cases before are told to no one started after this
+      const event = memberSnapshot('hint-covered', {
+        updatedAt: iso(await e.now()),
+        billings: [billing({ id: 'hc-b1', productId: 'flex', centerId: 'berlin' })],
+      });
+      await e.tellPerson('hint-covered', event, await e.personStart(event));
+      await e.eventually(
+        async () =>
+          (await groupsOf(BERLIN_SITE, 'hint-covered@example.com'))?.length === 2 ? true : undefined,
+        'the flex groups',
+      );
+      await e.settled('person-hint-covered');
+      // Past the catch-up's look-back: from now on only the fan-out by center reaches this person.
+      await e.passSetupCatchUp();
+      const later = async (days: number): Promise<string> =>
+        iso((await e.now()) + days * 86_400_000).slice(0, 10);
+      /** Tells a plan at Berlin that starts later (no door changes now) and returns the activities it cost. */
+      const quietPlan = async (id: string, days: number): Promise<string[]> => {
+        const before = scheduledActivityTypes(await history('hint-covered')).length;
+        await e.tellPerson(
+          'hint-covered',
+          billingEvent(
+            billing({ id, productId: 'office', centerId: 'berlin', startDate: await later(days) }),
+            iso(await e.now()),
+          ),
+        );
+        await e.eventually(
+          async () =>
+            (await e.client.workflow.getHandle('person-hint-covered').query(personFactsQuery)).billings[id]
+              ? true
+              : undefined,
+          `the plan ${id} folded`,
+        );
+        await e.settled('person-hint-covered');
+        return scheduledActivityTypes(await history('hint-covered')).slice(before);
+      };
+      // The start's set-up was checked by a call before the person had published its centers:
+      // the first quiet pass reads the set-up after it. Found current with Berlin published, the
+      // next one needs no read: a newer set-up is told to everyone at Berlin.
+      assert.deepEqual(await quietPlan('hc-b2', 30), ['loadSetup']);
+      assert.deepEqual(await quietPlan('hc-b3', 40), [], 'no read: the fan-out reaches this person');
+      // A change at Berlin now: the fan-out tells the person, whose next pass reads it and gives it.
+      await e.mapProduct('berlin', 'flex', [...FLEX, OFFICE]);
+      await e.eventually(
+        async () =>
+          (await groupsOf(BERLIN_SITE, 'hint-covered@example.com'))?.includes(OFFICE) ? true : undefined,
+        'the office group the flex plan gives now',
+      );
+      await e.settled('person-hint-covered');
+      assert.equal((await e.access('hint-covered')).inSync, true);
+      await e.mapProduct('berlin', 'flex', FLEX); // as the cases after expect it
+      await e.settled(SETUP_WORKFLOW_ID);
     });
 
     it('a held set-up that moved unannounced: the group diff refuses before SALTO KS, and the pass gives it on the new one', async () => {
