@@ -269,9 +269,11 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
     const folded: { eventId: string; type: string }[] = foldedBefore;
     foldedBefore = [];
     let setupNews = -1; // the newest set-up version a fan-out announced in these events
+    let setupNewsCame = false; // any news of a set-up change, a duplicate too (fan-out-coverage.ts)
     while (pending.length > 0) {
       const event = pending.shift()!;
       eventsThisRun++;
+      if (event.type === 'setup-changed') setupNewsCame = true;
       if (isDuplicate(facts, event.eventId)) continue;
       folded.push({ eventId: event.eventId, type: event.type });
       if (event.type === 'resync') rereadSalto = true;
@@ -289,9 +291,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
       // and no change of access fell due since (run-handover.ts): nothing is due before the wake
       // it would have slept to. Passing again at once would
       // retry, in every new run, a refusal that waits an hour between tries.
-      const readAt = Date.now();
-      setup = await readSetup(facts.profile, identity, reads);
-      coverage = noteConfirmed(coverage, readAt);
+      setup = await readSetup(facts.profile, identity, reads); // first in a run: nothing published yet
       desired = computeDesiredAccess(entitlementInput(facts, scheduledGrants), setup, Date.now());
     } else {
       const passStartedAt = Date.now();
@@ -380,7 +380,7 @@ export async function personWorkflow(input: PersonWorkflowInput): Promise<void> 
         // published the centers completes.
         const covered =
           tasksOnly &&
-          fanOutReaches(coverage, centersKey(centerIdsOf(facts)), setupNews >= 0) &&
+          fanOutReaches(coverage, centersKey(centerIdsOf(facts)), passStartedAt, setupNewsCame) &&
           patched(FAN_OUT_COVERS_QUIET_PASS_PATCH);
         if (!covered) {
           const now = await reads.loadSetup();

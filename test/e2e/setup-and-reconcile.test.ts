@@ -131,17 +131,25 @@ describe('set-up changes and reconciliation (dev server)', { timeout: 180_000 },
       'found current with Berlin listed: a newer set-up reaches this person by fan-out',
     );
 
-    const changed = await stack.api('PUT', `/api/setup/centers/${BERLIN.centerId}/products/${PRODUCT_DESK}`, {
-      accessGroupIds: ['ag-berlin-main-entrance', 'ag-berlin-meeting-room-spree'],
-    });
-    assert.equal(changed.status, 200);
-    await waitForSaltoGroups(stack, BERLIN.siteId, member.email, [
-      'ag-berlin-main-entrance',
-      'ag-berlin-meeting-room-spree',
-    ]);
-    await stack.api('PUT', `/api/setup/centers/${BERLIN.centerId}/products/${PRODUCT_DESK}`, {
-      accessGroupIds: GROUPS.deskBerlin,
-    });
+    try {
+      const changed = await stack.api(
+        'PUT',
+        `/api/setup/centers/${BERLIN.centerId}/products/${PRODUCT_DESK}`,
+        {
+          accessGroupIds: ['ag-berlin-main-entrance', 'ag-berlin-meeting-room-spree'],
+        },
+      );
+      assert.equal(changed.status, 200);
+      await waitForSaltoGroups(stack, BERLIN.siteId, member.email, [
+        'ag-berlin-main-entrance',
+        'ag-berlin-meeting-room-spree',
+      ]);
+    } finally {
+      // As the cases after expect it, whatever happened above.
+      await stack.api('PUT', `/api/setup/centers/${BERLIN.centerId}/products/${PRODUCT_DESK}`, {
+        accessGroupIds: GROUPS.deskBerlin,
+      });
+    }
     await waitForSaltoGroups(stack, BERLIN.siteId, member.email, GROUPS.deskBerlin);
   });
 

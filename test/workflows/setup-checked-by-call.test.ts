@@ -253,6 +253,22 @@ describe(
       // next one needs no read: a newer set-up is told to everyone at Berlin.
       assert.deepEqual(await quietPlan('hc-b2', 30), ['loadSetup']);
       assert.deepEqual(await quietPlan('hc-b3', 40), [], 'no read: the fan-out reaches this person');
+      // News of a set-up change ends the reliance, a duplicate too: a set-up workflow started again
+      // reuses its versions, and only a read tells its set-up from the one held.
+      const news = {
+        type: 'setup-changed',
+        eventId: 'hint-covered-news',
+        version: (await e.setup()).version,
+      } as const;
+      const tellQuietly = async (): Promise<string[]> => {
+        const before = scheduledActivityTypes(await history('hint-covered')).length;
+        await e.tellPerson('hint-covered', news);
+        await e.settled('person-hint-covered');
+        return scheduledActivityTypes(await history('hint-covered')).slice(before);
+      };
+      assert.deepEqual(await tellQuietly(), ['loadSetup']);
+      assert.deepEqual(await quietPlan('hc-b4', 50), [], 'found current again');
+      assert.deepEqual(await tellQuietly(), ['loadSetup'], 'a duplicate of the news');
       // A change at Berlin now: the fan-out tells the person, whose next pass reads it and gives it.
       await e.mapProduct('berlin', 'flex', [...FLEX, OFFICE]);
       await e.eventually(
@@ -264,6 +280,46 @@ describe(
       assert.equal((await e.access('hint-covered')).inSync, true);
       await e.mapProduct('berlin', 'flex', FLEX); // as the cases after expect it
       await e.settled(SETUP_WORKFLOW_ID);
+    });
+
+    it('a set-up found current less than 30 s after the person published its centers does not count: visibility may not list them yet', async () => {
+      const event = memberSnapshot('hint-soon', {
+        updatedAt: iso(await e.now()),
+        billings: [billing({ id: 'hso-b1', productId: 'flex', centerId: 'berlin' })],
+      });
+      await e.tellPerson('hint-soon', event, await e.personStart(event));
+      await e.eventually(
+        async () => ((await groupsOf(BERLIN_SITE, 'hint-soon@example.com'))?.length === 2 ? true : undefined),
+        'the flex groups',
+      );
+      await e.settled('person-hint-soon');
+      const quietPlan = async (id: string, days: number): Promise<string[]> => {
+        const before = scheduledActivityTypes(await history('hint-soon')).length;
+        const startDate = iso((await e.now()) + days * 86_400_000).slice(0, 10);
+        await e.tellPerson(
+          'hint-soon',
+          billingEvent(
+            billing({ id, productId: 'office', centerId: 'berlin', startDate }),
+            iso(await e.now()),
+          ),
+        );
+        await e.eventually(
+          async () =>
+            (await e.client.workflow.getHandle('person-hint-soon').query(personFactsQuery)).billings[id]
+              ? true
+              : undefined,
+          `the plan ${id} folded`,
+        );
+        await e.settled('person-hint-soon');
+        return scheduledActivityTypes(await history('hint-soon')).slice(before);
+      };
+      // The server clock stands still while the test polls: both passes come within 30 s of the
+      // first publication, so neither read counts.
+      assert.deepEqual(await quietPlan('hso-b2', 30), ['loadSetup']);
+      assert.deepEqual(await quietPlan('hso-b3', 31), ['loadSetup'], 'found current too soon: read again');
+      await e.advance(30_000);
+      assert.deepEqual(await quietPlan('hso-b4', 32), ['loadSetup']);
+      assert.deepEqual(await quietPlan('hso-b5', 33), [], 'found current once visibility lists Berlin');
     });
 
     it('a held set-up that moved unannounced: the group diff refuses before SALTO KS, and the pass gives it on the new one', async () => {
