@@ -89,6 +89,27 @@ describe(
       );
       await e.settled(`person-${personId}`);
     };
+    /**
+     * Tells the person a plan at Berlin that starts `days` from now (no door changes now, no new
+     * center), waits until it folded it and is quiet, and returns the activities that cost.
+     */
+    const quietPlan = async (personId: string, id: string, days: number): Promise<string[]> => {
+      const before = scheduledActivityTypes(await history(personId)).length;
+      const startDate = iso((await e.now()) + days * 86_400_000).slice(0, 10);
+      await e.tellPerson(
+        personId,
+        billingEvent(billing({ id, productId: 'office', centerId: 'berlin', startDate }), iso(await e.now())),
+      );
+      await e.eventually(
+        async () =>
+          (await e.client.workflow.getHandle(`person-${personId}`).query(personFactsQuery)).billings[id]
+            ? true
+            : undefined,
+        `the plan ${id} folded`,
+      );
+      await e.settled(`person-${personId}`);
+      return scheduledActivityTypes(await history(personId)).slice(before);
+    };
     const requestsSince = async (at: number): Promise<LoggedRequest[]> =>
       ((await fetch(`${e.sim.url}/__sim/requests`).then((r) => r.json())) as LoggedRequest[]).filter(
         (r) => r.at >= at,
@@ -226,33 +247,15 @@ describe(
       await e.settled('person-hint-covered');
       // Past the catch-up's look-back: from now on only the fan-out by center reaches this person.
       await e.passSetupCatchUp();
-      const later = async (days: number): Promise<string> =>
-        iso((await e.now()) + days * 86_400_000).slice(0, 10);
-      /** Tells a plan at Berlin that starts later (no door changes now) and returns the activities it cost. */
-      const quietPlan = async (id: string, days: number): Promise<string[]> => {
-        const before = scheduledActivityTypes(await history('hint-covered')).length;
-        await e.tellPerson(
-          'hint-covered',
-          billingEvent(
-            billing({ id, productId: 'office', centerId: 'berlin', startDate: await later(days) }),
-            iso(await e.now()),
-          ),
-        );
-        await e.eventually(
-          async () =>
-            (await e.client.workflow.getHandle('person-hint-covered').query(personFactsQuery)).billings[id]
-              ? true
-              : undefined,
-          `the plan ${id} folded`,
-        );
-        await e.settled('person-hint-covered');
-        return scheduledActivityTypes(await history('hint-covered')).slice(before);
-      };
       // The start's set-up was checked by a call before the person had published its centers:
       // the first quiet pass reads the set-up after it. Found current with Berlin published, the
       // next one needs no read: a newer set-up is told to everyone at Berlin.
-      assert.deepEqual(await quietPlan('hc-b2', 30), ['loadSetup']);
-      assert.deepEqual(await quietPlan('hc-b3', 40), [], 'no read: the fan-out reaches this person');
+      assert.deepEqual(await quietPlan('hint-covered', 'hc-b2', 30), ['loadSetup']);
+      assert.deepEqual(
+        await quietPlan('hint-covered', 'hc-b3', 40),
+        [],
+        'no read: the fan-out reaches this person',
+      );
       // News of a set-up change ends the reliance, a duplicate too: a set-up workflow started again
       // reuses its versions, and only a read tells its set-up from the one held.
       const news = {
@@ -267,7 +270,7 @@ describe(
         return scheduledActivityTypes(await history('hint-covered')).slice(before);
       };
       assert.deepEqual(await tellQuietly(), ['loadSetup']);
-      assert.deepEqual(await quietPlan('hc-b4', 50), [], 'found current again');
+      assert.deepEqual(await quietPlan('hint-covered', 'hc-b4', 50), [], 'found current again');
       assert.deepEqual(await tellQuietly(), ['loadSetup'], 'a duplicate of the news');
       // A change at Berlin now: the fan-out tells the person, whose next pass reads it and gives it.
       await e.mapProduct('berlin', 'flex', [...FLEX, OFFICE]);
@@ -293,33 +296,21 @@ describe(
         'the flex groups',
       );
       await e.settled('person-hint-soon');
-      const quietPlan = async (id: string, days: number): Promise<string[]> => {
-        const before = scheduledActivityTypes(await history('hint-soon')).length;
-        const startDate = iso((await e.now()) + days * 86_400_000).slice(0, 10);
-        await e.tellPerson(
-          'hint-soon',
-          billingEvent(
-            billing({ id, productId: 'office', centerId: 'berlin', startDate }),
-            iso(await e.now()),
-          ),
-        );
-        await e.eventually(
-          async () =>
-            (await e.client.workflow.getHandle('person-hint-soon').query(personFactsQuery)).billings[id]
-              ? true
-              : undefined,
-          `the plan ${id} folded`,
-        );
-        await e.settled('person-hint-soon');
-        return scheduledActivityTypes(await history('hint-soon')).slice(before);
-      };
       // The server clock stands still while the test polls: both passes come within 30 s of the
       // first publication, so neither read counts.
-      assert.deepEqual(await quietPlan('hso-b2', 30), ['loadSetup']);
-      assert.deepEqual(await quietPlan('hso-b3', 31), ['loadSetup'], 'found current too soon: read again');
+      assert.deepEqual(await quietPlan('hint-soon', 'hso-b2', 30), ['loadSetup']);
+      assert.deepEqual(
+        await quietPlan('hint-soon', 'hso-b3', 31),
+        ['loadSetup'],
+        'found current too soon: read again',
+      );
       await e.advance(30_000);
-      assert.deepEqual(await quietPlan('hso-b4', 32), ['loadSetup']);
-      assert.deepEqual(await quietPlan('hso-b5', 33), [], 'found current once visibility lists Berlin');
+      assert.deepEqual(await quietPlan('hint-soon', 'hso-b4', 32), ['loadSetup']);
+      assert.deepEqual(
+        await quietPlan('hint-soon', 'hso-b5', 33),
+        [],
+        'found current once visibility lists Berlin',
+      );
     });
 
     it('a held set-up that moved unannounced: the group diff refuses before SALTO KS, and the pass gives it on the new one', async () => {
