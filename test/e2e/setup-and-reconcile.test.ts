@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { billing, billingChanged, memberCreated } from '../../src/demo/event-builders';
-import { scheduledActivityTypes } from '../helpers/history-events';
+import { scheduledActivityTypes, workflowTaskOpen } from '../helpers/history-events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CATCH_UP_DELAY_MS } from '../../src/core/setup-fan-out';
 import { personFactsQuery } from '../../src/workflows/messages';
@@ -82,26 +82,12 @@ describe('set-up changes and reconciliation (dev server)', { timeout: 180_000 },
           if (billingId !== undefined && !(await handle.query(personFactsQuery)).billings[billingId])
             return undefined;
           const h = await handle.fetchHistory();
-          const events = h.events ?? [];
-          const count = (has: (e: (typeof events)[number]) => unknown): number => events.filter(has).length;
-          const tasksOpen =
-            count((e) => e.workflowTaskScheduledEventAttributes) >
-            count(
-              (e) =>
-                e.workflowTaskCompletedEventAttributes ??
-                e.workflowTaskTimedOutEventAttributes ??
-                e.workflowTaskFailedEventAttributes,
-            );
-          const activitiesOpen =
-            count((e) => e.activityTaskScheduledEventAttributes) >
-            count(
-              (e) =>
-                e.activityTaskCompletedEventAttributes ??
-                e.activityTaskFailedEventAttributes ??
-                e.activityTaskTimedOutEventAttributes ??
-                e.activityTaskCanceledEventAttributes,
-            );
-          return tasksOpen || activitiesOpen ? undefined : scheduledActivityTypes(h);
+          const d = await handle.describe();
+          const busy =
+            (d.raw.pendingActivities?.length ?? 0) > 0 ||
+            Boolean(d.raw.pendingWorkflowTask) ||
+            workflowTaskOpen(h.events ?? []);
+          return busy ? undefined : scheduledActivityTypes(h);
         },
         20_000,
         'the person quiet',
