@@ -17,10 +17,10 @@ export function centersKey(centerIds: readonly string[]): string {
   return JSON.stringify([...centerIds].sort());
 }
 
-/** What a person's run knows of its published centers and of when its set-up was last found current. */
 /** How long a confirmation is relied on: past it, a pass with no call reads again. */
 export const RELIANCE_MS = 10 * 60_000;
 
+/** What a person's run knows of its published centers and of when its set-up was last found current. */
 export interface FanOutCoverage {
   /** The centers this run last published; null before its first publication. */
   published: string | null;
