@@ -22,8 +22,9 @@ run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '
 rmSync(target, { recursive: true, force: true });
 // The tests that record: co-members, a stream of events with continue-as-new (on the dev server),
 // the set-up, adoption, reservations through their windows, passes that decide on the set-up they
-// hold (a start with the set-up, a refusal for a moved one, a read after a pass with no call), and
-// reservations that decide on the set-up they hold.
+// hold (a start with the set-up, a refusal for a moved one, a read after a pass with no call),
+// reservations that decide on the set-up they hold, and shared users that change hands while their
+// owner moves to another e-mail.
 run(
   process.execPath,
   [
@@ -35,6 +36,7 @@ run(
     'dist/test/workflows/reservations.test.js',
     'dist/test/workflows/setup-checked-by-call.test.js',
     'dist/test/workflows/reservation-holds-setup.test.js',
+    'dist/test/workflows/edge-cases.test.js',
   ],
   { RECORD_HISTORIES: '1' },
 );

@@ -401,7 +401,11 @@ async function revokeOnSite(
   const user = state.users[siteId] ?? (await findMaybeCreated(state, input, siteId, keep));
   if (user) {
     const have = state.applied[siteId] ?? [];
-    const result = await applyOwnDiff(state, input, siteId, user, null, keep, pass);
+    const held = sortedUnique([...have, ...(state.maybeHeld?.[siteId] ?? [])]);
+    // A user of the e-mail the person is leaving (it retires once the new one is made, below)
+    // still carries what other records contribute to that e-mail.
+    const keepOnUser = keepWithContributions(state, siteId, user.email, keep, held);
+    const result = await applyOwnDiff(state, input, siteId, user, null, keepOnUser, pass);
     if (result?.userMissing) forgetUser(state, siteId);
     else state.applied[siteId] = afterDiff(have, result);
   } else {
@@ -434,6 +438,22 @@ async function revokeOnSite(
   }
 }
 
+/**
+ * `keep`, and the groups other records contribute to the user of `email`, where that changes what a
+ * user holding `held` loses (patch RETIRING_SHARED_USER_PATCH; other histories ask nothing).
+ */
+function keepWithContributions(
+  state: SyncState,
+  siteId: string,
+  email: string,
+  keep: ReadonlySet<string>,
+  held: readonly string[],
+): ReadonlySet<string> {
+  const contributed = contributedGroups(state, siteId, email).filter((g) => !keep.has(g));
+  if (!held.some((g) => contributed.includes(g)) || !patched(RETIRING_SHARED_USER_PATCH)) return keep;
+  return new Set([...keep, ...contributed]);
+}
+
 /** The first noted e-mail's user that is there, made the site's retiring user. */
 async function nextEarlierUser(
   state: SyncState,
@@ -450,7 +470,11 @@ async function nextEarlierUser(
   return undefined;
 }
 
-/** Takes from the user of an earlier e-mail the groups the person no longer has; false: it is gone. */
+/**
+ * Takes from the user of an earlier e-mail the groups the person no longer has; false: it is gone.
+ * The groups other records contribute to that e-mail's user are theirs, not the person's: it keeps
+ * them, and takes the ones they send meanwhile, until it is handed over (retire).
+ */
 async function revokeFromRetiring(
   state: SyncState,
   input: SyncInput,
@@ -459,16 +483,21 @@ async function revokeFromRetiring(
   keep: ReadonlySet<string>,
   pass: Pass,
 ): Promise<boolean> {
-  const remove = retiring.groups.filter((g) => !keep.has(g));
+  const keepOnUser = keepWithContributions(state, siteId, retiring.email, keep, retiring.groups);
+  const remove = retiring.groups.filter((g) => !keepOnUser.has(g));
+  const owed = sortedUnique(contributedGroups(state, siteId, retiring.email)).filter(
+    (g) => !retiring.groups.includes(g),
+  );
+  const add = owed.length > 0 && patched(RETIRING_SHARED_USER_PATCH) ? owed : [];
   const summary = groupDiffSummary(
     input.siteLabels ?? {},
     siteId,
-    [],
+    add,
     remove,
     {},
-    ' from the user of an earlier e-mail',
+    add.length > 0 ? ' on the user of an earlier e-mail' : ' from the user of an earlier e-mail',
   );
-  const result = await applyDiff(input, siteId, retiring, [], remove, pass, summary);
+  const result = await applyDiff(input, siteId, retiring, add, remove, pass, summary);
   if (result?.userMissing) {
     releaseRetiring(state, siteId, retiring);
     return false;
@@ -476,6 +505,14 @@ async function revokeFromRetiring(
   retiring.groups = afterDiff(retiring.groups, result);
   return true;
 }
+
+/**
+ * Patch (0.10.0): a shared user whose owner moved to another e-mail kept, until it was handed over,
+ * only what the owner still had: the groups its other records contribute were taken away (a
+ * contact locked out of a room it had booked) and given back by the heir once it took the user
+ * over, or never while the owner's new user could not be made ready.
+ */
+export const RETIRING_SHARED_USER_PATCH = 'retiring-shared-user';
 
 /** A user of an earlier e-mail that is the person's e-mail again: the person's user, with its groups. */
 function restoreUser(state: SyncState, siteId: string, retiring: RetiringUser): void {

@@ -23,6 +23,7 @@ import {
 } from '../helpers/events';
 import { CLAIM_CONFIRM_MS } from '../../src/workflows/person-sync';
 import { reservationWorkflowId } from '../../src/shared/ids';
+import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
 import {
   createUserInSalto,
   deleteGroupInSalto,
@@ -52,7 +53,18 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     await e.mapUnit('brooklyn', 'studio', [STUDIO]);
   });
   after(async () => {
-    await e?.stop();
+    try {
+      // Shared users that change hands while their owner moves (patch 'retiring-shared-user').
+      if (e)
+        await recordHistoriesIfAsked(e.client, [
+          'person-m-owner',
+          'person-m-twice-moved',
+          'person-m-leaving-owner',
+          'person-claim-moved',
+        ]);
+    } finally {
+      await e?.stop();
+    }
   });
 
   const email = (personId: string): string => `${personId}@example.com`;
@@ -333,6 +345,7 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     );
     await holds(BERLIN_SITE, shared, [...FLEX, SPREE], 'union');
     await e.settled('person-nm-heir');
+    await clearRequests();
     await e.tellPerson(
       'm-owner',
       memberSnapshot('m-owner', {
@@ -349,6 +362,11 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     const heir = await e.access('nm-heir');
     assert.deepEqual(heir.sharedWith, {});
     assert.deepEqual(heir.applied[BERLIN_SITE], [SPREE]);
+    // The contact's room stayed on the user throughout: never taken away and given back.
+    const roomWrites = (await requests()).filter(
+      (r) => r.method !== 'GET' && r.path.includes(`/access_groups/${SPREE}/`),
+    );
+    assert.deepEqual(roomWrites, [], 'no write to the contact’s room while the user changed hands');
   });
 
   it('item 6: two records that adopt one pre-existing user at once agree on one owner, which holds the union', async () => {
@@ -753,6 +771,139 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
       await setSimulatorFaults(e.sim.url, {});
     }
     await thirdReadyEarlierGone(id, address);
+  });
+
+  it('item 6 with item 7: an e-mail changed while the adoption claim waits: the adopted user retires once the new one holds the plan', async () => {
+    const now = await e.now();
+    const id = 'claim-moved';
+    const first = 'claim-moved-first@example.com';
+    const second = 'claim-moved-second@example.com';
+    const flex = [billing({ id: 'b-claim-moved', productId: 'flex', centerId: 'berlin' })];
+    // Made in the SALTO KS app before the integration, with a room no rule gives: adopted, so claimed.
+    await createUserInSalto(e.sim, BERLIN_SITE, {
+      firstName: id,
+      lastName: 'Example',
+      email: first,
+      groups: [SPREE],
+    });
+    await tellWithEmail(id, first, now - 30 * MINUTE, flex);
+    await e.eventually(
+      async () => ((await e.saltoUser(BERLIN_SITE, first))?.alias === `deskworks:${id}` ? true : undefined),
+      'the claim',
+    );
+    await e.settled(`person-${id}`);
+    assert.ok((await e.access(id)).claimsConfirmAt[BERLIN_SITE], 'the claim is pending');
+    // The e-mail changes before the claim is read back.
+    await tellWithEmail(id, second, now, flex);
+    await e.settled(`person-${id}`);
+    assert.deepEqual(await groupsOf(BERLIN_SITE, first), [SPREE], 'nothing written to the claimed user');
+    await e.advance(CLAIM_CONFIRM_MS + MINUTE);
+    await holds(BERLIN_SITE, second, FLEX, 'the new address holds the plan');
+    await userGone(BERLIN_SITE, first, 'the adopted user of the earlier e-mail retired');
+    await e.settled(`person-${id}`);
+    const view = await e.access(id);
+    assert.deepEqual(view.claimsConfirmAt, {}, 'no claim left');
+    assert.equal(
+      view.saltoUsers[BERLIN_SITE]?.siteUserId,
+      (await e.saltoUser(BERLIN_SITE, second))?.siteUserId,
+    );
+    assert.equal(view.inSync, true);
+    const users = (await e.saltoUsers(BERLIN_SITE)).filter((u) => u.email === first || u.email === second);
+    assert.deepEqual(
+      users.map((u) => [u.email, u.alias]),
+      [[second, `deskworks:${id}`]],
+      'one user, of the new address, and the person’s',
+    );
+  });
+
+  it('item 6 with item 7: the owner of a shared user moves twice while no new user can be ready: the shared user is handed over and the one in between retires', async () => {
+    const now = await e.now();
+    const id = 'm-twice-moved';
+    const contact = 'nm-twice-moved';
+    const shared = 'twice-moved-shared@example.com';
+    const address = (n: string) => `twice-moved-${n}@example.com`;
+    const flex = [billing({ id: 'b-twice-moved', productId: 'flex', centerId: 'berlin' })];
+    await tellWithEmail(id, shared, now - HOUR, flex);
+    await holds(BERLIN_SITE, shared, FLEX, 'the owner’s plan');
+    const times = { id: 'r-twice-moved', start: iso(now + 5 * MINUTE), end: iso(now + 3 * HOUR) };
+    await e.tellReservation(
+      'r-twice-moved',
+      reservationSnapshot({ ...times, updatedAt: iso(now - HOUR) }, { id: contact, email: shared }),
+    );
+    await holds(BERLIN_SITE, shared, [...FLEX, SPREE], 'the contact’s room on the shared user');
+    await e.settled(`person-${contact}`);
+    await e.settled(`person-${id}`);
+    // No new user of the owner can get the entrance: the shared user waits to be handed over.
+    await setSimulatorFaults(e.sim.url, ENTRANCE_FAILS);
+    try {
+      await tellWithEmail(id, address('second'), now - 30 * MINUTE, flex);
+      await holds(BERLIN_SITE, address('second'), [FLEX[0]!], 'the second user holds what it could get');
+      await tellWithEmail(id, address('third'), now, flex);
+      await holds(BERLIN_SITE, address('third'), [FLEX[0]!], 'the third user holds what it could get');
+      await holds(BERLIN_SITE, shared, [...FLEX, SPREE], 'the shared user keeps the owner’s plan meanwhile');
+    } finally {
+      await setSimulatorFaults(e.sim.url, {});
+    }
+    await holds(BERLIN_SITE, address('third'), FLEX, 'the newest user ready');
+    await userGone(BERLIN_SITE, address('second'), 'the user in between retired', 120_000);
+    await holds(BERLIN_SITE, shared, [SPREE], 'the shared user keeps only the contact’s room');
+    assert.equal((await e.saltoUser(BERLIN_SITE, shared))?.alias, `deskworks:${contact}`, 'handed over');
+    await e.settled(`person-${id}`);
+    await e.settled(`person-${contact}`);
+    const owner = await e.access(id);
+    assert.equal(
+      owner.saltoUsers[BERLIN_SITE]?.siteUserId,
+      (await e.saltoUser(BERLIN_SITE, address('third')))?.siteUserId,
+    );
+    assert.equal(owner.inSync, true);
+    const heir = await e.access(contact);
+    assert.deepEqual(heir.sharedWith, {});
+    assert.deepEqual(heir.applied[BERLIN_SITE], [SPREE]);
+    assert.equal(heir.inSync, true);
+  });
+
+  it('item 6 with item 7: a room a contact books while the shared user waits to be handed over reaches that user at once', async () => {
+    const now = await e.now();
+    const id = 'm-leaving-owner';
+    const contact = 'nm-late-booker';
+    const shared = 'leaving-owner@example.com';
+    const flex = [billing({ id: 'b-leaving-owner', productId: 'flex', centerId: 'berlin' })];
+    await tellWithEmail(id, shared, now - HOUR, flex);
+    await holds(BERLIN_SITE, shared, FLEX, 'the owner’s plan');
+    await e.settled(`person-${id}`);
+    await setSimulatorFaults(e.sim.url, ENTRANCE_FAILS);
+    try {
+      await tellWithEmail(id, 'leaving-owner-new@example.com', now - 30 * MINUTE, flex);
+      await holds(
+        BERLIN_SITE,
+        'leaving-owner-new@example.com',
+        [FLEX[0]!],
+        'the new user holds what it could get',
+      );
+      // The old address's user waits for the new one; a contact with that address books the room now.
+      const times = { id: 'r-late-booker', start: iso(now + 5 * MINUTE), end: iso(now + 3 * HOUR) };
+      await e.tellReservation(
+        'r-late-booker',
+        reservationSnapshot({ ...times, updatedAt: iso(now) }, { id: contact, email: shared }),
+      );
+      await holds(
+        BERLIN_SITE,
+        shared,
+        [...FLEX, SPREE],
+        'the room on the waiting user, before any hand-over',
+      );
+    } finally {
+      await setSimulatorFaults(e.sim.url, {});
+    }
+    await holds(BERLIN_SITE, 'leaving-owner-new@example.com', FLEX, 'the new user ready');
+    await holds(BERLIN_SITE, shared, [SPREE], 'handed over with the room');
+    assert.equal((await e.saltoUser(BERLIN_SITE, shared))?.alias, `deskworks:${contact}`);
+    await e.settled(`person-${id}`);
+    await e.settled(`person-${contact}`);
+    assert.equal((await e.access(id)).inSync, true);
+    const booker = await e.access(contact);
+    assert.deepEqual(booker.applied[BERLIN_SITE], [SPREE]);
+    assert.equal(booker.inSync, true);
   });
 
   // Last: it deletes a group from the simulator for good.
