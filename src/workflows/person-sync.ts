@@ -11,7 +11,7 @@
 // it at once both write the alias, and the alias that stands names the one owner.
 import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
 import { SALTO_USER_MISSING, type ApplyGroupDiffResult, type EnsureUserResult } from '../activities/types';
-import type { Profile, SharedGroupsEvent } from '../core/person-events';
+import type { Profile, SharedContribution, SharedGroupsEvent } from '../core/person-events';
 import { appendHistory, isRepair, type HistoryEntry, type PassCause } from '../core/access-history';
 import type { DesiredAccess, NoAccessPolicy, SiteGroups } from '../core/types';
 import { personWorkflowId } from '../shared/ids';
@@ -38,6 +38,11 @@ export interface SaltoUserRecord {
 /** A user of an earlier e-mail, kept with its groups until the new one has them. */
 export interface RetiringUser extends SaltoUserRecord {
   groups: string[];
+  /**
+   * Groups a write may have given it without an answer (what the records sharing it sent): taken
+   * away when no longer kept, given again while still owed, handed over as maybe held.
+   */
+  maybe?: string[];
 }
 
 /** This record's groups on a site go to the record that owns the user of the same e-mail there. */
@@ -66,12 +71,7 @@ export interface PendingClaim {
 export const CLAIM_CONFIRM_MS = 2 * 60_000;
 
 /** What another record with this person's e-mail asks this owner to hold for it on a site. */
-export interface Contribution {
-  email: string;
-  profile: Profile;
-  groups: string[];
-  seq: number;
-}
+export type Contribution = SharedContribution;
 
 export interface SyncState {
   users: Record<string, SaltoUserRecord>;
@@ -259,9 +259,7 @@ export async function syncPersonToSalto(state: SyncState, input: SyncInput): Pro
   }
   // 3. Users left: the old e-mail's users, the no-access policy, name edits.
   for (const siteId of sites)
-    await onSite(siteId, () =>
-      settleSite(state, input, siteId, want(siteId), pass.refusedAdds[siteId] ?? []),
-    );
+    await onSite(siteId, () => settleSite(state, input, siteId, want(siteId), pass));
   state.refusedOnly = pass.problems.length > 0 && pass.problems.length === pass.refusals;
   return pass.problems;
 }
@@ -473,7 +471,7 @@ async function nextEarlierUser(
 /**
  * Takes from the user of an earlier e-mail the groups the person no longer has; false: it is gone.
  * The groups other records contribute to that e-mail's user are theirs, not the person's: it keeps
- * them, and takes the ones they send meanwhile, until it is handed over (retire).
+ * them until it is handed over (retire).
  */
 async function revokeFromRetiring(
   state: SyncState,
@@ -483,25 +481,26 @@ async function revokeFromRetiring(
   keep: ReadonlySet<string>,
   pass: Pass,
 ): Promise<boolean> {
-  const keepOnUser = keepWithContributions(state, siteId, retiring.email, keep, retiring.groups);
-  const remove = retiring.groups.filter((g) => !keepOnUser.has(g));
-  const owed = sortedUnique(contributedGroups(state, siteId, retiring.email)).filter(
-    (g) => !retiring.groups.includes(g),
-  );
-  const add = owed.length > 0 && patched(RETIRING_SHARED_USER_PATCH) ? owed : [];
+  const held = sortedUnique([...retiring.groups, ...(retiring.maybe ?? [])]);
+  const keepOnUser = keepWithContributions(state, siteId, retiring.email, keep, held);
+  const remove = held.filter((g) => !keepOnUser.has(g));
   const summary = groupDiffSummary(
     input.siteLabels ?? {},
     siteId,
-    add,
+    [],
     remove,
     {},
-    add.length > 0 ? ' on the user of an earlier e-mail' : ' from the user of an earlier e-mail',
+    ' from the user of an earlier e-mail',
   );
-  const result = await applyDiff(input, siteId, retiring, add, remove, pass, summary);
+  const result = await applyDiff(input, siteId, retiring, [], remove, pass, summary);
   if (result?.userMissing) {
     releaseRetiring(state, siteId, retiring);
     return false;
   }
+  setMaybe(
+    retiring,
+    (retiring.maybe ?? []).filter((g) => !remove.includes(g)),
+  );
   retiring.groups = afterDiff(retiring.groups, result);
   return true;
 }
@@ -514,11 +513,63 @@ async function revokeFromRetiring(
  */
 export const RETIRING_SHARED_USER_PATCH = 'retiring-shared-user';
 
+function setMaybe(retiring: RetiringUser, maybe: string[]): void {
+  if (maybe.length > 0) retiring.maybe = maybe;
+  else delete retiring.maybe;
+}
+
+/**
+ * While the user of an earlier e-mail waits for the new one (rule C), it takes the groups the
+ * records sharing it (rule B) sent meanwhile: their doors do not wait on this person's new user.
+ * After the revocations of the pass (rule F), and only on a user that stays.
+ */
+async function giveContributionsWhileWaiting(
+  state: SyncState,
+  input: SyncInput,
+  siteId: string,
+  retiring: RetiringUser,
+  pass: Pass,
+): Promise<void> {
+  const maybe = retiring.maybe ?? [];
+  const owed = sortedUnique(contributedGroups(state, siteId, retiring.email)).filter(
+    (g) => !retiring.groups.includes(g) || maybe.includes(g),
+  );
+  if (owed.length === 0 || !patched(RETIRING_SHARED_USER_PATCH)) return;
+  const summary = groupDiffSummary(
+    input.siteLabels ?? {},
+    siteId,
+    owed,
+    [],
+    {},
+    ' on the user of an earlier e-mail, for the records that share it',
+  );
+  let result: ApplyGroupDiffResult | null;
+  try {
+    result = await applyDiff(input, siteId, retiring, owed, [], pass, summary);
+  } catch (err) {
+    if (input.uncertainWrites && !refusedUntouched(err))
+      setMaybe(retiring, sortedUnique([...maybe, ...owed]));
+    throw err;
+  }
+  if (result?.userMissing) {
+    // Deleted by hand: the records that shared it are owed a user of that e-mail all the same.
+    releaseRetiring(state, siteId, retiring);
+    return;
+  }
+  retiring.groups = afterDiff(retiring.groups, result);
+  setMaybe(
+    retiring,
+    maybe.filter((g) => !owed.includes(g)),
+  );
+}
+
 /** A user of an earlier e-mail that is the person's e-mail again: the person's user, with its groups. */
 function restoreUser(state: SyncState, siteId: string, retiring: RetiringUser): void {
-  const { groups, ...user } = retiring;
+  const { groups, maybe, ...user } = retiring;
   state.users[siteId] = user;
   state.applied[siteId] = groups;
+  if (maybe)
+    (state.maybeHeld ??= {})[siteId] = sortedUnique([...(state.maybeHeld?.[siteId] ?? []), ...maybe]);
 }
 
 /** Empties the site's retiring slot if this user holds it (an earlier one may retire beside it). */
@@ -953,8 +1004,9 @@ async function settleSite(
   input: SyncInput,
   siteId: string,
   want: string[],
-  refused: string[],
+  pass: Pass,
 ): Promise<void> {
+  const refused = pass.refusedAdds[siteId] ?? [];
   const profile = input.profile;
   const current = state.users[siteId];
   if (profile && current && !sameEmail(current.email, profile.email)) {
@@ -970,6 +1022,8 @@ async function settleSite(
     want.length === 0 ||
     state.sharedWith[siteId] !== undefined ||
     want.filter((g) => !refused.includes(g)).every((g) => (state.applied[siteId] ?? []).includes(g));
+  const waiting = state.retiring[siteId];
+  if (waiting && !newHomeReady) await giveContributionsWhileWaiting(state, input, siteId, waiting, pass);
   // Each earlier e-mail's user in turn: the next one is looked up once the last one has gone.
   let retiring = state.retiring[siteId];
   while (retiring && newHomeReady) {
@@ -1079,7 +1133,7 @@ async function retire(
     return;
   }
   try {
-    await handOver(state, input, siteId, retiring, retiring.groups, heirs);
+    await handOver(state, input, siteId, retiring, retiring.groups, heirs, retiring.maybe ?? []);
   } catch (err) {
     if (!isUserMissing(err) || !patched(RETIRE_MISSING_USER_PATCH)) throw err;
     // Deleted by hand before it could be handed over: the records that shared it are owed a user
@@ -1158,9 +1212,11 @@ async function handOver(
   user: SaltoUserRecord,
   groups: string[],
   heirs: [string, Contribution][],
+  maybeHeld: string[] = [],
 ): Promise<void> {
   heirs.sort(([a], [b]) => (a < b ? -1 : 1));
   const [heirId] = heirs[0]!;
+  const others = Object.fromEntries(heirs.slice(1));
   await saltoCalls(input.setupCheck).setSaltoUserAlias({
     siteId,
     siteUserId: user.siteUserId,
@@ -1176,6 +1232,8 @@ async function handOver(
       platformUserId: user.platformUserId,
       email: user.email,
       groups,
+      ...(maybeHeld.length > 0 ? { maybeHeld } : {}),
+      ...(heirs.length > 1 ? { contributions: others } : {}),
     },
   });
   for (const [otherId] of heirs.slice(1)) await tellNewOwner(siteId, user.siteUserId, heirId, otherId);

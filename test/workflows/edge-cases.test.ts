@@ -60,6 +60,9 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
           'person-m-owner',
           'person-m-twice-moved',
           'person-m-leaving-owner',
+          'person-m-waiting-owner',
+          'person-m-two-sharers',
+          'person-m-two-sharers-b',
           'person-claim-moved',
         ]);
     } finally {
@@ -904,6 +907,88 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     const booker = await e.access(contact);
     assert.deepEqual(booker.applied[BERLIN_SITE], [SPREE]);
     assert.equal(booker.inSync, true);
+  });
+
+  it('item 6 with item 7: a contact cancelling while the shared user waits to be handed over loses the room at once', async () => {
+    const now = await e.now();
+    const id = 'm-waiting-owner';
+    const contact = 'nm-canceller';
+    const shared = 'waiting-owner@example.com';
+    const flex = [billing({ id: 'b-waiting-owner', productId: 'flex', centerId: 'berlin' })];
+    await tellWithEmail(id, shared, now - HOUR, flex);
+    await holds(BERLIN_SITE, shared, FLEX, 'the owner’s plan');
+    const booking = { id: 'r-canceller', start: iso(now + 5 * MINUTE), end: iso(now + 3 * HOUR) };
+    await e.tellReservation(
+      'r-canceller',
+      reservationSnapshot({ ...booking, updatedAt: iso(now - HOUR) }, { id: contact, email: shared }),
+    );
+    await holds(BERLIN_SITE, shared, [...FLEX, SPREE], 'the contact’s room on the shared user');
+    await e.settled(`person-${contact}`);
+    await setSimulatorFaults(e.sim.url, ENTRANCE_FAILS);
+    try {
+      await tellWithEmail(id, 'waiting-owner-new@example.com', now - 30 * MINUTE, flex);
+      await holds(
+        BERLIN_SITE,
+        'waiting-owner-new@example.com',
+        [FLEX[0]!],
+        'the new user holds what it could get',
+      );
+      await holds(BERLIN_SITE, shared, [...FLEX, SPREE], 'the shared user waits with the room');
+      await e.tellReservation(
+        'r-canceller',
+        reservationSnapshot(
+          { ...booking, status: 'cancelled', updatedAt: iso(now) },
+          { id: contact, email: shared },
+        ),
+      );
+      await holds(BERLIN_SITE, shared, FLEX, 'the room gone at once, before any hand-over');
+    } finally {
+      await setSimulatorFaults(e.sim.url, {});
+    }
+    await holds(BERLIN_SITE, 'waiting-owner-new@example.com', FLEX, 'the new user ready');
+    await userGone(BERLIN_SITE, shared, 'nobody shares the old address’s user any more: it retired');
+    await e.settled(`person-${id}`);
+    assert.equal((await e.access(id)).inSync, true);
+  });
+
+  it('item 6 with item 7: a shared user handed over to one of two other records keeps the other’s room throughout', async () => {
+    const now = await e.now();
+    const owner = 'm-two-sharers';
+    const shared = 'two-sharers@example.com';
+    await tellWithEmail(owner, shared, now - HOUR, [
+      billing({ id: 'b-two-sharers', productId: 'flex', centerId: 'berlin' }),
+    ]);
+    await holds(BERLIN_SITE, shared, FLEX, 'the owner’s plan');
+    await e.settled(`person-${owner}`);
+    // Two more records with that address: a member with an office, and a contact with the room.
+    await tellWithEmail('m-two-sharers-b', shared, now - HOUR, [
+      billing({ id: 'b-two-sharers-b', productId: 'office', centerId: 'berlin' }),
+    ]);
+    await holds(BERLIN_SITE, shared, [...FLEX, OFFICE], 'the second member’s office on the shared user');
+    const room = { id: 'r-two-sharers', start: iso(now + 5 * MINUTE), end: iso(now + 3 * HOUR) };
+    await e.tellReservation(
+      'r-two-sharers',
+      reservationSnapshot({ ...room, updatedAt: iso(now - HOUR) }, { id: 'nm-two-sharers', email: shared }),
+    );
+    await holds(BERLIN_SITE, shared, [...FLEX, OFFICE, SPREE], 'and the contact’s room');
+    for (const id of ['m-two-sharers-b', 'nm-two-sharers', owner]) await e.settled(`person-${id}`);
+    await clearRequests();
+    // The owner moves: the lowest id of the two others (the member) takes the user over.
+    await tellWithEmail(owner, 'two-sharers-owner-new@example.com', now, [
+      billing({ id: 'b-two-sharers', productId: 'flex', centerId: 'berlin' }),
+    ]);
+    await holds(BERLIN_SITE, 'two-sharers-owner-new@example.com', FLEX, 'the owner at the new address');
+    await holds(BERLIN_SITE, shared, [OFFICE, SPREE], 'the shared user keeps the two others’ groups');
+    for (const id of [owner, 'm-two-sharers-b', 'nm-two-sharers']) await e.settled(`person-${id}`);
+    assert.equal((await e.saltoUser(BERLIN_SITE, shared))?.alias, 'deskworks:m-two-sharers-b');
+    const roomWrites = (await requests()).filter(
+      (r) => r.method !== 'GET' && r.path.includes(`/access_groups/${SPREE}/`),
+    );
+    assert.deepEqual(roomWrites, [], 'the contact’s room never taken away and given back');
+    const heir = await e.access('m-two-sharers-b');
+    assert.deepEqual(heir.applied[BERLIN_SITE], [OFFICE, SPREE].sort());
+    assert.equal(heir.inSync, true);
+    assert.deepEqual((await e.access('nm-two-sharers')).sharedWith, { [BERLIN_SITE]: 'm-two-sharers-b' });
   });
 
   // Last: it deletes a group from the simulator for good.
