@@ -111,14 +111,6 @@ export interface SharedGroupsEvent {
   seq: number;
 }
 
-/** What one record sharing a SALTO KS user sent its owner: its groups there, by its own count. */
-export interface SharedContribution {
-  email: string;
-  profile: Profile;
-  groups: string[];
-  seq: number;
-}
-
 /** The owner of a shared user left its e-mail: this person owns the user now, with these groups. */
 export interface SharedUserHandoverEvent {
   type: 'shared-user-handover';
@@ -130,11 +122,6 @@ export interface SharedUserHandoverEvent {
   groups: string[];
   /** Groups a write may have given the user without an answer (since 0.10.0). */
   maybeHeld?: string[];
-  /**
-   * What the other records sharing the user had sent the old owner, by person id (since 0.10.0):
-   * the new owner holds their groups from its first pass, not only once they send them again.
-   */
-  contributions?: Record<string, SharedContribution>;
 }
 
 /** The shared user of this person's e-mail on a site has a new owner: send the groups there. */

@@ -11,7 +11,7 @@
 // it at once both write the alias, and the alias that stands names the one owner.
 import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
 import { SALTO_USER_MISSING, type ApplyGroupDiffResult, type EnsureUserResult } from '../activities/types';
-import type { Profile, SharedContribution, SharedGroupsEvent } from '../core/person-events';
+import type { Profile, SharedGroupsEvent } from '../core/person-events';
 import { appendHistory, isRepair, type HistoryEntry, type PassCause } from '../core/access-history';
 import type { DesiredAccess, NoAccessPolicy, SiteGroups } from '../core/types';
 import { personWorkflowId } from '../shared/ids';
@@ -71,7 +71,12 @@ export interface PendingClaim {
 export const CLAIM_CONFIRM_MS = 2 * 60_000;
 
 /** What another record with this person's e-mail asks this owner to hold for it on a site. */
-export type Contribution = SharedContribution;
+export interface Contribution {
+  email: string;
+  profile: Profile;
+  groups: string[];
+  seq: number;
+}
 
 export interface SyncState {
   users: Record<string, SaltoUserRecord>;
@@ -1216,7 +1221,6 @@ async function handOver(
 ): Promise<void> {
   heirs.sort(([a], [b]) => (a < b ? -1 : 1));
   const [heirId] = heirs[0]!;
-  const others = Object.fromEntries(heirs.slice(1));
   await saltoCalls(input.setupCheck).setSaltoUserAlias({
     siteId,
     siteUserId: user.siteUserId,
@@ -1233,7 +1237,6 @@ async function handOver(
       email: user.email,
       groups,
       ...(maybeHeld.length > 0 ? { maybeHeld } : {}),
-      ...(heirs.length > 1 ? { contributions: others } : {}),
     },
   });
   for (const [otherId] of heirs.slice(1)) await tellNewOwner(siteId, user.siteUserId, heirId, otherId);

@@ -70,6 +70,7 @@ import {
   groupsToHold,
   newSyncState,
   noteEarlierEmail,
+  RETIRING_SHARED_USER_PATCH,
   syncPersonToSalto,
   upgradeSyncState,
   type SyncState,
@@ -595,7 +596,9 @@ function takeSaltoNews(sync: SyncState, event: PersonEvent, verifyObservation = 
         profileKey: '',
       };
       delete sync.sharedWith[event.siteId];
-      const maybe = event.maybeHeld ?? [];
+      // Groups a write may have given the user without an answer (0.10.0): read back as maybe held.
+      const maybe =
+        (event.maybeHeld ?? []).length > 0 && patched(RETIRING_SHARED_USER_PATCH) ? event.maybeHeld! : [];
       if (sync.users[event.siteId]) {
         // Another user of an earlier e-mail already retires there: this one is looked up later.
         if (sync.retiring[event.siteId]) noteEarlierEmail(sync, event.siteId, event.email);
@@ -603,18 +606,12 @@ function takeSaltoNews(sync: SyncState, event: PersonEvent, verifyObservation = 
           sync.retiring[event.siteId] = {
             ...user,
             groups: event.groups,
-            ...(maybe.length > 0 ? { maybe } : {}),
+            ...(maybe.length > 0 ? { maybe: [...maybe].sort() } : {}),
           };
       } else {
         sync.users[event.siteId] = user;
         sync.applied[event.siteId] = [...event.groups].sort();
         if (maybe.length > 0) (sync.maybeHeld ??= {})[event.siteId] = [...maybe].sort();
-      }
-      // The others who shared it with the old owner: held from the first pass, newest news kept.
-      for (const [otherId, contribution] of Object.entries(event.contributions ?? {})) {
-        const site = (sync.contributions[event.siteId] ??= {});
-        const known = site[otherId];
-        if (!known || known.seq < contribution.seq) site[otherId] = contribution;
       }
       return;
     }
