@@ -108,6 +108,37 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
       `${what}: no user of ${address} on ${siteId}`,
       timeoutMs,
     );
+  /** `id`, a member with the flex plan at Berlin, owns the user of `address` there: its billings. */
+  const ownerWithFlex = async (id: string, address: string, at: number): Promise<Billing[]> => {
+    const flex = [billing({ id: `b-${id}`, productId: 'flex', centerId: 'berlin' })];
+    await tellWithEmail(id, address, at, flex);
+    await holds(BERLIN_SITE, address, FLEX, 'the owner’s plan');
+    await e.settled(`person-${id}`);
+    return flex;
+  };
+  /** With ENTRANCE_FAILS on: `id` moves to `address`, whose new user gets all but the entrance. */
+  const moveWithoutEntrance = async (id: string, address: string, at: number, flex: Billing[]) => {
+    await tellWithEmail(id, address, at, flex);
+    await holds(BERLIN_SITE, address, [FLEX[0]!], 'the new user holds what it could get');
+  };
+  /** Once SALTO KS gives the entrance again: `ownerId` at `address`, `heirId` owns the shared user. */
+  const handedOverWithRoom = async (ownerId: string, address: string, heirId: string, shared: string) => {
+    await holds(BERLIN_SITE, address, FLEX, 'the newest user ready');
+    await holds(BERLIN_SITE, shared, [SPREE], 'the shared user keeps only the contact’s room');
+    assert.equal((await e.saltoUser(BERLIN_SITE, shared))?.alias, `deskworks:${heirId}`, 'handed over');
+    await e.settled(`person-${ownerId}`);
+    await e.settled(`person-${heirId}`);
+    const owner = await e.access(ownerId);
+    assert.equal(
+      owner.saltoUsers[BERLIN_SITE]?.siteUserId,
+      (await e.saltoUser(BERLIN_SITE, address))?.siteUserId,
+    );
+    assert.equal(owner.inSync, true);
+    const heir = await e.access(heirId);
+    assert.deepEqual(heir.sharedWith, {});
+    assert.deepEqual(heir.applied[BERLIN_SITE], [SPREE]);
+    assert.equal(heir.inSync, true);
+  };
   /** SALTO KS refuses (500) every change of the main entrance's members: a new user never gets it. */
   const ENTRANCE_FAILS = {
     errors: [
@@ -821,13 +852,10 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
 
   it('item 6 with item 7: the owner of a shared user moves twice while no new user can be ready: the shared user is handed over and the one in between retires', async () => {
     const now = await e.now();
-    const id = 'm-twice-moved';
-    const contact = 'nm-twice-moved';
+    const [id, contact] = ['m-twice-moved', 'nm-twice-moved'];
     const shared = 'twice-moved-shared@example.com';
     const address = (n: string) => `twice-moved-${n}@example.com`;
-    const flex = [billing({ id: 'b-twice-moved', productId: 'flex', centerId: 'berlin' })];
-    await tellWithEmail(id, shared, now - HOUR, flex);
-    await holds(BERLIN_SITE, shared, FLEX, 'the owner’s plan');
+    const flex = await ownerWithFlex(id, shared, now - HOUR);
     const times = { id: 'r-twice-moved', start: iso(now + 5 * MINUTE), end: iso(now + 3 * HOUR) };
     await e.tellReservation(
       'r-twice-moved',
@@ -839,50 +867,24 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     // No new user of the owner can get the entrance: the shared user waits to be handed over.
     await setSimulatorFaults(e.sim.url, ENTRANCE_FAILS);
     try {
-      await tellWithEmail(id, address('second'), now - 30 * MINUTE, flex);
-      await holds(BERLIN_SITE, address('second'), [FLEX[0]!], 'the second user holds what it could get');
-      await tellWithEmail(id, address('third'), now, flex);
-      await holds(BERLIN_SITE, address('third'), [FLEX[0]!], 'the third user holds what it could get');
+      await moveWithoutEntrance(id, address('second'), now - 30 * MINUTE, flex);
+      await moveWithoutEntrance(id, address('third'), now, flex);
       await holds(BERLIN_SITE, shared, [...FLEX, SPREE], 'the shared user keeps the owner’s plan meanwhile');
     } finally {
       await setSimulatorFaults(e.sim.url, {});
     }
-    await holds(BERLIN_SITE, address('third'), FLEX, 'the newest user ready');
     await userGone(BERLIN_SITE, address('second'), 'the user in between retired', 120_000);
-    await holds(BERLIN_SITE, shared, [SPREE], 'the shared user keeps only the contact’s room');
-    assert.equal((await e.saltoUser(BERLIN_SITE, shared))?.alias, `deskworks:${contact}`, 'handed over');
-    await e.settled(`person-${id}`);
-    await e.settled(`person-${contact}`);
-    const owner = await e.access(id);
-    assert.equal(
-      owner.saltoUsers[BERLIN_SITE]?.siteUserId,
-      (await e.saltoUser(BERLIN_SITE, address('third')))?.siteUserId,
-    );
-    assert.equal(owner.inSync, true);
-    const heir = await e.access(contact);
-    assert.deepEqual(heir.sharedWith, {});
-    assert.deepEqual(heir.applied[BERLIN_SITE], [SPREE]);
-    assert.equal(heir.inSync, true);
+    await handedOverWithRoom(id, address('third'), contact, shared);
   });
 
   it('item 6 with item 7: a room a contact books while the shared user waits to be handed over reaches that user at once', async () => {
     const now = await e.now();
-    const id = 'm-leaving-owner';
-    const contact = 'nm-late-booker';
+    const [id, contact] = ['m-leaving-owner', 'nm-late-booker'];
     const shared = 'leaving-owner@example.com';
-    const flex = [billing({ id: 'b-leaving-owner', productId: 'flex', centerId: 'berlin' })];
-    await tellWithEmail(id, shared, now - HOUR, flex);
-    await holds(BERLIN_SITE, shared, FLEX, 'the owner’s plan');
-    await e.settled(`person-${id}`);
+    const flex = await ownerWithFlex(id, shared, now - HOUR);
     await setSimulatorFaults(e.sim.url, ENTRANCE_FAILS);
     try {
-      await tellWithEmail(id, 'leaving-owner-new@example.com', now - 30 * MINUTE, flex);
-      await holds(
-        BERLIN_SITE,
-        'leaving-owner-new@example.com',
-        [FLEX[0]!],
-        'the new user holds what it could get',
-      );
+      await moveWithoutEntrance(id, 'leaving-owner-new@example.com', now - 30 * MINUTE, flex);
       // The old address's user waits for the new one; a contact with that address books the room now.
       const times = { id: 'r-late-booker', start: iso(now + 5 * MINUTE), end: iso(now + 3 * HOUR) };
       await e.tellReservation(
@@ -898,25 +900,14 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     } finally {
       await setSimulatorFaults(e.sim.url, {});
     }
-    await holds(BERLIN_SITE, 'leaving-owner-new@example.com', FLEX, 'the new user ready');
-    await holds(BERLIN_SITE, shared, [SPREE], 'handed over with the room');
-    assert.equal((await e.saltoUser(BERLIN_SITE, shared))?.alias, `deskworks:${contact}`);
-    await e.settled(`person-${id}`);
-    await e.settled(`person-${contact}`);
-    assert.equal((await e.access(id)).inSync, true);
-    const booker = await e.access(contact);
-    assert.deepEqual(booker.applied[BERLIN_SITE], [SPREE]);
-    assert.equal(booker.inSync, true);
+    await handedOverWithRoom(id, 'leaving-owner-new@example.com', contact, shared);
   });
 
   it('item 6 with item 7: a contact cancelling while the shared user waits to be handed over loses the room at once', async () => {
     const now = await e.now();
-    const id = 'm-waiting-owner';
-    const contact = 'nm-canceller';
+    const [id, contact] = ['m-waiting-owner', 'nm-canceller'];
     const shared = 'waiting-owner@example.com';
-    const flex = [billing({ id: 'b-waiting-owner', productId: 'flex', centerId: 'berlin' })];
-    await tellWithEmail(id, shared, now - HOUR, flex);
-    await holds(BERLIN_SITE, shared, FLEX, 'the owner’s plan');
+    const flex = await ownerWithFlex(id, shared, now - HOUR);
     const booking = { id: 'r-canceller', start: iso(now + 5 * MINUTE), end: iso(now + 3 * HOUR) };
     await e.tellReservation(
       'r-canceller',
@@ -926,13 +917,7 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     await e.settled(`person-${contact}`);
     await setSimulatorFaults(e.sim.url, ENTRANCE_FAILS);
     try {
-      await tellWithEmail(id, 'waiting-owner-new@example.com', now - 30 * MINUTE, flex);
-      await holds(
-        BERLIN_SITE,
-        'waiting-owner-new@example.com',
-        [FLEX[0]!],
-        'the new user holds what it could get',
-      );
+      await moveWithoutEntrance(id, 'waiting-owner-new@example.com', now - 30 * MINUTE, flex);
       await holds(BERLIN_SITE, shared, [...FLEX, SPREE], 'the shared user waits with the room');
       await e.tellReservation(
         'r-canceller',
@@ -955,11 +940,7 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     const now = await e.now();
     const owner = 'm-two-sharers';
     const shared = 'two-sharers@example.com';
-    await tellWithEmail(owner, shared, now - HOUR, [
-      billing({ id: 'b-two-sharers', productId: 'flex', centerId: 'berlin' }),
-    ]);
-    await holds(BERLIN_SITE, shared, FLEX, 'the owner’s plan');
-    await e.settled(`person-${owner}`);
+    const flex = await ownerWithFlex(owner, shared, now - HOUR);
     // Two more records with that address: a member with an office, and a contact with the room.
     await tellWithEmail('m-two-sharers-b', shared, now - HOUR, [
       billing({ id: 'b-two-sharers-b', productId: 'office', centerId: 'berlin' }),
@@ -973,9 +954,7 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     await holds(BERLIN_SITE, shared, [...FLEX, OFFICE, SPREE], 'and the contact’s room');
     for (const id of ['m-two-sharers-b', 'nm-two-sharers', owner]) await e.settled(`person-${id}`);
     // The owner moves: the lowest id of the two others (the member) takes the user over.
-    await tellWithEmail(owner, 'two-sharers-owner-new@example.com', now, [
-      billing({ id: 'b-two-sharers', productId: 'flex', centerId: 'berlin' }),
-    ]);
+    await tellWithEmail(owner, 'two-sharers-owner-new@example.com', now, flex);
     await holds(BERLIN_SITE, 'two-sharers-owner-new@example.com', FLEX, 'the owner at the new address');
     await holds(BERLIN_SITE, shared, [OFFICE, SPREE], 'the shared user keeps the two others’ groups');
     for (const id of [owner, 'm-two-sharers-b', 'nm-two-sharers']) await e.settled(`person-${id}`);
