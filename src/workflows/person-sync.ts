@@ -325,32 +325,55 @@ async function applyOwnDiff(
   const maybe = state.maybeHeld?.[siteId] ?? [];
   const add = want === null ? [] : want.filter((g) => !have.includes(g) || maybe.includes(g));
   const remove = sortedUnique([...have, ...maybe]).filter((g) => !keep.has(g));
+  const summary = groupDiffSummary(
+    input.siteLabels ?? {},
+    siteId,
+    add,
+    remove,
+    input.record?.reasons[siteId] ?? {},
+  );
+  const result = await applyDiffNotingMaybe(input, siteId, user, { add, remove }, pass, summary, {
+    maybe,
+    note: (left) => {
+      if (left.length > 0) (state.maybeHeld ??= {})[siteId] = left;
+      else if (state.maybeHeld) delete state.maybeHeld[siteId];
+    },
+  });
+  if (result && input.record) recordChanges(state, input.record, siteId, result);
+  return result;
+}
+
+/** Groups a user may hold without an answer having said so, and where to keep what is left of them. */
+interface MaybeHeld {
+  maybe: readonly string[];
+  note: (maybe: string[]) => void;
+}
+
+/**
+ * A diff whose adds may land without an answer coming back: on such a failure they are noted as
+ * maybe held; once the call answers, the maybe-held groups it settled are no longer noted.
+ */
+async function applyDiffNotingMaybe(
+  input: SyncInput,
+  siteId: string,
+  user: SaltoUserRecord,
+  diff: { add: string[]; remove: string[] },
+  pass: Pass,
+  summary: string,
+  { maybe, note }: MaybeHeld,
+): Promise<ApplyGroupDiffResult | null> {
+  const { add, remove } = diff;
   let result: ApplyGroupDiffResult | null;
   try {
-    const summary = groupDiffSummary(
-      input.siteLabels ?? {},
-      siteId,
-      add,
-      remove,
-      input.record?.reasons[siteId] ?? {},
-    );
     result = await applyDiff(input, siteId, user, add, remove, pass, summary);
   } catch (err) {
     // A call refused for a moved set-up on its first attempt wrote nothing.
-    if (input.uncertainWrites && add.length > 0 && !refusedUntouched(err)) {
-      const maybeHeld = (state.maybeHeld ??= {});
-      maybeHeld[siteId] = sortedUnique([...maybe, ...add]);
-    }
+    if (input.uncertainWrites && add.length > 0 && !refusedUntouched(err))
+      note(sortedUnique([...maybe, ...add]));
     throw err;
   }
-  if (result && input.record) recordChanges(state, input.record, siteId, result);
-  if (maybe.length > 0 && state.maybeHeld) {
-    // Every group of the call got its answer: added, removed, or refused.
-    const settled = new Set([...add, ...remove]);
-    const left = maybe.filter((g) => !settled.has(g));
-    if (left.length > 0) state.maybeHeld[siteId] = left;
-    else delete state.maybeHeld[siteId];
-  }
+  // Every group of the call got its answer: added, removed, or refused.
+  if (maybe.length > 0) note(maybe.filter((g) => !add.includes(g) && !remove.includes(g)));
   return result;
 }
 
@@ -497,15 +520,12 @@ async function revokeFromRetiring(
     {},
     ' from the user of an earlier e-mail',
   );
-  const result = await applyDiff(input, siteId, retiring, [], remove, pass, summary);
+  const diff = { add: [], remove };
+  const result = await applyDiffNotingMaybe(input, siteId, retiring, diff, pass, summary, maybeOn(retiring));
   if (result?.userMissing) {
     releaseRetiring(state, siteId, retiring);
     return false;
   }
-  setMaybe(
-    retiring,
-    (retiring.maybe ?? []).filter((g) => !remove.includes(g)),
-  );
   retiring.groups = afterDiff(retiring.groups, result);
   return true;
 }
@@ -518,9 +538,15 @@ async function revokeFromRetiring(
  */
 export const RETIRING_SHARED_USER_PATCH = 'retiring-shared-user';
 
-function setMaybe(retiring: RetiringUser, maybe: string[]): void {
-  if (maybe.length > 0) retiring.maybe = maybe;
-  else delete retiring.maybe;
+/** What the user of an earlier e-mail may hold without an answer having said so. */
+function maybeOn(retiring: RetiringUser): MaybeHeld {
+  return {
+    maybe: retiring.maybe ?? [],
+    note: (left) => {
+      if (left.length > 0) retiring.maybe = left;
+      else delete retiring.maybe;
+    },
+  };
 }
 
 /**
@@ -548,24 +574,14 @@ async function giveContributionsWhileWaiting(
     {},
     ' on the user of an earlier e-mail, for the records that share it',
   );
-  let result: ApplyGroupDiffResult | null;
-  try {
-    result = await applyDiff(input, siteId, retiring, owed, [], pass, summary);
-  } catch (err) {
-    if (input.uncertainWrites && !refusedUntouched(err))
-      setMaybe(retiring, sortedUnique([...maybe, ...owed]));
-    throw err;
-  }
+  const diff = { add: owed, remove: [] };
+  const result = await applyDiffNotingMaybe(input, siteId, retiring, diff, pass, summary, maybeOn(retiring));
   if (result?.userMissing) {
     // Deleted by hand: the records that shared it are owed a user of that e-mail all the same.
     releaseRetiring(state, siteId, retiring);
     return;
   }
   retiring.groups = afterDiff(retiring.groups, result);
-  setMaybe(
-    retiring,
-    maybe.filter((g) => !owed.includes(g)),
-  );
 }
 
 /** A user of an earlier e-mail that is the person's e-mail again: the person's user, with its groups. */
@@ -1151,8 +1167,16 @@ async function retire(
 }
 
 /**
+ * Patch (0.11.0): orphaned contributions for two or more e-mails were all handed the user of the
+ * first one's e-mail. A contact of another address became the owner of a user not of its address,
+ * and its own address's user was deleted under it (no contribution left to hand it to).
+ */
+export const ORPHANS_BY_EMAIL_PATCH = 'orphans-by-email';
+
+/**
  * Contributions for an e-mail this owner no longer uses, with no old user of that e-mail left in
- * its state (the owner changed e-mail before they came): the user is found and handed over.
+ * its state (the owner changed e-mail before they came, or the user was deleted by hand): each
+ * e-mail's user is found or created and handed to the records of that e-mail.
  */
 async function handOverOrphanContributions(
   state: SyncState,
@@ -1165,6 +1189,27 @@ async function handOverOrphanContributions(
     ([, c]) => current === null || !sameEmail(c.email, current),
   );
   if (orphans.length === 0) return;
+  // One group per e-mail, in the order the contributions came.
+  const byEmail = new Map<string, [string, Contribution][]>();
+  for (const orphan of orphans) {
+    const key = orphan[1].email.toLowerCase();
+    byEmail.set(key, [...(byEmail.get(key) ?? []), orphan]);
+  }
+  // Histories that met orphans of two e-mails before this release handed them all one user.
+  if (byEmail.size === 1 || !patched(ORPHANS_BY_EMAIL_PATCH)) {
+    await handOverOrphansOf(state, input, siteId, orphans);
+    return;
+  }
+  for (const ofOneEmail of byEmail.values()) await handOverOrphansOf(state, input, siteId, ofOneEmail);
+}
+
+/** The user of the first orphan's e-mail, found or created, handed to `orphans`. */
+async function handOverOrphansOf(
+  state: SyncState,
+  input: SyncInput,
+  siteId: string,
+  orphans: [string, Contribution][],
+): Promise<void> {
   const [, first] = orphans[0]!;
   const found = await saltoCalls(input.setupCheck).ensureSaltoUser({
     siteId,

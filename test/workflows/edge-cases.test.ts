@@ -25,6 +25,7 @@ import { CLAIM_CONFIRM_MS } from '../../src/workflows/person-sync';
 import { reservationWorkflowId } from '../../src/shared/ids';
 import { recordHistoriesIfAsked } from '../helpers/recorded-histories';
 import {
+  changeSaltoByHand,
   createUserInSalto,
   deleteGroupInSalto,
   deleteUserInSalto,
@@ -64,6 +65,11 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
           'person-m-two-sharers',
           'person-m-two-sharers-b',
           'person-claim-moved',
+          // Orphaned contributions of two e-mails (patch 'orphans-by-email').
+          'person-m-orphans',
+          'person-m-unanswered',
+          'person-nm-orphans-a',
+          'person-nm-orphans-b',
         ]);
     } finally {
       await e?.stop();
@@ -965,6 +971,125 @@ describe('issue 9: access right on every edge', { timeout: 300_000 }, () => {
     assert.deepEqual(heir.applied[BERLIN_SITE], [OFFICE, SPREE].sort());
     assert.equal(heir.inSync, true);
     assert.deepEqual((await e.access('nm-two-sharers')).sharedWith, { [BERLIN_SITE]: 'm-two-sharers-b' });
+  });
+
+  it('item 6 with item 7: a room given to the waiting shared user without an answer still goes at once when its contact cancels', async () => {
+    const now = await e.now();
+    const [id, contact] = ['m-unanswered', 'nm-unanswered'];
+    const shared = 'unanswered@example.com';
+    const flex = await ownerWithFlex(id, shared, now - HOUR);
+    // No new user can get the entrance, and every write to the room's group is carried out but
+    // its answer never comes (held past the client's timeout).
+    await setSimulatorFaults(e.sim.url, {
+      ...ENTRANCE_FAILS,
+      hangs: { fraction: 1, ms: 6_000, pathPrefix: `/v1.1/sites/${BERLIN_SITE}/access_groups/${SPREE}/` },
+    });
+    try {
+      await moveWithoutEntrance(id, 'unanswered-new@example.com', now - 30 * MINUTE, flex);
+      const booking = { id: 'r-unanswered', start: iso(now + 5 * MINUTE), end: iso(now + 3 * HOUR) };
+      await e.tellReservation(
+        'r-unanswered',
+        reservationSnapshot(
+          { ...booking, updatedAt: iso(now - 20 * MINUTE) },
+          { id: contact, email: shared },
+        ),
+      );
+      await holds(
+        BERLIN_SITE,
+        shared,
+        [...FLEX, SPREE],
+        'the room reached the waiting user, unanswered',
+        60_000,
+      );
+      await e.tellReservation(
+        'r-unanswered',
+        reservationSnapshot(
+          { ...booking, status: 'cancelled', updatedAt: iso(now - 10 * MINUTE) },
+          { id: contact, email: shared },
+        ),
+      );
+      await holds(BERLIN_SITE, shared, FLEX, 'the room gone, although no answer said it was given', 120_000);
+    } finally {
+      await setSimulatorFaults(e.sim.url, {});
+    }
+    // The owner's retries wait longer after each failure.
+    await e.advance(5 * MINUTE);
+    await holds(BERLIN_SITE, 'unanswered-new@example.com', FLEX, 'the new user ready', 60_000);
+    await userGone(BERLIN_SITE, shared, 'nobody shares the old address’s user any more: it retired', 60_000);
+    await e.settled(`person-${id}`);
+    assert.equal((await e.access(id)).inSync, true);
+  });
+
+  it('item 6 with items 4 and 7: records of two earlier e-mails left without their users each get the user of their own e-mail', async () => {
+    const now = await e.now();
+    const owner = 'm-orphans';
+    // The contact of the second address has the lower id: handed everything, it would be the heir.
+    const [firstContact, secondContact] = ['nm-orphans-b', 'nm-orphans-a'];
+    const address = (n: string) => `orphans-${n}@example.com`;
+    const room = (id: string) => ({ id, start: iso(now + 5 * MINUTE), end: iso(now + 3 * HOUR) });
+    const flex = await ownerWithFlex(owner, address('first'), now - 2 * HOUR);
+    await e.tellReservation(
+      'r-orphans-b',
+      reservationSnapshot(
+        { ...room('r-orphans-b'), updatedAt: iso(now - 2 * HOUR) },
+        { id: firstContact, email: address('first') },
+      ),
+    );
+    await holds(
+      BERLIN_SITE,
+      address('first'),
+      [...FLEX, SPREE],
+      'the first contact’s room on the shared user',
+    );
+    await e.settled(`person-${firstContact}`);
+    await setSimulatorFaults(e.sim.url, ENTRANCE_FAILS);
+    try {
+      // The owner moves twice while no new user can get the entrance; a second contact shares the
+      // user in between. That one retires first; the first address's user is noted behind it.
+      await moveWithoutEntrance(owner, address('second'), now - 90 * MINUTE, flex);
+      await e.tellReservation(
+        'r-orphans-a',
+        reservationSnapshot(
+          { ...room('r-orphans-a'), updatedAt: iso(now - 90 * MINUTE) },
+          { id: secondContact, email: address('second') },
+        ),
+      );
+      await holds(BERLIN_SITE, address('second'), [FLEX[0]!, SPREE], 'the second contact’s room');
+      await e.settled(`person-${secondContact}`);
+      await moveWithoutEntrance(owner, address('third'), now - HOUR, flex);
+      // Someone deletes the user in between by hand: its hand-over finds no user.
+      const between = await e.saltoUser(BERLIN_SITE, address('second'));
+      assert.ok(between, 'the user of the second address is there');
+      await changeSaltoByHand(e.sim.url, 'DELETE', `/v1.2/sites/${BERLIN_SITE}/users/${between.siteUserId}`);
+    } finally {
+      await setSimulatorFaults(e.sim.url, {});
+    }
+    await holds(BERLIN_SITE, address('third'), FLEX, 'the owner’s newest user ready', 120_000);
+    for (const [contact, n] of [
+      [firstContact, 'first'],
+      [secondContact, 'second'],
+    ] as const) {
+      await holds(
+        BERLIN_SITE,
+        address(n),
+        [SPREE],
+        `the ${n} address’s user holds its contact’s room`,
+        120_000,
+      );
+      assert.equal(
+        (await e.saltoUser(BERLIN_SITE, address(n)))?.alias,
+        `deskworks:${contact}`,
+        `the ${n} address's user is its contact's`,
+      );
+    }
+    for (const id of [owner, secondContact, firstContact]) await e.settled(`person-${id}`);
+    assert.equal((await e.access(owner)).inSync, true);
+    for (const contact of [firstContact, secondContact]) {
+      const view = await e.access(contact);
+      assert.deepEqual(view.sharedWith, {}, `${contact} owns its user`);
+      assert.deepEqual(view.applied[BERLIN_SITE], [SPREE]);
+      assert.equal(view.inSync, true);
+    }
   });
 
   // Last: it deletes a group from the simulator for good.
