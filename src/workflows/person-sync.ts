@@ -1174,6 +1174,13 @@ async function retire(
 export const ORPHANS_BY_EMAIL_PATCH = 'orphans-by-email';
 
 /**
+ * Patch (0.11.0): an orphan hand-over cut short after its alias write told the heir, on the next
+ * try, that the heir itself owned the user: a record linked to itself, whose groups never reached
+ * SALTO KS.
+ */
+export const ORPHAN_HANDOVER_AGAIN_PATCH = 'orphan-handover-again';
+
+/**
  * Contributions for an e-mail this owner no longer uses, with no old user of that e-mail left in
  * its state (the owner changed e-mail before they came, or the user was deleted by hand): each
  * e-mail's user is found or created and handed to the records of that e-mail.
@@ -1216,10 +1223,18 @@ async function handOverOrphansOf(
     personId: input.personId,
     profile: first.profile,
   });
-  if (found.ownedBy !== null && found.ownedBy !== input.personId) {
+  // A hand-over cut short after its alias write (its pass cancelled for a revocation): the heir
+  // it named may never have heard; it hears again, and stays the heir (one writer per user).
+  const heirAgain = orphans.find(([id]) => id === found.ownedBy)?.[0];
+  if (
+    found.ownedBy !== null &&
+    found.ownedBy !== input.personId &&
+    !(heirAgain !== undefined && patched(ORPHAN_HANDOVER_AGAIN_PATCH))
+  ) {
     // Someone else owns that e-mail's user now: the contributors send their groups there.
     for (const [otherId] of orphans) await tellNewOwner(siteId, found.siteUserId, found.ownedBy, otherId);
     for (const [id] of orphans) delete state.contributions[siteId]?.[id];
+    if (Object.keys(state.contributions[siteId] ?? {}).length === 0) delete state.contributions[siteId];
     return;
   }
   const user: SaltoUserRecord = {
@@ -1234,7 +1249,7 @@ async function handOverOrphansOf(
     siteUserId: found.siteUserId,
     platformUserId: found.platformUserId,
   });
-  await handOver(state, input, siteId, user, seen.groupIds, orphans);
+  await handOver(state, input, siteId, user, seen.groupIds, orphans, [], heirAgain);
 }
 
 async function tellNewOwner(
@@ -1254,7 +1269,10 @@ async function tellNewOwner(
   });
 }
 
-/** Makes the first contributor the user's owner (alias and state) and tells the others. */
+/**
+ * Makes a contributor the user's owner (alias and state) and tells the others: the one with the
+ * lowest id, or `heirId` when an earlier hand-over of this user already named it.
+ */
 async function handOver(
   state: SyncState,
   input: SyncInput,
@@ -1263,9 +1281,8 @@ async function handOver(
   groups: string[],
   heirs: [string, Contribution][],
   maybeHeld: string[] = [],
+  heirId: string = heirs.map(([id]) => id).sort()[0]!,
 ): Promise<void> {
-  heirs.sort(([a], [b]) => (a < b ? -1 : 1));
-  const [heirId] = heirs[0]!;
   await saltoCalls(input.setupCheck).setSaltoUserAlias({
     siteId,
     siteUserId: user.siteUserId,
@@ -1284,7 +1301,8 @@ async function handOver(
       ...(maybeHeld.length > 0 ? { maybeHeld } : {}),
     },
   });
-  for (const [otherId] of heirs.slice(1)) await tellNewOwner(siteId, user.siteUserId, heirId, otherId);
+  for (const [otherId] of heirs.sort(([a], [b]) => (a < b ? -1 : 1)))
+    if (otherId !== heirId) await tellNewOwner(siteId, user.siteUserId, heirId, otherId);
   for (const [id] of heirs) delete state.contributions[siteId]?.[id];
   if (Object.keys(state.contributions[siteId] ?? {}).length === 0) delete state.contributions[siteId];
 }
