@@ -1154,7 +1154,9 @@ async function retire(
     return;
   }
   try {
-    await handOver(state, input, siteId, retiring, retiring.groups, heirs, retiring.maybe ?? []);
+    await handOver(state, input, siteId, retiring, retiring.groups, heirs, {
+      maybeHeld: retiring.maybe ?? [],
+    });
   } catch (err) {
     if (!isUserMissing(err) || !patched(RETIRE_MISSING_USER_PATCH)) throw err;
     // Deleted by hand before it could be handed over: the records that shared it are owed a user
@@ -1249,7 +1251,11 @@ async function handOverOrphansOf(
     siteUserId: found.siteUserId,
     platformUserId: found.platformUserId,
   });
-  await handOver(state, input, siteId, user, seen.groupIds, orphans, [], heirAgain);
+  // The alias already names the heir again: it is left as it is (another hand-over of the heir's
+  // may have moved it on since it was read).
+  await handOver(state, input, siteId, user, seen.groupIds, orphans, {
+    ...(heirAgain !== undefined ? { heirId: heirAgain, aliasNamesHeir: true } : {}),
+  });
 }
 
 async function tellNewOwner(
@@ -1269,10 +1275,17 @@ async function tellNewOwner(
   });
 }
 
-/**
- * Makes a contributor the user's owner (alias and state) and tells the others: the one with the
- * lowest id, or `heirId` when an earlier hand-over of this user already named it.
- */
+/** How a hand-over goes beyond its user and heirs. */
+interface HandOverOptions {
+  /** Groups a write may have given the user without an answer. */
+  maybeHeld?: string[];
+  /** The heir an earlier try of this hand-over named; else the lowest id. */
+  heirId?: string;
+  /** The user's alias names the heir already: not written again. */
+  aliasNamesHeir?: boolean;
+}
+
+/** Makes a contributor the user's owner (alias and state) and tells the others. */
 async function handOver(
   state: SyncState,
   input: SyncInput,
@@ -1280,14 +1293,15 @@ async function handOver(
   user: SaltoUserRecord,
   groups: string[],
   heirs: [string, Contribution][],
-  maybeHeld: string[] = [],
-  heirId: string = heirs.map(([id]) => id).sort()[0]!,
+  options: HandOverOptions = {},
 ): Promise<void> {
-  await saltoCalls(input.setupCheck).setSaltoUserAlias({
-    siteId,
-    siteUserId: user.siteUserId,
-    personId: heirId,
-  });
+  const { maybeHeld = [], heirId = heirs.map(([id]) => id).sort()[0]!, aliasNamesHeir = false } = options;
+  if (!aliasNamesHeir)
+    await saltoCalls(input.setupCheck).setSaltoUserAlias({
+      siteId,
+      siteUserId: user.siteUserId,
+      personId: heirId,
+    });
   await personNewsCalls(input.setupCheck).signalPerson({
     personId: heirId,
     event: {

@@ -70,6 +70,7 @@ import {
   groupsToHold,
   newSyncState,
   noteEarlierEmail,
+  ORPHAN_HANDOVER_AGAIN_PATCH,
   RETIRING_SHARED_USER_PATCH,
   syncPersonToSalto,
   upgradeSyncState,
@@ -588,6 +589,12 @@ function takeSaltoNews(sync: SyncState, event: PersonEvent, verifyObservation = 
       return;
     }
     case 'shared-user-handover': {
+      // A hand-over tried again (orphan-handover-again) after its first try came, past the memory
+      // of event ids: the user is this record's already.
+      const same = [sync.users[event.siteId], sync.retiring[event.siteId]].some(
+        (held) => held?.siteUserId === event.siteUserId,
+      );
+      if (same && patched(ORPHAN_HANDOVER_AGAIN_PATCH)) return;
       const user = {
         siteUserId: event.siteUserId,
         platformUserId: event.platformUserId,
