@@ -14,13 +14,33 @@ export function releaseOfThisCode(): string {
   return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** With RECORD_HISTORIES=1 (set by `npm run histories:record`): saves these workflows' histories. */
-export async function recordHistoriesIfAsked(client: Client, workflowIds: string[]): Promise<void> {
+/**
+ * With RECORD_HISTORIES=1 (set by `npm run histories:record`): saves these workflows' histories.
+ * With `earlierRuns`, also the runs before the latest, as `<id>.run-<k>.history.bin` (k runs back):
+ * a person that continued as new after the moment a test is about keeps it in an earlier run.
+ */
+export async function recordHistoriesIfAsked(
+  client: Client,
+  workflowIds: string[],
+  options: { earlierRuns?: boolean } = {},
+): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   const dir = join(HISTORIES_DIR, releaseOfThisCode());
   mkdirSync(dir, { recursive: true });
   for (const id of workflowIds) {
-    const history = await client.workflow.getHandle(id).fetchHistory();
+    let history = await client.workflow.getHandle(id).fetchHistory();
     writeFileSync(join(dir, `${id}.history.bin`), temporal.api.history.v1.History.encode(history).finish());
+    for (let back = 1; options.earlierRuns; back++) {
+      const before = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+      if (!before) break;
+      history = await client.workflow.getHandle(id, before).fetchHistory();
+      const file = join(dir, `${id}.run-${back}.history.bin`);
+      writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
+    }
   }
+}
+
+/** The workflow id of a recorded history's file (an earlier run's too). */
+export function workflowIdOfHistoryFile(file: string): string {
+  return file.replace(/(\.run-\d+)?\.history\.bin$/, '');
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { HISTORIES_DIR, releaseOfThisCode } from '../helpers/recorded-histories';
+import { HISTORIES_DIR, releaseOfThisCode, workflowIdOfHistoryFile } from '../helpers/recorded-histories';
 import { workflowBundle } from '../helpers/stack';
 import { testDataConverter } from '../helpers/test-data-converter';
 import '../helpers/temporal-env'; // quiet worker logs
@@ -49,7 +49,7 @@ describe('replay of the histories each release recorded', () => {
     for (const file of files) {
       it(`replays ${release}/${file} deterministically`, async () => {
         const history = temporal.api.history.v1.History.decode(readFileSync(join(dir, file)));
-        const workflowId = file.replace(/\.history\.bin$/, '');
+        const workflowId = workflowIdOfHistoryFile(file);
         await Worker.runReplayHistory(
           { workflowBundle: await workflowBundle(), dataConverter: testDataConverter },
           history,
