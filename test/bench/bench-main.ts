@@ -2,7 +2,7 @@
 // it prints figures (medians, percentiles and ratios taken in the same run) and never fails for
 // a missed goal. Each section runs on a fresh Temporal (dev server, or --cluster: PostgreSQL).
 //
-//   npm run bench [-- --smoke] [--json] [--cluster] [--only ingest,drain,latency,calls]
+//   npm run bench [-- --smoke] [--json] [--cluster] [--only ingest,drain,floor,latency,calls]
 //                 [--rates 10,20,50] [--seconds 20] [--events 400] [--concurrency 16]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -51,6 +51,7 @@ import {
   type ProcessSample,
 } from './process-stats';
 import { drain } from './drain-section';
+import { floor } from './floor-section';
 import { reconcileCost } from './reconcile-cost';
 import { recovery } from './recovery-section';
 import type { MemberSnapshot } from '../../src/api/deskworks-events';
@@ -66,7 +67,7 @@ import {
   type Figure,
 } from './bench-support';
 
-const SECTIONS = ['ingest', 'drain', 'latency', 'calls', 'space', 'recovery'] as const;
+const SECTIONS = ['ingest', 'drain', 'floor', 'latency', 'calls', 'space', 'recovery'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -96,7 +97,8 @@ const USAGE = `npm run bench -- [options]
   --seconds N      how long each steady rate runs (default 20)
   --events N       events per ingest round (default 400)
   --concurrency N  requests in flight during ingest and drain (default 16)
-  --drain-members N  new members sent at once in the drain section (default 1000)
+  --drain-members N  new members sent at once in the drain section, and workflows in each burst
+                   of the floor section (default 1000)
   --import-members N  people in the space section (default 10000; imported in two halves)
   --fanout-members N  of them, Berlin members whose plan the space's set-up change reaches
                    (default: all Berlin members, at most 10000; the other Berlin members hold
@@ -1024,8 +1026,26 @@ async function main(): Promise<void> {
     const stackOptions: StackOptions = cluster ? { temporalAddress: cluster.address } : {};
     let bareRate: number | null = null;
     if (o.only.includes('ingest')) bareRate = await ingest(o, stackOptions, figures, cluster);
+    let drainRate: number | null = null;
     if (o.only.includes('drain'))
-      await drain({ members: o.drainMembers, concurrency: o.concurrency }, stackOptions, bareRate, figures);
+      drainRate = await drain(
+        { members: o.drainMembers, concurrency: o.concurrency },
+        stackOptions,
+        bareRate,
+        figures,
+      );
+    if (o.only.includes('floor'))
+      await floor(
+        {
+          members: o.drainMembers,
+          concurrency: o.concurrency,
+          // As many as the drain's stack runs (startStack's default).
+          workers: stackOptions.replicas ?? Number(process.env.E2E_REPLICAS ?? 1),
+        },
+        stackOptions,
+        { bare: bareRate, drain: drainRate },
+        figures,
+      );
     if (o.only.includes('latency')) await latency(o, stackOptions, bareRate, figures);
     if (o.only.includes('calls')) await calls(stackOptions, figures);
     if (o.only.includes('space')) await space(o, stackOptions, figures, cluster);

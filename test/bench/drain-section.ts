@@ -33,7 +33,7 @@ export async function drain(
   stackOptions: StackOptions,
   bareRate: number | null,
   figures: Figure[],
-): Promise<void> {
+): Promise<number> {
   const stack = await startStack(stackOptions);
   // A poll reads the whole simulator: every 200 ms is often enough against seconds of drain.
   const watcher = new MembershipWatcher(stack, 200);
@@ -84,6 +84,7 @@ export async function drain(
         note: `${calls} calls; minimal ${MINIMAL_CALLS_PER_MEMBER} per member: look up, create, one per group`,
       },
     );
+    return rate;
   } finally {
     watcher.stop();
     await load?.close();

@@ -15,6 +15,7 @@ import { signDeskworksPayload } from '../../src/api/signature';
 import { testDataConverter } from '../helpers/test-data-converter';
 import { newDeskMember, ratePerSecond } from './bench-support';
 import { threadCpuSeconds } from './process-stats';
+import { floorSignal } from './floor-shared';
 // Only the type: this file also runs as the sender thread, which must not load the whole stack.
 import type { Stack } from '../helpers/stack';
 
@@ -28,9 +29,17 @@ export interface IngestTarget {
 }
 
 interface Round {
-  kind: 'bare' | 'webhook';
+  /** `probe`: the same signalWithStart, of a floor workflow (floor-workflows.ts) on its own queue. */
+  kind: 'bare' | 'webhook' | 'probe';
   count: number;
   tag: string;
+  probe?: FloorProbe;
+}
+
+/** The floor workflow a probe round starts, and the task queue its workers poll. */
+export interface FloorProbe {
+  workflowType: string;
+  taskQueue: string;
 }
 
 /** A round's events accepted per second, and the CPU seconds the sender's thread used for them. */
@@ -71,10 +80,10 @@ export class IngestLoad {
     this.worker.on('error', (err) => this.waiting?.({ error: String(err) }));
   }
 
-  async round(kind: Round['kind'], count: number, tag: string): Promise<RoundResult> {
+  async round(kind: Round['kind'], count: number, tag: string, probe?: FloorProbe): Promise<RoundResult> {
     const answer = await new Promise<RoundAnswer>((resolve) => {
       this.waiting = resolve;
-      this.worker.postMessage({ kind, count, tag } satisfies Round);
+      this.worker.postMessage({ kind, count, tag, ...(probe ? { probe } : {}) } satisfies Round);
     });
     this.waiting = null;
     if (answer.error !== undefined || answer.rate === undefined) throw new Error(answer.error ?? 'no rate');
@@ -147,6 +156,17 @@ async function serve(target: IngestTarget): Promise<void> {
     const starts =
       round.kind === 'bare' ? await Promise.all(deliveries.map((d) => personStart(d.event))) : [];
     const send = async (i: number): Promise<void> => {
+      const { probe } = round;
+      if (probe) {
+        // The member's event as the signal's payload: the same bytes as a person's.
+        await client.workflow.signalWithStart(probe.workflowType, {
+          workflowId: `${round.tag}-${i}`,
+          taskQueue: probe.taskQueue,
+          signal: floorSignal,
+          signalArgs: [deliveries[i]!.event],
+        });
+        return;
+      }
       if (round.kind === 'bare') {
         const delivery = deliveries[i]!;
         await signalPersonWithStart(client, target.taskQueue, delivery.personId, delivery.event, starts[i]);
