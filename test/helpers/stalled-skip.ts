@@ -57,3 +57,26 @@ async function inFlight(client: Client, workflowIds: string[]): Promise<string[]
   }
   return lines;
 }
+
+/** A skip of server time that probes the clock: it ends at once unless something holds the clock. */
+const PROBE_SKIP_MS = 1_000;
+/** Real time past which the probe counts as held (a loaded machine answers a free skip in far less). */
+const HELD_AFTER_MS = 2_000;
+
+/**
+ * Skips 1 s of server time and says on stderr, naming `after`, when that took over 2 s of real
+ * time: the clock was held then. A hold the server leaked stays; one an activity still running
+ * holds goes with it. Either way the line says which case left the clock held.
+ */
+export async function reportHeldClock(
+  env: { sleep(ms: number): Promise<void> },
+  after: string,
+): Promise<void> {
+  const startedAt = Date.now();
+  await env.sleep(PROBE_SKIP_MS);
+  const tookMs = Date.now() - startedAt;
+  if (tookMs > HELD_AFTER_MS)
+    process.stderr.write(
+      `[engine] after "${after}": the server's clock is held (a skip of ${PROBE_SKIP_MS / 1000} s took ${tookMs} ms of real time)\n`,
+    );
+}

@@ -4,7 +4,7 @@
 // late reservation events after the reservation's workflow finished. Time-skipping server,
 // SALTO KS simulator over real HTTP; every assertion is on what SALTO KS holds.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import type { ComemberRemovedEvent, PersonEvent } from '../../src/core/person-events';
 import type { Billing } from '../../src/core/types';
 import { BERLIN_SITE, BROOKLYN_SITE, startEngine, type Engine, FLEX, SPREE } from '../helpers/engine';
@@ -54,6 +54,11 @@ describe('issue 9: access right on every edge', { timeout: 900_000 }, () => {
     await e.mapProduct('berlin', 'office', [OFFICE]);
     await e.mapUnit('berlin', 'room-spree', [SPREE]);
     await e.mapUnit('brooklyn', 'studio', [STUDIO]);
+  });
+  // A skip of server time once played out in real time in CI, in a case whose workflows held
+  // nothing: some earlier case left the test server's clock held. This names it.
+  afterEach(async (t) => {
+    await e?.reportHeldClock(t.name);
   });
   after(async () => {
     try {
