@@ -172,8 +172,10 @@ export interface SyncInput {
   setupCheck?: SetupCheck;
 }
 
-const profileKey = (p: Profile): string => JSON.stringify([p.firstName, p.lastName, p.email.toLowerCase()]);
-const sameEmail = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+/** Two spellings of one address are one e-mail (SALTO KS compares them without case). */
+const emailKey = (email: string): string => email.toLowerCase();
+const profileKey = (p: Profile): string => JSON.stringify([p.firstName, p.lastName, emailKey(p.email)]);
+const sameEmail = (a: string, b: string): boolean => emailKey(a) === emailKey(b);
 const sortedUnique = (ids: readonly string[]): string[] => [...new Set(ids)].sort();
 
 /** Describes an activity failure in words for the status API (never a token: activities redact). */
@@ -248,7 +250,11 @@ export async function syncPersonToSalto(state: SyncState, input: SyncInput): Pro
     }
   };
   const want = (siteId: string): string[] => hold[siteId] ?? [];
-  // 0. Claims that are due: the user becomes this record's, or another's to which it contributes.
+  // 0. A record an earlier release linked to itself takes its user back; claims that are due
+  // make the user this record's, or another's to which it contributes.
+  for (const siteId of sites)
+    if (state.sharedWith[siteId]?.ownerId === input.personId)
+      await onSite(siteId, () => repairSelfLink(state, input, siteId));
   for (const siteId of sites) {
     const claim = state.claims[siteId];
     if (claim && claim.confirmAt <= Date.now())
@@ -1125,6 +1131,54 @@ async function redirectContributions(state: SyncState, input: SyncInput, siteId:
   if (Object.keys(state.contributions[siteId] ?? {}).length === 0) delete state.contributions[siteId];
 }
 
+/**
+ * Release 0.10.0 could link a record to itself: an orphan hand-over tried again told its heir that
+ * the heir owned the user (ORPHAN_HANDOVER_AGAIN_PATCH ends that). Such a record sent its groups to
+ * itself and wrote none: the user kept what it held, and what its contributors later took away
+ * stayed on it. Since 0.12.0 it takes back the user its alias is on, as it stands in SALTO KS, and
+ * drops the link and the groups it sent itself; with no such user it finds or contributes anew.
+ */
+export const SELF_LINK_REPAIR_PATCH = 'self-link-repair';
+
+async function repairSelfLink(state: SyncState, input: SyncInput, siteId: string): Promise<void> {
+  const link = state.sharedWith[siteId]!;
+  // Asked only where a record is linked to itself: no other history meets it.
+  if (!patched(SELF_LINK_REPAIR_PATCH)) return;
+  const found = await saltoCalls(input.setupCheck).findOwnSaltoUser.executeWithOptions(
+    saltoCall(
+      input,
+      siteId,
+      'look up the SALTO KS user that names this person, which it had linked to itself',
+    ),
+    [{ siteId, personId: input.personId, email: link.email }],
+  );
+  // Read before anything is dropped: a pass cut short here finds the link again next time.
+  const seen = found
+    ? await saltoCalls(input.setupCheck).readSaltoUserGroups({
+        siteId,
+        siteUserId: found.siteUserId,
+        platformUserId: found.platformUserId,
+      })
+    : null;
+  delete state.sharedWith[siteId];
+  dropContributions(state, siteId, [input.personId]);
+  if (!found || !seen?.exists || state.users[siteId]) return;
+  state.users[siteId] = {
+    siteUserId: found.siteUserId,
+    platformUserId: found.platformUserId,
+    email: link.email,
+    blocked: found.blocked,
+    profileKey: '',
+  };
+  state.applied[siteId] = seen.groupIds;
+}
+
+/** Forgets what these records contribute on a site (and the site's record when none is left). */
+function dropContributions(state: SyncState, siteId: string, personIds: string[]): void {
+  for (const id of personIds) delete state.contributions[siteId]?.[id];
+  if (Object.keys(state.contributions[siteId] ?? {}).length === 0) delete state.contributions[siteId];
+}
+
 /** Patch: an old user deleted by hand before its hand-over no longer fails every pass. */
 export const RETIRE_MISSING_USER_PATCH = 'retire-missing-user';
 
@@ -1201,7 +1255,7 @@ async function handOverOrphanContributions(
   // One group per e-mail, in the order the contributions came.
   const byEmail = new Map<string, [string, Contribution][]>();
   for (const orphan of orphans) {
-    const key = orphan[1].email.toLowerCase();
+    const key = emailKey(orphan[1].email);
     byEmail.set(key, [...(byEmail.get(key) ?? []), orphan]);
   }
   // Histories that met orphans of two e-mails before this release handed them all one user.
@@ -1235,8 +1289,11 @@ async function handOverOrphansOf(
   ) {
     // Someone else owns that e-mail's user now: the contributors send their groups there.
     for (const [otherId] of orphans) await tellNewOwner(siteId, found.siteUserId, found.ownedBy, otherId);
-    for (const [id] of orphans) delete state.contributions[siteId]?.[id];
-    if (Object.keys(state.contributions[siteId] ?? {}).length === 0) delete state.contributions[siteId];
+    dropContributions(
+      state,
+      siteId,
+      orphans.map(([id]) => id),
+    );
     return;
   }
   const user: SaltoUserRecord = {
@@ -1295,7 +1352,8 @@ async function handOver(
   heirs: [string, Contribution][],
   options: HandOverOptions = {},
 ): Promise<void> {
-  const { maybeHeld = [], heirId = heirs.map(([id]) => id).sort()[0]!, aliasNamesHeir = false } = options;
+  const ids = heirs.map(([id]) => id).sort();
+  const { maybeHeld = [], heirId = ids[0]!, aliasNamesHeir = false } = options;
   if (!aliasNamesHeir)
     await saltoCalls(input.setupCheck).setSaltoUserAlias({
       siteId,
@@ -1315,10 +1373,9 @@ async function handOver(
       ...(maybeHeld.length > 0 ? { maybeHeld } : {}),
     },
   });
-  for (const [otherId] of heirs.sort(([a], [b]) => (a < b ? -1 : 1)))
+  for (const otherId of ids)
     if (otherId !== heirId) await tellNewOwner(siteId, user.siteUserId, heirId, otherId);
-  for (const [id] of heirs) delete state.contributions[siteId]?.[id];
-  if (Object.keys(state.contributions[siteId] ?? {}).length === 0) delete state.contributions[siteId];
+  dropContributions(state, siteId, ids);
 }
 
 async function updateProfileIfChanged(

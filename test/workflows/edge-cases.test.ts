@@ -84,6 +84,9 @@ describe('issue 9: access right on every edge', { timeout: 900_000 }, () => {
             'person-m-unanswered',
             'person-nm-orphans-a',
             'person-nm-orphans-b',
+            // A contact linked to itself by 0.10.0 takes its user back (patch 'self-link-repair').
+            'person-nm-self-linked',
+            'person-m-self-linked',
           ],
           { earlierRuns: true },
         );
@@ -1168,6 +1171,57 @@ describe('issue 9: access right on every edge', { timeout: 900_000 }, () => {
       lowerFirstContact: true,
     });
     assert.deepEqual(seen, []);
+  });
+
+  it('item 6: a contact that release 0.10.0 linked to itself takes its user back, and what the member drops then goes', async () => {
+    const now = await e.now();
+    const [owner, contact] = ['m-self-linked', 'nm-self-linked'];
+    const shared = 'self-linked@example.com';
+    const booking = { id: 'r-self-linked', start: iso(now + 5 * MINUTE), end: iso(now + 3 * HOUR) };
+    await ownerWithFlex(owner, shared, now - HOUR);
+    await e.tellReservation(
+      booking.id,
+      reservationSnapshot({ ...booking, updatedAt: iso(now - HOUR) }, { id: contact, email: shared }),
+    );
+    await holds(BERLIN_SITE, shared, [...FLEX, SPREE], 'the contact’s room on the member’s user');
+    for (const id of [owner, contact]) await e.settled(`person-${id}`);
+    // What 0.10.0 could leave behind (an orphan hand-over tried again, person-sync.ts): the user's
+    // alias names the contact, which is told that the user it shares is its own, and the member
+    // no longer holds it (as after the reconciliation found it missing).
+    const user = await e.saltoUser(BERLIN_SITE, shared);
+    assert.ok(user, 'the shared user is there');
+    await setAliasInSalto(e.sim, BERLIN_SITE, user.siteUserId, `deskworks:${contact}`);
+    await e.tellPerson(contact, {
+      type: 'shared-owner-changed',
+      eventId: nextEventId(),
+      siteId: BERLIN_SITE,
+      ownerId: contact,
+    });
+    await e.settled(`person-${contact}`);
+    await e.tellPerson(owner, { type: 'observed-missing', eventId: nextEventId(), siteId: BERLIN_SITE });
+    await e.eventually(
+      async () => (await e.access(owner)).sharedWith[BERLIN_SITE] === contact,
+      'the member contributes to the contact, whose alias the user bears',
+    );
+    await holds(BERLIN_SITE, shared, [...FLEX, SPREE], 'both records’ groups on the user');
+    for (const id of [owner, contact]) await e.settled(`person-${id}`);
+    // The member's plan ends: a record linked to itself would never write that, and the door
+    // would stay open.
+    await tellWithEmail(owner, shared, now, []);
+    await holds(BERLIN_SITE, shared, [SPREE], 'the plan gone from the user, the room kept');
+    await e.tellReservation(
+      booking.id,
+      reservationSnapshot(
+        { ...booking, status: 'cancelled', updatedAt: iso(now) },
+        { id: contact, email: shared },
+      ),
+    );
+    await holds(BERLIN_SITE, shared, [], 'the room gone too');
+    for (const id of [owner, contact]) await e.settled(`person-${id}`);
+    const view = await e.access(contact);
+    assert.deepEqual(view.sharedWith, {}, 'the contact owns its user');
+    assert.equal(view.saltoUsers[BERLIN_SITE]?.siteUserId, user.siteUserId);
+    assert.equal(view.inSync, true);
   });
 
   // Last: it deletes a group from the simulator for good.
