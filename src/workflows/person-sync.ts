@@ -222,7 +222,7 @@ export function groupsToHold(state: SyncState, input: SyncInput): SiteGroups {
  * problems met, in words (empty when everything is in line).
  */
 export async function syncPersonToSalto(state: SyncState, input: SyncInput): Promise<string[]> {
-  const hold = groupsToHold(state, input);
+  let hold = groupsToHold(state, input);
   const pass: Pass = { problems: [], refusedAdds: {}, refusals: 0 };
   const sites = sortedUnique([
     ...Object.keys(hold),
@@ -252,9 +252,14 @@ export async function syncPersonToSalto(state: SyncState, input: SyncInput): Pro
   const want = (siteId: string): string[] => hold[siteId] ?? [];
   // 0. A record an earlier release linked to itself takes its user back; claims that are due
   // make the user this record's, or another's to which it contributes.
+  let repaired = false;
   for (const siteId of sites)
     if (state.sharedWith[siteId]?.ownerId === input.personId)
-      await onSite(siteId, () => repairSelfLink(state, input, siteId));
+      await onSite(siteId, async () => {
+        repaired = (await repairSelfLink(state, input, siteId)) || repaired;
+      });
+  // The groups it had sent itself are no longer its to hold.
+  if (repaired) hold = groupsToHold(state, input);
   for (const siteId of sites) {
     const claim = state.claims[siteId];
     if (claim && claim.confirmAt <= Date.now())
@@ -1140,10 +1145,11 @@ async function redirectContributions(state: SyncState, input: SyncInput, siteId:
  */
 export const SELF_LINK_REPAIR_PATCH = 'self-link-repair';
 
-async function repairSelfLink(state: SyncState, input: SyncInput, siteId: string): Promise<void> {
+/** Answers whether it changed the state (false on histories from before the patch). */
+async function repairSelfLink(state: SyncState, input: SyncInput, siteId: string): Promise<boolean> {
   const link = state.sharedWith[siteId]!;
   // Asked only where a record is linked to itself: no other history meets it.
-  if (!patched(SELF_LINK_REPAIR_PATCH)) return;
+  if (!patched(SELF_LINK_REPAIR_PATCH)) return false;
   const found = await saltoCalls(input.setupCheck).findOwnSaltoUser.executeWithOptions(
     saltoCall(
       input,
@@ -1162,7 +1168,14 @@ async function repairSelfLink(state: SyncState, input: SyncInput, siteId: string
     : null;
   delete state.sharedWith[siteId];
   dropContributions(state, siteId, [input.personId]);
-  if (!found || !seen?.exists || state.users[siteId]) return;
+  // Gone, or its alias moved on between the two reads: found or contributed to anew, as any record.
+  if (!found || !seen?.exists || seen.ownerId !== input.personId) return true;
+  const held = state.users[siteId];
+  if (held) {
+    // Another user is held already (of another e-mail): this one is looked up and retired like any.
+    if (held.siteUserId !== found.siteUserId) noteEarlierEmail(state, siteId, link.email);
+    return true;
+  }
   state.users[siteId] = {
     siteUserId: found.siteUserId,
     platformUserId: found.platformUserId,
@@ -1171,6 +1184,7 @@ async function repairSelfLink(state: SyncState, input: SyncInput, siteId: string
     profileKey: '',
   };
   state.applied[siteId] = seen.groupIds;
+  return true;
 }
 
 /** Forgets what these records contribute on a site (and the site's record when none is left). */
