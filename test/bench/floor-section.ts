@@ -9,7 +9,7 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../src/runtime/workflow-code';
 import { workerTuning } from '../../src/runtime/worker-tuning';
 import { uniqueId } from '../e2e/e2e-support';
-import { startStack, type StackOptions } from '../helpers/stack';
+import { QUIET_BUNDLER_LOGGER, startStack, type StackOptions } from '../helpers/stack';
 import { testDataConverter } from '../helpers/test-data-converter';
 import { progress, type Figure } from './bench-support';
 import { FLOOR_WORKFLOWS, type FloorActivities, type FloorSinks } from './floor-shared';
@@ -48,14 +48,7 @@ export async function floor(
   const workflowBundle = await bundleWorkflowCode({
     ...bundleOptions,
     workflowsPath: require.resolve('./floor-workflows'),
-    logger: {
-      log: () => undefined,
-      trace: () => undefined,
-      debug: () => undefined,
-      info: () => undefined,
-      warn: () => undefined,
-      error: (m) => console.error(m),
-    },
+    logger: QUIET_BUNDLER_LOGGER,
   });
   const connections: NativeConnection[] = [];
   const workers: Worker[] = [];

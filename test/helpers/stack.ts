@@ -10,7 +10,13 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Worker,
+  type BundleOptions,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createApiApp } from '../../src/api/app';
 import { saltoAdminRouter, saltoCallbackRouter } from '../../src/api/salto-routes';
@@ -101,16 +107,19 @@ function bundleWorkflows(workflowInterceptorModules: string[], code: WorkflowCod
           },
         }
       : {}),
-    logger: {
-      log: () => undefined,
-      trace: () => undefined,
-      debug: () => undefined,
-      info: () => undefined,
-      warn: () => undefined,
-      error: (m) => console.error(m),
-    },
+    logger: QUIET_BUNDLER_LOGGER,
   });
 }
+
+/** Webpack says nothing while it bundles workflows, but its errors. */
+export const QUIET_BUNDLER_LOGGER: NonNullable<BundleOptions['logger']> = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (m) => console.error(m),
+};
 
 export interface StackOptions {
   /** Sign the API into SALTO KS with the demo system user from the start (default true). */
