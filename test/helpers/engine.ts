@@ -48,7 +48,7 @@ import {
 } from '../../src/workflows/messages';
 import { workflowTaskOpen } from './history-events';
 import { timeSkippingWorkflowBundle, workflowBundle, type WorkflowCode } from './stack';
-import { reportHeldClock, reportWhileStalled } from './stalled-skip';
+import { reportHeldClock, reportWhileStalled, testServerClockHolds } from './stalled-skip';
 import { createDevServerEnv, createTimeSkippingEnv } from './temporal-env';
 import { testDataConverter } from './test-data-converter';
 import { workerTuning } from '../../src/runtime/worker-tuning';
@@ -103,7 +103,10 @@ export interface Engine {
   continueOnProductCode(): Promise<void>;
   /** Polls (in real time; the server clock does not skip meanwhile) until check passes. */
   eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs?: number): Promise<T>;
-  /** Lets server time pass (skipping); says what is in flight when that takes long in real time. */
+  /**
+   * Lets server time pass (skipping); says what is in flight when that takes long in real time, and
+   * on the test server gives back a hold of its clock that nothing open explains (stalled-skip.ts).
+   */
   advance(ms: number): Promise<void>;
   /**
    * Says on stderr, naming `after`, when the server's clock is held: a skip of 1 s of server time
@@ -310,6 +313,20 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     }
   };
 
+  // A skip of server time, watched: when it runs long it says what is open, and on the test
+  // server it gives back a hold the server leaked (test/helpers/stalled-skip.ts).
+  const advance = async (ms: number): Promise<void> => {
+    const workflowIds = () => [
+      SETUP_WORKFLOW_ID,
+      ...[...knownPeople].map(personWorkflowId),
+      ...[...knownReservations].map(reservationWorkflowId),
+    ];
+    await reportWhileStalled(env.sleep(ms), `a skip of ${ms / 1000} s`, client, {
+      workflowIds,
+      ...(env.supportsTimeSkipping ? { holds: testServerClockHolds(env) } : {}),
+    });
+  };
+
   return {
     env,
     client: client,
@@ -377,19 +394,12 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       return (await saltoUsers(siteId)).find((u) => u.email.toLowerCase() === email.toLowerCase()) ?? null;
     },
     eventually,
-    async advance(ms) {
-      const workflowIds = () => [
-        SETUP_WORKFLOW_ID,
-        ...[...knownPeople].map(personWorkflowId),
-        ...[...knownReservations].map(reservationWorkflowId),
-      ];
-      await reportWhileStalled(env.sleep(ms), `a skip of ${ms / 1000} s`, client, workflowIds);
-    },
+    advance,
     async reportHeldClock(after) {
       await reportHeldClock(env, after);
     },
     async passSetupCatchUp() {
-      await env.sleep(CATCH_UP_DELAY_MS + CATCH_UP_LOOKBACK_MS + 60_000);
+      await advance(CATCH_UP_DELAY_MS + CATCH_UP_LOOKBACK_MS + 60_000);
     },
     async continueOnProductCode() {
       worker.shutdown();
