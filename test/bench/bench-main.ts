@@ -214,7 +214,11 @@ async function ingest(
       const serverBefore = serverCpu();
       const selfBefore = sampleOf(process.pid);
       const mainBefore = threadCpuSeconds();
-      const { rate, senderCpuSeconds, buildCpuSeconds } = await sender.round(kind, n, uniqueId(kind));
+      const { rate, senderCpuSeconds, buildCpuSeconds } = await sender.round({
+        kind,
+        count: n,
+        tag: uniqueId(kind),
+      });
       const mainAfter = threadCpuSeconds();
       const selfAfter = sampleOf(process.pid);
       const serverAfter = serverCpu();

@@ -47,7 +47,7 @@ export async function drain(
     const started = performance.now();
     for (let i = 0; i < o.members; i++)
       watcher.expect(newDeskMember(`${tag}-${i}`).email, BERLIN.siteId, GROUPS.deskBerlin, started);
-    const { rate: accepted } = await load.round('webhook', o.members, tag);
+    const { rate: accepted } = await load.round({ kind: 'webhook', count: o.members, tag });
     progress(`drain: ${o.members} new members accepted at ${accepted.toFixed(1)}/s; waiting for their doors`);
     await watcher.settle(Math.max(120_000, o.members * 1000));
     const seen = [...watcher.seenAfterMs.values()];

@@ -78,7 +78,7 @@ export async function floor(
     const burst = async (workflowType: string, count: number): Promise<number> => {
       const tag = uniqueId('burst');
       const started = performance.now();
-      await sender.round('probe', count, tag, { workflowType, taskQueue });
+      await sender.round({ kind: 'probe', count, tag, probe: { workflowType, taskQueue } });
       const deadline = Date.now() + Math.max(120_000, count * 1000);
       const ids = Array.from({ length: count }, (_, i) => `${tag}-${i}`);
       while (ids.some((id) => !doneAt.has(id))) {

@@ -28,13 +28,13 @@ export interface IngestTarget {
   concurrency: number;
 }
 
-interface Round {
-  /** `probe`: the same signalWithStart, of a floor workflow (floor-workflows.ts) on its own queue. */
-  kind: 'bare' | 'webhook' | 'probe';
-  count: number;
-  tag: string;
-  probe?: FloorProbe;
-}
+/**
+ * A round of new members: through the webhook, by bare signalWithStart of their persons, or (probe)
+ * by the same signalWithStart of a floor workflow (floor-workflows.ts) on its own queue.
+ */
+export type IngestRound = { count: number; tag: string } & (
+  { kind: 'bare' | 'webhook' } | { kind: 'probe'; probe: FloorProbe }
+);
 
 /** The floor workflow a probe round starts, and the task queue its workers poll. */
 export interface FloorProbe {
@@ -80,10 +80,11 @@ export class IngestLoad {
     this.worker.on('error', (err) => this.waiting?.({ error: String(err) }));
   }
 
-  async round(kind: Round['kind'], count: number, tag: string, probe?: FloorProbe): Promise<RoundResult> {
+  /** Sends one round and answers its rate. */
+  async round(round: IngestRound): Promise<RoundResult> {
     const answer = await new Promise<RoundAnswer>((resolve) => {
       this.waiting = resolve;
-      this.worker.postMessage({ kind, count, tag, ...(probe ? { probe } : {}) } satisfies Round);
+      this.worker.postMessage(round);
     });
     this.waiting = null;
     if (answer.error !== undefined || answer.rate === undefined) throw new Error(answer.error ?? 'no rate');
@@ -137,12 +138,12 @@ async function serve(target: IngestTarget): Promise<void> {
   const webhookUrl = new URL('/webhooks/deskworks', target.apiUrl);
   // The same calls as the webhook's: with what it sends a person's start (the set-up, the hash).
   const personStart = personStartSource({ client, emailSecret: DEMO_EMAIL_LOOKUP_KEY });
-  parentPort!.on('message', (round: Round) => {
+  parentPort!.on('message', (round: IngestRound) => {
     play(round).catch((err: unknown) =>
       parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) }),
     );
   });
-  async function play(round: Round): Promise<void> {
+  async function play(round: IngestRound): Promise<void> {
     const buildBefore = threadCpuSeconds();
     const events = Array.from({ length: round.count }, (_, i) =>
       memberCreated(newDeskMember(`${round.tag}-${i}`)),
@@ -156,8 +157,8 @@ async function serve(target: IngestTarget): Promise<void> {
     const starts =
       round.kind === 'bare' ? await Promise.all(deliveries.map((d) => personStart(d.event))) : [];
     const send = async (i: number): Promise<void> => {
-      const { probe } = round;
-      if (probe) {
+      if (round.kind === 'probe') {
+        const { probe } = round;
         // The member's event as the signal's payload: the same bytes as a person's.
         await client.workflow.signalWithStart(probe.workflowType, {
           workflowId: `${round.tag}-${i}`,

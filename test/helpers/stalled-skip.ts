@@ -55,7 +55,8 @@ export async function reportWhileStalled(
   let stopWaiting = (): void => {};
   const pause = () =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, checkEveryMs);
+      // Unref'd: a watcher never keeps a test process alive on its own.
+      const timer = setTimeout(resolve, checkEveryMs).unref();
       stopWaiting = () => {
         clearTimeout(timer);
         resolve();
