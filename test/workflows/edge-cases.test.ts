@@ -1173,11 +1173,16 @@ describe('issue 9: access right on every edge', { timeout: 900_000 }, () => {
     assert.deepEqual(seen, []);
   });
 
-  it('item 6: a contact that release 0.10.0 linked to itself takes its user back, and what the member drops then goes', async () => {
+  /**
+   * A contact that release 0.10.0 linked to itself (an orphan hand-over tried again, person-sync.ts)
+   * is repaired by its next pass; with `staleSelfGroups`, it had also sent itself those groups, and
+   * they are on its user.
+   */
+  const selfLinkedContactRepaired = async (key: string, staleSelfGroups: string[]): Promise<void> => {
     const now = await e.now();
-    const [owner, contact] = ['m-self-linked', 'nm-self-linked'];
-    const shared = 'self-linked@example.com';
-    const booking = { id: 'r-self-linked', start: iso(now + 5 * MINUTE), end: iso(now + 3 * HOUR) };
+    const [owner, contact] = [`m-${key}`, `nm-${key}`];
+    const shared = `${key}@example.com`;
+    const booking = { id: `r-${key}`, start: iso(now + 5 * MINUTE), end: iso(now + 3 * HOUR) };
     await ownerWithFlex(owner, shared, now - HOUR);
     await e.tellReservation(
       booking.id,
@@ -1185,25 +1190,69 @@ describe('issue 9: access right on every edge', { timeout: 900_000 }, () => {
     );
     await holds(BERLIN_SITE, shared, [...FLEX, SPREE], 'the contact’s room on the member’s user');
     for (const id of [owner, contact]) await e.settled(`person-${id}`);
-    // What 0.10.0 could leave behind (an orphan hand-over tried again, person-sync.ts): the user's
-    // alias names the contact, which is told that the user it shares is its own, and the member
-    // no longer holds it (as after the reconciliation found it missing).
+    // What 0.10.0 could leave behind: the user's alias names the contact, which is told that the
+    // user it shares is its own, and the member no longer holds it (as after the reconciliation
+    // found it missing).
     const user = await e.saltoUser(BERLIN_SITE, shared);
     assert.ok(user, 'the shared user is there');
     await setAliasInSalto(e.sim, BERLIN_SITE, user.siteUserId, `deskworks:${contact}`);
-    await e.tellPerson(contact, {
-      type: 'shared-owner-changed',
-      eventId: nextEventId(),
-      siteId: BERLIN_SITE,
-      ownerId: contact,
-    });
+    const toItself = async (): Promise<void> => {
+      // A record linked to itself sent its groups to itself, in the same pass as it found the link:
+      // these, which it no longer has, are on the user.
+      for (const group of staleSelfGroups)
+        await changeSaltoByHand(
+          e.sim.url,
+          'PATCH',
+          `/v1.1/sites/${BERLIN_SITE}/access_groups/${group}/users`,
+          {
+            add_ids: [user.platformUserId],
+            remove_ids: [],
+          },
+        );
+      await e.tellPerson(contact, {
+        type: 'shared-groups',
+        eventId: nextEventId(),
+        fromPersonId: contact,
+        siteId: BERLIN_SITE,
+        email: shared,
+        profile: { firstName: 'Self', lastName: 'Linked', email: shared },
+        groups: [...staleSelfGroups, SPREE].sort(),
+        seq: 1,
+      });
+    };
+    const tellSelfLink = () =>
+      e.tellPerson(contact, {
+        type: 'shared-owner-changed',
+        eventId: nextEventId(),
+        siteId: BERLIN_SITE,
+        ownerId: contact,
+      });
+    if (staleSelfGroups.length === 0) await tellSelfLink();
+    else {
+      // The repair's first look-up of the user fails, so its pass ends before it drops anything;
+      // the groups sent to itself come meanwhile, and the pass that repairs the link holds them.
+      await setSimulatorFaults(e.sim.url, {
+        errors: [{ status: 500, fraction: 1, method: 'GET', pathPrefix: `/v1.2/sites/${BERLIN_SITE}/users` }],
+      });
+      try {
+        await tellSelfLink();
+        await toItself();
+        await e.eventually(
+          async () => ((await e.access(contact)).lastError !== null ? true : undefined),
+          'the repair cut short by SALTO KS',
+        );
+      } finally {
+        await setSimulatorFaults(e.sim.url, {});
+      }
+      await e.advance(MINUTE);
+    }
     await e.settled(`person-${contact}`);
     await e.tellPerson(owner, { type: 'observed-missing', eventId: nextEventId(), siteId: BERLIN_SITE });
     await e.eventually(
       async () => (await e.access(owner)).sharedWith[BERLIN_SITE] === contact,
       'the member contributes to the contact, whose alias the user bears',
     );
-    await holds(BERLIN_SITE, shared, [...FLEX, SPREE], 'both records’ groups on the user');
+    await holds(BERLIN_SITE, shared, [...FLEX, SPREE], 'both records’ groups on the user, and no other');
     for (const id of [owner, contact]) await e.settled(`person-${id}`);
     // The member's plan ends: a record linked to itself would never write that, and the door
     // would stay open.
@@ -1222,6 +1271,14 @@ describe('issue 9: access right on every edge', { timeout: 900_000 }, () => {
     assert.deepEqual(view.sharedWith, {}, 'the contact owns its user');
     assert.equal(view.saltoUsers[BERLIN_SITE]?.siteUserId, user.siteUserId);
     assert.equal(view.inSync, true);
+  };
+
+  it('item 6: a contact that release 0.10.0 linked to itself takes its user back, and what the member drops then goes', async () => {
+    await selfLinkedContactRepaired('self-linked', []);
+  });
+
+  it('item 6: a contact linked to itself that had sent itself groups it no longer has: the repair takes them off its user', async () => {
+    await selfLinkedContactRepaired('self-sent', [OFFICE]);
   });
 
   // Last: it deletes a group from the simulator for good.
