@@ -13,6 +13,8 @@ import { workflowTaskOpen } from './history-events';
 export const STALLED_SKIP_REPORT_MS = 10_000;
 /** Releases of a leaked hold one skip may make: more means something else is wrong, said as is. */
 const MAX_RELEASES = 3;
+/** Server time that may pass beyond real time between two looks at a clock held all along. */
+const HELD_SLACK_MS = 1_000;
 
 /**
  * What a stalled skip may look at on the time-skipping server: every open workflow (that server
@@ -20,6 +22,8 @@ const MAX_RELEASES = 3;
  */
 export interface ClockHolds {
   openWorkflowIds(): Promise<string[]>;
+  /** The server's time: while its clock is held, it passes as fast as real time, and no faster. */
+  serverTimeMs(): Promise<number>;
   release(): Promise<void>;
 }
 
@@ -36,9 +40,10 @@ export interface StalledSkipOptions {
 
 /**
  * Awaits `skipping`; while it runs long, says what is in flight at each look. With `holds`, two
- * looks in a row that find nothing open anywhere on the server mean the clock is held by a hold
- * the test server leaked (a running activity or a workflow task shows as open): one hold is then
- * released, and the skip goes on. Answers how many holds it released.
+ * looks in a row that find nothing open anywhere on the server, between which server time passed
+ * no faster than real time (the clock held all along), mean a hold the test server leaked (a
+ * running activity or a workflow task shows as open): one hold is then released, and the skip
+ * goes on. Answers how many holds it released.
  */
 export async function reportWhileStalled(
   skipping: Promise<void>,
@@ -63,28 +68,36 @@ export async function reportWhileStalled(
       };
     });
   const watching = (async () => {
-    let quietLooks = 0;
+    /** When the last look found nothing open, in real and in server time (none: it found some). */
+    let lastQuiet: { real: number; server: number } | null = null;
     for (;;) {
       await pause();
       if (done) return;
       try {
+        const mark = holds ? { real: Date.now(), server: await holds.serverTimeMs() } : null;
         const ids = holds ? await holds.openWorkflowIds() : (options.workflowIds?.() ?? []);
         const lines = await inFlight(client, ids);
         if (done) return;
         const took = `${what} has taken ${Math.round((Date.now() - startedAt) / 1000)} s of real time`;
         say(`[engine] ${took}; in flight: ${lines.length > 0 ? lines.join('; ') : 'nothing'}`);
-        quietLooks = lines.length > 0 ? 0 : quietLooks + 1;
-        if (holds && quietLooks >= 2 && released < MAX_RELEASES) {
+        const before = lastQuiet;
+        lastQuiet = lines.length > 0 ? null : mark;
+        const heldAllAlong =
+          before !== null &&
+          mark !== null &&
+          mark.server - before.server <= mark.real - before.real + HELD_SLACK_MS;
+        if (holds && heldAllAlong && released < MAX_RELEASES) {
           await holds.release();
           released++;
-          quietLooks = 0;
+          lastQuiet = null;
           say(
             `[engine] ${what}: nothing open on the server for ${Math.round(checkEveryMs / 1000)} s while ` +
               'its clock stays held, a hold the test server leaked (stalled-skip.ts); released one',
           );
         }
       } catch (err: unknown) {
-        say(`[engine] ${what}: could not describe: ${String(err)}`);
+        lastQuiet = null;
+        say(`[engine] ${what}: could not look: ${String(err)}`);
       }
     }
   })();
@@ -110,6 +123,7 @@ export function testServerClockHolds(env: TestWorkflowEnvironment): ClockHolds {
       });
       return executions.flatMap((x) => (x.execution?.workflowId ? [x.execution.workflowId] : []));
     },
+    serverTimeMs: () => env.currentTimeMs(),
     async release() {
       await testService.unlockTimeSkipping({});
     },

@@ -1217,7 +1217,7 @@ describe('issue 9: access right on every edge', { timeout: 900_000 }, () => {
         email: shared,
         profile: { firstName: 'Self', lastName: 'Linked', email: shared },
         groups: [...staleSelfGroups, SPREE].sort(),
-        seq: 1,
+        seq: 1_000,
       });
     };
     const tellSelfLink = () =>
@@ -1229,8 +1229,10 @@ describe('issue 9: access right on every edge', { timeout: 900_000 }, () => {
       });
     if (staleSelfGroups.length === 0) await tellSelfLink();
     else {
-      // The repair's first look-up of the user fails, so its pass ends before it drops anything;
-      // the groups sent to itself come meanwhile, and the pass that repairs the link holds them.
+      // The repair's first look-up of the user fails: that pass goes on without it, keeping the
+      // link and what it sent itself. The groups sent to itself come meanwhile, and the pass that
+      // repairs the link holds them. They carry a number above the one the failed pass sends
+      // itself (its room, again): they stand for the newest that 0.10.0 sent.
       await setSimulatorFaults(e.sim.url, {
         errors: [{ status: 500, fraction: 1, method: 'GET', pathPrefix: `/v1.2/sites/${BERLIN_SITE}/users` }],
       });
@@ -1247,6 +1249,10 @@ describe('issue 9: access right on every edge', { timeout: 900_000 }, () => {
       await e.advance(MINUTE);
     }
     await e.settled(`person-${contact}`);
+    assert.deepEqual((await e.access(contact)).sharedWith, {}, 'the link repaired');
+    const afterRepair = (await groupsOf(BERLIN_SITE, shared)) ?? [];
+    for (const group of staleSelfGroups)
+      assert.ok(!afterRepair.includes(group), `the pass that repaired the link took ${group} off`);
     await e.tellPerson(owner, { type: 'observed-missing', eventId: nextEventId(), siteId: BERLIN_SITE });
     await e.eventually(
       async () => (await e.access(owner)).sharedWith[BERLIN_SITE] === contact,
